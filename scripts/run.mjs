@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Runs a TypeScript entry point: esbuild bundles it (dependencies stay external) into .build/, then node imports it.
+// Faster to start than a TypeScript loader, and the same esbuild that bundles the Lambda handlers.
+import { mkdirSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const [entry, ...args] = process.argv.slice(2);
+if (!entry) {
+  console.error('usage: node scripts/run.mjs <entry.ts> [args...]');
+  process.exit(2);
+}
+const outdir = resolve('.build');
+mkdirSync(outdir, { recursive: true });
+const outfile = resolve(outdir, `${basename(entry, '.ts')}.mjs`);
+await build({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'inline',
+  logLevel: 'warning',
+});
+process.argv = [process.argv[0], outfile, ...args];
+await import(pathToFileURL(outfile).href);
