@@ -1,0 +1,260 @@
+/**
+ * Render helpers shared by the stack builders: typed resource construction (cloudform-types supplies the
+ * property types; the objects are plain JSON) and the few patterns every stack repeats (secure buckets,
+ * encrypted log groups, key policies, alarms).
+ */
+import type { AlarmProperties } from 'cloudform-types/types/cloudWatch/alarm';
+import type { KeyProperties } from 'cloudform-types/types/kms/key';
+import type { LogGroupProperties } from 'cloudform-types/types/logs/logGroup';
+import type Resource from 'cloudform-types/types/resource';
+import type { BucketProperties } from 'cloudform-types/types/s3/bucket';
+import type { Severity } from '../config/schema.js';
+import { type Cfn, checkovSkip, getAtt, ref, type StackContext, sub } from './template.js';
+
+type Attrs = Pick<Resource, 'DependsOn' | 'Metadata' | 'Condition'> & {
+  DeletionPolicy?: 'Retain' | 'Delete';
+  UpdateReplacePolicy?: 'Retain' | 'Delete';
+};
+
+/** A resource of `type` whose properties are checked against cloudform-types' `P`. */
+export function res<P extends object>(type: string, properties: P, attrs: Attrs = {}): Resource {
+  return { Type: type, ...attrs, Properties: properties } as Resource;
+}
+
+/** IAM policy document. */
+export function policyDoc(...statements: Cfn[]): Cfn {
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/** A customer-managed symmetric key with rotation; `services` are extra key-policy statements. */
+export function kmsKey(ctx: StackContext, description: string, services: Cfn[]): Resource {
+  return res<KeyProperties & { KeySpec?: string; RotationPeriodInDays?: number }>(
+    'AWS::KMS::Key',
+    {
+      Description: `${ctx.n.prefix}: ${description}`,
+      EnableKeyRotation: true,
+      PendingWindowInDays: ctx.cfg.retain ? 30 : 7,
+      KeyPolicy: policyDoc(
+        {
+          Sid: 'AccountAdministersKeyThroughIam',
+          Effect: 'Allow',
+          Principal: { AWS: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root') },
+          Action: 'kms:*',
+          Resource: '*',
+        },
+        ...services,
+      ),
+      Tags: ctx.tags(),
+    },
+    ctx.retention,
+  );
+}
+
+/** Key-policy statement letting an AWS service use the key for encryption, only for this account. */
+export function serviceKeyStatement(sid: string, service: Cfn, condition?: Cfn): Cfn {
+  return {
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    Resource: '*',
+    Condition: condition ?? { StringEquals: { 'aws:SourceAccount': sub('${AWS::AccountId}') } },
+  };
+}
+
+/** S3 bucket: KMS-encrypted, versioned, public access blocked, owner-enforced, access-logged. */
+export function secureBucket(
+  ctx: StackContext,
+  opts: {
+    name: string;
+    keyArn: Cfn;
+    accessLogsBucket: Cfn;
+    lifecycle: Cfn[];
+    extra?: Partial<BucketProperties>;
+    metadata?: Record<string, unknown>;
+  },
+): Resource {
+  return res<BucketProperties>(
+    'AWS::S3::Bucket',
+    {
+      BucketName: sub(`${opts.name}-\${AWS::AccountId}`),
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: opts.keyArn },
+            BucketKeyEnabled: true,
+          },
+        ],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LoggingConfiguration: { DestinationBucketName: opts.accessLogsBucket, LogFilePrefix: `${opts.name}/` },
+      LifecycleConfiguration: { Rules: opts.lifecycle },
+      Tags: ctx.tags(),
+      ...opts.extra,
+    },
+    {
+      ...ctx.retention,
+      ...(opts.metadata ? { Metadata: opts.metadata } : {}),
+    },
+  );
+}
+
+/** Bucket-policy statement denying every request that does not use TLS. */
+export function denyInsecureTransport(bucketLogicalId: string): Cfn {
+  return {
+    Sid: 'DenyInsecureTransport',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
+    Resource: [getAtt(bucketLogicalId, 'Arn'), sub(`\${${bucketLogicalId}.Arn}/*`)],
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
+}
+
+/** The data-protection policy that masks email and IP addresses for anyone without logs:Unmask (seed 5.2.2). */
+export function dataProtectionPolicy(ctx: StackContext, groupName: string): Cfn {
+  const identifiers = [
+    sub('arn:${AWS::Partition}:dataprotection::aws:data-identifier/EmailAddress'),
+    sub('arn:${AWS::Partition}:dataprotection::aws:data-identifier/IpAddress'),
+  ];
+  return {
+    Name: `${groupName.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}-pii`,
+    Description: 'Masks email and IP addresses; admins with logs:Unmask see originals (seed 5.2.2)',
+    Version: '2021-06-01',
+    Statement: [
+      {
+        Sid: 'audit-policy',
+        DataIdentifier: identifiers,
+        Operation: {
+          Audit: { FindingsDestination: { CloudWatchLogs: { LogGroup: ctx.n.logGroup.compliance } } },
+        },
+      },
+      { Sid: 'redact-policy', DataIdentifier: identifiers, Operation: { Deidentify: { MaskConfig: {} } } },
+    ],
+  };
+}
+
+/** A KMS-encrypted log group with the environment's retention; `mask` adds the PII data-protection policy. */
+export function logGroup(
+  ctx: StackContext,
+  name: string,
+  opts: { mask?: boolean; keyArn?: Cfn } = {},
+): Resource {
+  return res<LogGroupProperties & { DataProtectionPolicy?: Cfn }>(
+    'AWS::Logs::LogGroup',
+    {
+      LogGroupName: name,
+      RetentionInDays: ctx.cfg.logs.retentionInDays,
+      KmsKeyId: opts.keyArn ?? ctx.fromStack('base', 'LogsKeyArn'),
+      ...(opts.mask ? { DataProtectionPolicy: dataProtectionPolicy(ctx, name) } : {}),
+      Tags: ctx.tags(),
+    },
+    ctx.retention,
+  );
+}
+
+export const SEVERITY_LABEL: Record<Severity, string> = { P1: '緊急', P2: '重要', P3: '情報' };
+
+export interface AlarmSpec {
+  readonly name: string;
+  readonly severity: Severity;
+  /** What it means and what to do first, in Japanese. */
+  readonly description: string;
+  readonly threshold: number;
+  readonly comparison: 'GreaterThanThreshold' | 'LessThanThreshold' | 'GreaterThanOrEqualToThreshold';
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm?: number;
+  readonly treatMissingData: 'breaching' | 'notBreaching' | 'ignore' | 'missing';
+  /** Either a single metric... */
+  readonly metric?: {
+    namespace: string;
+    name: string;
+    statistic?: string;
+    extendedStatistic?: string;
+    period: number;
+    dimensions?: { Name: string; Value: Cfn }[];
+    unit?: string;
+  };
+  /** ...or metric math (one expression with ReturnData). */
+  readonly metrics?: Cfn[];
+}
+
+/** CloudWatch's limit on Period × EvaluationPeriods. */
+export function evaluationWindowLimit(period: number): number {
+  return period < 3600 ? 86_400 : 604_800;
+}
+
+/** An alarm routed to its severity's alarm topic, tagged with the severity; ALARM and OK both notify. */
+export function alarm(ctx: StackContext, spec: AlarmSpec): Resource {
+  const period =
+    spec.metric?.period ?? (spec.metrics?.find((m) => m.MetricStat)?.MetricStat?.Period as number);
+  if (period * spec.evaluationPeriods > evaluationWindowLimit(period)) {
+    throw new Error(
+      `${ctx.cfg.source}: alarm ${spec.name}: Period ${period} s × EvaluationPeriods ${spec.evaluationPeriods} exceeds CloudWatch's ${evaluationWindowLimit(period)} s limit`,
+    );
+  }
+  const topic = ctx.alarmTopic(spec.severity);
+  const m = spec.metric;
+  return res<AlarmProperties & { Tags?: Cfn }>('AWS::CloudWatch::Alarm', {
+    AlarmName: spec.name,
+    AlarmDescription: `[${spec.severity} ${SEVERITY_LABEL[spec.severity]}] ${spec.description}`,
+    ActionsEnabled: true,
+    AlarmActions: [topic],
+    OKActions: [topic],
+    ComparisonOperator: spec.comparison,
+    Threshold: spec.threshold,
+    EvaluationPeriods: spec.evaluationPeriods,
+    DatapointsToAlarm: spec.datapointsToAlarm ?? spec.evaluationPeriods,
+    TreatMissingData: spec.treatMissingData,
+    ...(m
+      ? {
+          Namespace: m.namespace,
+          MetricName: m.name,
+          Period: m.period,
+          ...(m.extendedStatistic ? { ExtendedStatistic: m.extendedStatistic } : { Statistic: m.statistic }),
+          ...(m.dimensions ? { Dimensions: m.dimensions } : {}),
+          ...(m.unit ? { Unit: m.unit } : {}),
+        }
+      : { Metrics: spec.metrics }),
+    Tags: ctx.tags({ Severity: spec.severity }),
+  });
+}
+
+/** Metric-math alarm input: 100 × numerator / denominator, 0 while the denominator is below `minimum`. */
+export function guardedRate(opts: {
+  namespace: string;
+  numerator: string;
+  denominator: string;
+  period: number;
+  minimum: number;
+  label: string;
+}): Cfn[] {
+  const stat = (id: string, metric: string) => ({
+    Id: id,
+    ReturnData: false,
+    MetricStat: {
+      Metric: { Namespace: opts.namespace, MetricName: metric },
+      Period: opts.period,
+      Stat: 'Sum',
+    },
+  });
+  return [
+    stat('num', opts.numerator),
+    stat('den', opts.denominator),
+    {
+      Id: 'rate',
+      Label: opts.label,
+      ReturnData: true,
+      Expression: `IF(FILL(den, 0) >= ${opts.minimum}, 100 * FILL(num, 0) / den, 0)`,
+    },
+  ];
+}
+
+export { checkovSkip, getAtt, ref, sub };

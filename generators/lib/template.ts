@@ -1,0 +1,169 @@
+/**
+ * The small framework every stack builder uses: a context that hands out cross-stack references (which become
+ * template Parameters wired by Sceptre's `!stack_output`) and handler code locations, and the assembly of the
+ * final template. Pure: no AWS calls, no file system, no environment reads.
+ */
+import type Resource from 'cloudform-types/types/resource';
+import type { EnvConfig } from '../config/schema.js';
+import { type Names, names } from '../names.js';
+
+export const STACK_IDS = ['base', 'monitoring', 'enhanced-kinesis', 'ses', 'security', 'byodkim'] as const;
+export type StackId = (typeof STACK_IDS)[number];
+
+/** A CloudFormation value: literal or intrinsic function (plain JSON objects). */
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation values are arbitrary JSON
+export type Cfn = any;
+
+export interface HandlerBundle {
+  /** S3 key in the artifacts bucket, content-addressed: handlers/<name>/<sha256>.zip */
+  readonly key: string;
+  readonly sha256: string;
+}
+
+export interface StackOutput {
+  readonly value: Cfn;
+  readonly description: string;
+}
+
+export interface StackTemplate {
+  readonly description: string;
+  readonly resources: Record<string, Resource>;
+  readonly outputs?: Record<string, StackOutput>;
+  readonly conditions?: Record<string, Cfn>;
+}
+
+export interface StackDefinition {
+  readonly id: StackId;
+  /** One line: what the stack is for (first line of its Sceptre config). */
+  readonly purpose: string;
+  /** Stacks that must be launched first although no output is read from them. */
+  readonly after?: readonly StackId[];
+  /** Handler bundles (handlers/<name>) whose code the stack deploys. */
+  readonly handlers?: readonly string[];
+  readonly build: (ctx: StackContext) => StackTemplate;
+}
+
+/** A reference to another stack's output, rendered as a template parameter. */
+export interface ImportedValue {
+  readonly parameter: string;
+  readonly stack: StackId;
+  readonly output: string;
+}
+
+export class StackContext {
+  readonly n: Names;
+  readonly imports = new Map<string, ImportedValue>();
+
+  constructor(
+    readonly cfg: EnvConfig,
+    readonly stack: StackId,
+    private readonly bundles: ReadonlyMap<string, HandlerBundle>,
+  ) {
+    this.n = names(cfg);
+  }
+
+  /** `Ref` to a parameter that Sceptre fills with `!stack_output <env>/<stack>.yaml::<output>`. */
+  fromStack(stack: StackId, output: string): Cfn {
+    if (stack === this.stack) throw new Error(`stack ${stack} cannot import its own output ${output}`);
+    const parameter = `${pascal(stack)}${output}`;
+    this.imports.set(parameter, { parameter, stack, output });
+    return { Ref: parameter };
+  }
+
+  /** The alarm topic ARN of a severity (base stack). */
+  alarmTopic(severity: 'P1' | 'P2' | 'P3'): Cfn {
+    return this.fromStack('base', `AlarmTopic${severity}Arn`);
+  }
+
+  /** Code location of a bundled handler in the artifacts bucket. */
+  code(handler: string): { S3Bucket: Cfn; S3Key: string } {
+    const bundle = this.bundles.get(handler);
+    if (!bundle) {
+      throw new Error(`handler bundle "${handler}" was not built: add it to the stack's handlers list`);
+    }
+    return { S3Bucket: this.fromStack('base', 'ArtifactsBucketName'), S3Key: bundle.key };
+  }
+
+  /** DeletionPolicy/UpdateReplacePolicy for stateful resources: Retain when the environment keeps data. */
+  get retention(): { DeletionPolicy: 'Retain' | 'Delete'; UpdateReplacePolicy: 'Retain' | 'Delete' } {
+    const policy = this.cfg.retain ? 'Retain' : 'Delete';
+    return { DeletionPolicy: policy, UpdateReplacePolicy: policy };
+  }
+
+  /** The standard tags every taggable resource carries. */
+  tags(extra: Record<string, string> = {}): { Key: string; Value: string }[] {
+    const all: Record<string, string> = {
+      Project: this.cfg.projectCode,
+      Environment: this.cfg.environment,
+      ManagedBy: 'ses-migration-ops',
+      ...extra,
+    };
+    return Object.entries(all).map(([Key, Value]) => ({ Key, Value }));
+  }
+}
+
+export function pascal(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+}
+
+/** `Fn::Sub` shorthand. */
+export const sub = (s: string): Cfn => ({ 'Fn::Sub': s });
+export const ref = (id: string): Cfn => ({ Ref: id });
+export const getAtt = (id: string, attr: string): Cfn => ({ 'Fn::GetAtt': [id, attr] });
+
+/** Metadata that suppresses checkov checks, each with the reason written next to it. */
+export function checkovSkip(...skips: [id: string, comment: string][]): Record<string, unknown> {
+  return { checkov: { skip: skips.map(([id, comment]) => ({ id, comment })) } };
+}
+
+/** Metadata that suppresses cfn-lint rules, each reason kept in a sibling key for reviewers. */
+export function cfnLintIgnore(rules: Record<string, string>): Record<string, unknown> {
+  return { 'cfn-lint': { config: { ignore_checks: Object.keys(rules) } }, 'cfn-lint-reasons': rules };
+}
+
+/** Everything the generator renders for one stack of one environment. */
+export interface RenderedStack {
+  readonly definition: StackDefinition;
+  readonly template: Record<string, unknown>;
+  readonly imports: readonly ImportedValue[];
+  readonly dependencies: readonly StackId[];
+}
+
+/** Builds one stack's template for one environment. */
+export function renderStack(
+  def: StackDefinition,
+  cfg: EnvConfig,
+  bundles: ReadonlyMap<string, HandlerBundle>,
+): RenderedStack {
+  const ctx = new StackContext(cfg, def.id, bundles);
+  const built = def.build(ctx);
+  const imports = [...ctx.imports.values()].sort((a, b) => a.parameter.localeCompare(b.parameter));
+  const parameters = Object.fromEntries(
+    imports.map((i) => [
+      i.parameter,
+      { Type: 'String', Description: `Output ${i.output} of the ${i.stack} stack (set by Sceptre)` },
+    ]),
+  );
+  const outputs = Object.fromEntries(
+    Object.entries(built.outputs ?? {}).map(([k, o]) => [k, { Description: o.description, Value: o.value }]),
+  );
+  const template: Record<string, unknown> = {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: `${cfg.projectCode} ${cfg.environment}: ${built.description}`,
+    ...(imports.length ? { Parameters: parameters } : {}),
+    ...(built.conditions ? { Conditions: built.conditions } : {}),
+    Resources: built.resources,
+    ...(Object.keys(outputs).length ? { Outputs: outputs } : {}),
+  };
+  const deps = new Set<StackId>([...imports.map((i) => i.stack), ...(def.after ?? [])]);
+  return {
+    definition: def,
+    template,
+    imports,
+    dependencies: STACK_IDS.filter((s) => deps.has(s)),
+  };
+}

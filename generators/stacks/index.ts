@@ -1,0 +1,5 @@
+/** The stacks in launch order. A new stack slots in here and in STACK_IDS. */
+import type { StackDefinition } from '../lib/template.js';
+import { baseStack } from './base.js';
+
+export const STACKS: readonly StackDefinition[] = [baseStack];

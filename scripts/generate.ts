@@ -1,0 +1,58 @@
+/**
+ * `npm run generate`: validates environments/*.yaml, bundles the Lambda handlers, renders every template and
+ * the Sceptre config, and swaps them into sceptre/ atomically. Invalid input writes nothing.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { ConfigError, parseEnvConfig } from '../generators/config/load.js';
+import type { EnvConfig } from '../generators/config/schema.js';
+import { generateAll } from '../generators/generate.js';
+import { replaceDirectories } from './lib/fs-atomic.js';
+
+const ENV_DIR = 'environments';
+
+export function loadEnvironments(dir = ENV_DIR): EnvConfig[] {
+  const files = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
+  if (files.length === 0) throw new Error(`no environment files (*.yaml) in ${dir}/`);
+  const problems: ConfigError['problems'][number][] = [];
+  const cfgs: EnvConfig[] = [];
+  for (const f of files) {
+    const path = `${dir}/${f}`;
+    try {
+      cfgs.push(parseEnvConfig(path, readFileSync(path, 'utf8')));
+    } catch (e) {
+      if (e instanceof ConfigError) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return cfgs;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const cfgs = loadEnvironments();
+  const { files } = generateAll(cfgs);
+  const report = replaceDirectories(
+    'sceptre',
+    ['templates', 'config'],
+    new Map([...files].map(([k, v]) => [k, v])),
+  );
+  const ms = (performance.now() - started).toFixed(0);
+  console.log(
+    `generated ${files.size} files for ${cfgs.map((c) => c.sceptreEnv).join(', ')} in ${ms} ms: ` +
+      `${report.changed.length} changed, ${report.unchanged} unchanged, ${report.removed.length} removed`,
+  );
+  for (const f of report.changed) console.log(`  changed sceptre/${f}`);
+  for (const f of report.removed) console.log(`  removed sceptre/${f}`);
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof ConfigError) {
+    console.error(`${e.message}\nnothing was written.`);
+  } else {
+    console.error(`generate failed: ${e instanceof Error ? e.message : String(e)}\nnothing was written.`);
+  }
+  process.exit(1);
+});
