@@ -1,0 +1,123 @@
+/**
+ * `npm run drift -- <env>`: drift detection over every stack of a Sceptre environment, plus a comparison of the
+ * deployed templates with the generated ones. Exit 0 in sync, 1 drift found, 2 error (each error is a row).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { environmentArg, parseCli, positiveInt } from './args.js';
+import { type CloudFormationSender, type DriftTarget, exitCodeOf, runDrift } from './core.js';
+import { ConfigError, UsageError } from './errors.js';
+import { type IgnoreRule, loadIgnoreFile } from './ignore.js';
+import {
+  REPORT_EXTENSIONS,
+  REPORT_FORMATS,
+  type ReportFormat,
+  renderJson,
+  renderJunit,
+  renderMarkdown,
+} from './report.js';
+import { loadSceptreEnvironment } from './sceptre.js';
+
+export const DRIFT_USAGE = `usage: npm run drift -- <env> [--timeout-seconds 300] [--concurrency 16] [--format md,json,junit]
+                        [--out-dir reports] [--ignore drift-ignore.yaml] [--sceptre-dir sceptre] [--no-template-diff]
+exit codes: 0 in sync, 1 drift found, 2 error (missing stack, timeout, API failure, bad arguments)`;
+
+export interface DriftIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Builds the CloudFormation client for the environment's region. */
+  readonly cloudformation: (region: string) => CloudFormationSender;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly now: () => number;
+}
+
+function formats(value: string | undefined): ReportFormat[] {
+  if (value === undefined) return [...REPORT_FORMATS];
+  const list = value
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  for (const f of list) {
+    if (!REPORT_FORMATS.includes(f as ReportFormat)) {
+      throw new UsageError(`--format: unknown format '${f}'; allowed: ${REPORT_FORMATS.join(', ')}`);
+    }
+  }
+  if (!list.length) throw new UsageError(`--format needs at least one of ${REPORT_FORMATS.join(', ')}`);
+  return list as ReportFormat[];
+}
+
+/** Runs the drift command; returns the exit code. Expected errors print one line, never a stack trace. */
+export async function driftMain(argv: readonly string[], io: DriftIo): Promise<number> {
+  try {
+    const { values, positionals } = parseCli(argv, {
+      'timeout-seconds': { type: 'string' },
+      concurrency: { type: 'string' },
+      format: { type: 'string' },
+      'out-dir': { type: 'string' },
+      ignore: { type: 'string' },
+      'sceptre-dir': { type: 'string' },
+      'no-template-diff': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      io.stdout(`${DRIFT_USAGE}\n`);
+      return 0;
+    }
+    const env = environmentArg(positionals, DRIFT_USAGE);
+    const timeoutSeconds = positiveInt('timeout-seconds', values['timeout-seconds'], 300, 3600);
+    const concurrency = positiveInt('concurrency', values.concurrency, 16, 64);
+    const wanted = formats(values.format);
+    const outDir = resolve(values['out-dir'] ?? 'reports');
+    const sceptre = loadSceptreEnvironment(values['sceptre-dir'] ?? 'sceptre', env);
+    if (!sceptre.stacks.length) throw new ConfigError(`no stacks in ${join(sceptre.dir, 'config', env)}`);
+
+    let ignore: IgnoreRule[] = [];
+    if (values.ignore !== undefined) ignore = loadIgnoreFile(values.ignore);
+    else if (existsSync('drift-ignore.yaml')) ignore = loadIgnoreFile('drift-ignore.yaml');
+
+    const compare = !values['no-template-diff'];
+    const targets: DriftTarget[] = sceptre.stacks.map((s) => ({
+      name: s.name,
+      stackName: s.stackName,
+      ...(compare
+        ? {
+            localTemplate: async () =>
+              existsSync(s.templatePath) ? readFileSync(s.templatePath, 'utf8') : undefined,
+          }
+        : {}),
+    }));
+    io.stderr(
+      `drift: ${targets.length} stacks of ${env} in ${sceptre.region} (timeout ${timeoutSeconds} s, concurrency ${concurrency})\n`,
+    );
+    const report = await runDrift(
+      targets,
+      { env, region: sceptre.region },
+      {
+        cloudformation: io.cloudformation(sceptre.region),
+        sleep: io.sleep,
+        now: io.now,
+        progress: (line) => io.stderr(`drift: ${line}\n`),
+      },
+      { timeoutMs: timeoutSeconds * 1000, concurrency, ignore },
+    );
+    const exitCode = exitCodeOf(report);
+    const markdown = renderMarkdown(report);
+    mkdirSync(outDir, { recursive: true });
+    for (const format of wanted) {
+      const file = join(outDir, `drift-${env}.${REPORT_EXTENSIONS[format]}`);
+      const text =
+        format === 'md' ? markdown : format === 'json' ? renderJson(report, exitCode) : renderJunit(report);
+      writeFileSync(file, text);
+      io.stderr(`drift: wrote ${file}\n`);
+    }
+    io.stdout(markdown);
+    io.stderr(`drift: exit ${exitCode} (${['in sync', 'drift found', 'errors'][exitCode]})\n`);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      io.stderr(`drift: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

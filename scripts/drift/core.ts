@@ -1,0 +1,422 @@
+/**
+ * The drift engine shared by `npm run drift` and the weekly drift-detection Lambda: for every stack, start
+ * CloudFormation drift detection (bounded concurrency, retries on throttling), poll until done or timed out,
+ * collect resource drifts with their property differences (paged), apply the ignore rules and, when a local
+ * template is given, compare it with the deployed one. Every failure becomes a row; nothing here throws for
+ * one stack's problem. No filesystem and no environment access: callers inject the client, clock and sleep.
+ */
+import {
+  DescribeStackDriftDetectionStatusCommand,
+  type DescribeStackDriftDetectionStatusCommandOutput,
+  DescribeStackResourceDriftsCommand,
+  type DescribeStackResourceDriftsCommandOutput,
+  DescribeStacksCommand,
+  type DescribeStacksCommandOutput,
+  DetectStackDriftCommand,
+  type DetectStackDriftCommandOutput,
+  GetTemplateCommand,
+  type GetTemplateCommandOutput,
+  type StackResourceDrift,
+} from '@aws-sdk/client-cloudformation';
+import { describeError, isMissingStack } from './errors.js';
+import { type IgnoreRule, ruleMatchesPath, ruleMatchesResource } from './ignore.js';
+import { mapLimit, withRetry } from './pool.js';
+import { diffTemplates, isEmptyDiff, parseTemplate, type TemplateDiff } from './template-diff.js';
+
+/** The one CloudFormation call the engine makes: `client.send(command)` (a real client or a mock). */
+export interface CloudFormationSender {
+  // biome-ignore lint/suspicious/noExplicitAny: commands of several shapes go through one send.
+  send(command: any): Promise<any>;
+}
+
+export interface DriftTarget {
+  /** Short name (`base`). */
+  readonly name: string;
+  /** CloudFormation stack name (`ses-migration-prod-base`). */
+  readonly stackName: string;
+  /** The freshly generated template text; `undefined` = none on disk. Absent = no template comparison. */
+  readonly localTemplate?: () => Promise<string | undefined>;
+}
+
+export interface DriftDeps {
+  readonly cloudformation: CloudFormationSender;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly now: () => number;
+  /** One line per event, for stderr. */
+  readonly progress?: (line: string) => void;
+  readonly random?: () => number;
+}
+
+export interface DriftOptions {
+  /** Per-stack limit for drift detection to finish. @default 300000 (5 minutes) */
+  readonly timeoutMs?: number;
+  /** Stacks in flight at once. @default 16 */
+  readonly concurrency?: number;
+  /** First wait between status polls; grows 1.5x per poll. @default 2000 */
+  readonly pollIntervalMs?: number;
+  /** Longest wait between status polls. @default 10000 */
+  readonly maxPollIntervalMs?: number;
+  /** Attempts per call when throttled. @default 8 */
+  readonly retryAttempts?: number;
+  /** First backoff ceiling on throttling. @default 500 */
+  readonly retryBaseMs?: number;
+  readonly ignore?: readonly IgnoreRule[];
+}
+
+export type ErrorKind = 'missing-stack' | 'timeout' | 'api' | 'detection-failed' | 'template';
+
+export interface StackError {
+  readonly kind: ErrorKind;
+  readonly message: string;
+}
+
+export interface PropertyChange {
+  readonly path: string;
+  readonly type: string;
+  readonly expected: string;
+  readonly actual: string;
+  /** Set when an ignore rule covers this difference. */
+  readonly ignoredBecause?: string;
+}
+
+export interface ResourceDriftRow {
+  readonly logicalId: string;
+  readonly physicalId?: string;
+  readonly type: string;
+  /** MODIFIED | DELETED | NOT_CHECKED */
+  readonly status: string;
+  readonly differences: readonly PropertyChange[];
+  /** Set when an ignore rule covers the whole resource or every one of its differences. */
+  readonly ignoredBecause?: string;
+}
+
+export type Outcome = 'IN_SYNC' | 'DRIFTED' | 'ERROR';
+
+export interface StackReport {
+  readonly name: string;
+  readonly stackName: string;
+  readonly outcome: Outcome;
+  readonly stackStatus?: string;
+  /** CloudFormation's own verdict: IN_SYNC | DRIFTED | UNKNOWN | NOT_CHECKED. */
+  readonly stackDriftStatus?: string;
+  readonly detectionId?: string;
+  /** MODIFIED or DELETED resources that still count (not fully ignored). */
+  readonly drifts: readonly ResourceDriftRow[];
+  /** Drifted resources every difference of which an ignore rule covers. */
+  readonly ignored: readonly ResourceDriftRow[];
+  /** Resources CloudFormation could not check (unsupported type or no read permission). */
+  readonly notChecked: readonly ResourceDriftRow[];
+  /** Deployed vs local template; `null` = not compared. */
+  readonly templateDiff: TemplateDiff | null;
+  readonly errors: readonly StackError[];
+  readonly durationMs: number;
+}
+
+export interface DriftSummary {
+  readonly inSync: number;
+  readonly drifted: number;
+  readonly errors: number;
+}
+
+export interface DriftReport {
+  readonly env: string;
+  readonly region: string;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly stacks: readonly StackReport[];
+  readonly summary: DriftSummary;
+  /** Ignore rules that matched nothing: stale entries to remove. */
+  readonly unusedIgnores: readonly IgnoreRule[];
+}
+
+/** Exit code of a run: 2 when any stack errored, 1 when any drifted, else 0. */
+export function exitCodeOf(report: Pick<DriftReport, 'stacks'>): 0 | 1 | 2 {
+  if (report.stacks.some((s) => s.outcome === 'ERROR')) return 2;
+  if (report.stacks.some((s) => s.outcome === 'DRIFTED')) return 1;
+  return 0;
+}
+
+class DetectionTimeout extends Error {
+  override readonly name = 'DetectionTimeout';
+}
+
+/** Runs drift detection over every target and returns the report; never rejects for a stack's problem. */
+export async function runDrift(
+  targets: readonly DriftTarget[],
+  meta: { readonly env: string; readonly region: string },
+  deps: DriftDeps,
+  options: DriftOptions = {},
+): Promise<DriftReport> {
+  const started = deps.now();
+  const ignore = options.ignore ?? [];
+  const used = new Set<IgnoreRule>();
+  const progress = deps.progress ?? (() => {});
+  let done = 0;
+  const stacks = await mapLimit(targets, options.concurrency ?? 16, async (target) => {
+    const report = await driftOfStack(target, deps, options, ignore, used);
+    done++;
+    const detail = report.errors.map((e) => e.message).join('; ');
+    progress(
+      `[${done}/${targets.length}] ${target.stackName}: ${report.outcome}${detail ? ` (${detail})` : ''}`,
+    );
+    return report;
+  });
+  return {
+    env: meta.env,
+    region: meta.region,
+    startedAt: new Date(started).toISOString(),
+    durationMs: deps.now() - started,
+    stacks,
+    summary: {
+      inSync: stacks.filter((s) => s.outcome === 'IN_SYNC').length,
+      drifted: stacks.filter((s) => s.outcome === 'DRIFTED').length,
+      errors: stacks.filter((s) => s.outcome === 'ERROR').length,
+    },
+    unusedIgnores: ignore.filter((r) => !used.has(r)),
+  };
+}
+
+async function driftOfStack(
+  target: DriftTarget,
+  deps: DriftDeps,
+  options: DriftOptions,
+  ignore: readonly IgnoreRule[],
+  used: Set<IgnoreRule>,
+): Promise<StackReport> {
+  const started = deps.now();
+  const progress = deps.progress ?? (() => {});
+  const call = <T>(label: string, fn: () => Promise<T>) =>
+    withRetry(fn, {
+      sleep: deps.sleep,
+      attempts: options.retryAttempts ?? 8,
+      baseMs: options.retryBaseMs ?? 500,
+      ...(deps.random ? { random: deps.random } : {}),
+      onRetry: (attempt, delay) =>
+        progress(`${target.stackName}: ${label} throttled, retry ${attempt} in ${delay} ms`),
+    });
+  const errors: StackError[] = [];
+  const base = { name: target.name, stackName: target.stackName };
+
+  let stackStatus: string | undefined;
+  try {
+    const out: DescribeStacksCommandOutput = await call('DescribeStacks', () =>
+      deps.cloudformation.send(new DescribeStacksCommand({ StackName: target.stackName })),
+    );
+    stackStatus = out.Stacks?.[0]?.StackStatus;
+  } catch (error) {
+    const missing = isMissingStack(error);
+    errors.push({
+      kind: missing ? 'missing-stack' : 'api',
+      message: missing
+        ? `stack ${target.stackName} does not exist`
+        : `DescribeStacks: ${describeError(error)}`,
+    });
+    return {
+      ...base,
+      outcome: 'ERROR',
+      drifts: [],
+      ignored: [],
+      notChecked: [],
+      templateDiff: null,
+      errors,
+      durationMs: deps.now() - started,
+    };
+  }
+
+  const [drift, templateDiff] = await Promise.all([
+    detect(target, deps, options, call, errors),
+    compareTemplate(target, deps, call, errors),
+  ]);
+  const rows = drift?.rows ?? [];
+  const { counted, ignored } = applyIgnore(rows, target, ignore, used);
+  const outcome: Outcome = errors.length
+    ? 'ERROR'
+    : counted.length || (templateDiff && !isEmptyDiff(templateDiff))
+      ? 'DRIFTED'
+      : 'IN_SYNC';
+  return {
+    ...base,
+    outcome,
+    ...(stackStatus ? { stackStatus } : {}),
+    ...(drift?.stackDriftStatus ? { stackDriftStatus: drift.stackDriftStatus } : {}),
+    ...(drift?.detectionId ? { detectionId: drift.detectionId } : {}),
+    drifts: counted,
+    ignored,
+    notChecked: rows.filter((r) => r.status === 'NOT_CHECKED'),
+    templateDiff,
+    errors,
+    durationMs: deps.now() - started,
+  };
+}
+
+type Call = <T>(label: string, fn: () => Promise<T>) => Promise<T>;
+
+async function detect(
+  target: DriftTarget,
+  deps: DriftDeps,
+  options: DriftOptions,
+  call: Call,
+  errors: StackError[],
+): Promise<{ detectionId: string; stackDriftStatus?: string; rows: ResourceDriftRow[] } | undefined> {
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  let detectionId: string | undefined;
+  try {
+    const started: DetectStackDriftCommandOutput = await call('DetectStackDrift', () =>
+      deps.cloudformation.send(new DetectStackDriftCommand({ StackName: target.stackName })),
+    );
+    detectionId = started.StackDriftDetectionId;
+    if (!detectionId) throw new Error('DetectStackDrift returned no StackDriftDetectionId');
+    deps.progress?.(`${target.stackName}: drift detection ${detectionId} started`);
+    const deadline = deps.now() + timeoutMs;
+    let interval = options.pollIntervalMs ?? 2_000;
+    const maxInterval = options.maxPollIntervalMs ?? 10_000;
+    let status: DescribeStackDriftDetectionStatusCommandOutput;
+    for (;;) {
+      const remaining = deadline - deps.now();
+      if (remaining <= 0) {
+        throw new DetectionTimeout(
+          `drift detection ${detectionId} still in progress after ${Math.round(timeoutMs / 1000)} s (--timeout-seconds)`,
+        );
+      }
+      await deps.sleep(Math.min(interval, remaining));
+      interval = Math.min(maxInterval, Math.round(interval * 1.5));
+      const id = detectionId;
+      status = await call('DescribeStackDriftDetectionStatus', () =>
+        deps.cloudformation.send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: id })),
+      );
+      if (status.DetectionStatus !== 'DETECTION_IN_PROGRESS') break;
+    }
+    if (status.DetectionStatus === 'DETECTION_FAILED') {
+      // Drift was checked for some resources only (often: no permission to read a resource type).
+      errors.push({
+        kind: 'detection-failed',
+        message: `drift detection failed: ${status.DetectionStatusReason ?? 'no reason given'}`,
+      });
+    }
+    const rows = await resourceDrifts(target, deps, call);
+    return {
+      detectionId,
+      ...(status.StackDriftStatus ? { stackDriftStatus: status.StackDriftStatus } : {}),
+      rows,
+    };
+  } catch (error) {
+    if (error instanceof DetectionTimeout) errors.push({ kind: 'timeout', message: error.message });
+    else if (isMissingStack(error))
+      errors.push({ kind: 'missing-stack', message: `stack ${target.stackName} does not exist` });
+    else errors.push({ kind: 'api', message: describeError(error) });
+    return detectionId ? { detectionId, rows: [] } : undefined;
+  }
+}
+
+async function resourceDrifts(target: DriftTarget, deps: DriftDeps, call: Call): Promise<ResourceDriftRow[]> {
+  const rows: ResourceDriftRow[] = [];
+  let token: string | undefined;
+  do {
+    const next = token;
+    const page: DescribeStackResourceDriftsCommandOutput = await call('DescribeStackResourceDrifts', () =>
+      deps.cloudformation.send(
+        new DescribeStackResourceDriftsCommand({
+          StackName: target.stackName,
+          StackResourceDriftStatusFilters: ['MODIFIED', 'DELETED', 'NOT_CHECKED'],
+          MaxResults: 100,
+          ...(next ? { NextToken: next } : {}),
+        }),
+      ),
+    );
+    for (const d of page.StackResourceDrifts ?? []) rows.push(toRow(d));
+    token = page.NextToken;
+  } while (token);
+  return rows.sort((a, b) => a.logicalId.localeCompare(b.logicalId));
+}
+
+function toRow(d: StackResourceDrift): ResourceDriftRow {
+  return {
+    logicalId: d.LogicalResourceId ?? '?',
+    ...(d.PhysicalResourceId ? { physicalId: d.PhysicalResourceId } : {}),
+    type: d.ResourceType ?? '?',
+    status: d.StackResourceDriftStatus ?? '?',
+    differences: (d.PropertyDifferences ?? []).map((p) => ({
+      path: p.PropertyPath ?? '',
+      type: p.DifferenceType ?? '',
+      expected: p.ExpectedValue ?? '',
+      actual: p.ActualValue ?? '',
+    })),
+  };
+}
+
+function applyIgnore(
+  rows: readonly ResourceDriftRow[],
+  target: DriftTarget,
+  rules: readonly IgnoreRule[],
+  used: Set<IgnoreRule>,
+): { counted: ResourceDriftRow[]; ignored: ResourceDriftRow[] } {
+  const counted: ResourceDriftRow[] = [];
+  const ignored: ResourceDriftRow[] = [];
+  for (const row of rows) {
+    if (row.status === 'NOT_CHECKED') continue;
+    const forResource = rules.filter((r) => ruleMatchesResource(r, target, row.logicalId));
+    const whole = forResource.find((r) => r.property === undefined);
+    if (whole) {
+      used.add(whole);
+      ignored.push({ ...row, ignoredBecause: whole.reason });
+      continue;
+    }
+    const differences = row.differences.map((d) => {
+      const rule = forResource.find((r) => ruleMatchesPath(r, d.path));
+      if (!rule) return d;
+      used.add(rule);
+      return { ...d, ignoredBecause: rule.reason };
+    });
+    const allIgnored = differences.length > 0 && differences.every((d) => d.ignoredBecause !== undefined);
+    if (allIgnored) {
+      ignored.push({
+        ...row,
+        differences,
+        ignoredBecause: [...new Set(differences.map((d) => d.ignoredBecause))].join('; '),
+      });
+    } else counted.push({ ...row, differences });
+  }
+  return { counted, ignored };
+}
+
+async function compareTemplate(
+  target: DriftTarget,
+  deps: DriftDeps,
+  call: Call,
+  errors: StackError[],
+): Promise<TemplateDiff | null> {
+  if (!target.localTemplate) return null;
+  try {
+    const localText = await target.localTemplate();
+    if (localText === undefined) {
+      errors.push({
+        kind: 'template',
+        message: `no local template for ${target.name}: run 'npm run generate' first`,
+      });
+      return null;
+    }
+    const out: GetTemplateCommandOutput = await call('GetTemplate', () =>
+      deps.cloudformation.send(
+        new GetTemplateCommand({ StackName: target.stackName, TemplateStage: 'Original' }),
+      ),
+    );
+    if (!out.TemplateBody) throw new Error('GetTemplate returned no TemplateBody');
+    let local: Record<string, unknown>;
+    try {
+      local = parseTemplate(localText);
+    } catch (cause) {
+      errors.push({
+        kind: 'template',
+        message: `local template of ${target.name} is not valid: ${describeError(cause)}`,
+      });
+      return null;
+    }
+    return diffTemplates(parseTemplate(out.TemplateBody), local);
+  } catch (error) {
+    errors.push({
+      kind: isMissingStack(error) ? 'missing-stack' : 'api',
+      message: `GetTemplate: ${describeError(error)}`,
+    });
+    return null;
+  }
+}
