@@ -1,0 +1,161 @@
+/** Reads and validates the functions' environment. Fails early with the variable name and allowed values. */
+import { z } from 'zod';
+import { ConfigurationError } from './errors.js';
+import type { DomainConfig } from './types.js';
+
+const domainSchema = z.object({
+  domain: z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+      'lower-case DNS domain name',
+    ),
+  rotationIntervalDays: z.number().int().min(30).max(3650).default(365),
+  hostedZoneId: z
+    .string()
+    .regex(/^Z[A-Z0-9]{1,31}$/, 'Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ')
+    .optional(),
+});
+
+const domainsSchema = z
+  .array(domainSchema)
+  .refine((list) => new Set(list.map((d) => d.domain)).size === list.length, 'domains must be unique');
+
+/** Timings of the rotation; defaults follow the seed (48 h DNS deadline, 72 h SES search, 7 days removal). */
+export interface Timings {
+  /** Hours the DNS team has to publish the new record. @default 48 */
+  readonly dnsDeadlineHours: number;
+  /** Reminders this many hours before the deadline. @default [24, 6] */
+  readonly dnsRemindersBeforeDeadlineHours: readonly number[];
+  /** Roll back when SES has not reached SUCCESS this long after the switch. @default 72 */
+  readonly verificationTimeoutHours: number;
+  /** The old selector stays published at least this long after the switch (mail in flight). @default 48 */
+  readonly oldRecordGraceHours: number;
+  /** Reminder to remove the old record this many days after the switch. @default 5 */
+  readonly oldRecordReminderDays: number;
+  /** Days after the switch by which the old record must be gone (alarm threshold). @default 7 */
+  readonly oldRecordDeadlineDays: number;
+  /** Advance notice before a scheduled rotation. @default 30 */
+  readonly noticeDays: number;
+  /** After a failed or aborted rotation, try again after this many days. @default 7 */
+  readonly retryAfterFailureDays: number;
+  /** Lock lease; longer than the Lambda timeout (max 15 min). @default 16 min */
+  readonly lockLeaseMs: number;
+  /** Re-send a failure notification for the same step at most this often. @default 24 */
+  readonly failureRenotifyHours: number;
+}
+
+export const DEFAULT_TIMINGS: Timings = {
+  dnsDeadlineHours: 48,
+  dnsRemindersBeforeDeadlineHours: [24, 6],
+  verificationTimeoutHours: 72,
+  oldRecordGraceHours: 48,
+  oldRecordReminderDays: 5,
+  oldRecordDeadlineDays: 7,
+  noticeDays: 30,
+  retryAfterFailureDays: 7,
+  lockLeaseMs: 16 * 60_000,
+  failureRenotifyHours: 24,
+};
+
+export interface Topics {
+  readonly P1: string;
+  readonly P2: string;
+  readonly P3: string;
+}
+
+export interface ByodkimConfig {
+  readonly projectCode: string;
+  readonly environment: string;
+  readonly domains: readonly DomainConfig[];
+  readonly stateTable: string;
+  readonly kmsKeyId: string;
+  readonly metricsNamespace: string;
+  readonly topics: Topics;
+}
+
+type Env = Record<string, string | undefined>;
+
+function required(env: Env, name: string, what: string): string {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') {
+    throw new ConfigurationError(`environment variable ${name} is missing or empty: expected ${what}`);
+  }
+  return value;
+}
+
+/** Parses DOMAINS_JSON: a JSON array of {domain, rotationIntervalDays?, hostedZoneId?}. */
+export function parseDomains(raw: string): DomainConfig[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (cause) {
+    throw new ConfigurationError('DOMAINS_JSON is not valid JSON: expected [{"domain":"goo.ne.jp"}, ...]', {
+      cause,
+    });
+  }
+  const parsed = domainsSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new ConfigurationError(
+      `DOMAINS_JSON is invalid (${issues}); expected [{"domain":"goo.ne.jp","rotationIntervalDays":365,"hostedZoneId":"Z..."}] with rotationIntervalDays 30-3650`,
+    );
+  }
+  return parsed.data;
+}
+
+/** Reads the whole configuration; only what a function uses needs to be set, the rest is checked lazily. */
+export function loadConfig(env: Env = process.env): ByodkimConfig {
+  const environment = required(env, 'ENVIRONMENT', 'production or development');
+  const projectCode = env.PROJECT_CODE?.trim() || 'ses-migration';
+  return {
+    projectCode,
+    environment,
+    domains: parseDomains(required(env, 'DOMAINS_JSON', 'a JSON list of domains')),
+    stateTable: env.STATE_TABLE ?? '',
+    kmsKeyId: env.KMS_KEY_ID ?? '',
+    metricsNamespace: env.METRICS_NAMESPACE?.trim() || `${projectCode}/${environment}/BYODKIM`,
+    topics: { P1: env.TOPIC_P1_ARN ?? '', P2: env.TOPIC_P2_ARN ?? '', P3: env.TOPIC_P3_ARN ?? '' },
+  };
+}
+
+/** Checks that the variables a given function needs are set. */
+export function requireSettings(config: ByodkimConfig, names: ReadonlyArray<keyof ByodkimConfig | 'topics'>) {
+  const envName: Record<string, string> = {
+    stateTable: 'STATE_TABLE',
+    kmsKeyId: 'KMS_KEY_ID',
+    metricsNamespace: 'METRICS_NAMESPACE',
+  };
+  for (const n of names) {
+    if (n === 'topics') {
+      for (const [sev, arn] of Object.entries(config.topics)) {
+        if (!arn)
+          throw new ConfigurationError(
+            `environment variable TOPIC_${sev}_ARN is missing: expected an SNS topic ARN`,
+          );
+      }
+      continue;
+    }
+    const v = config[n];
+    if (typeof v === 'string' && v === '') {
+      throw new ConfigurationError(`environment variable ${envName[n] ?? n} is missing or empty`);
+    }
+  }
+}
+
+/** Lambda function name of one of the five functions. */
+export function functionName(
+  config: Pick<ByodkimConfig, 'projectCode' | 'environment'>,
+  fn: FunctionKey,
+): string {
+  return `${config.projectCode}-${config.environment}-${fn}`;
+}
+
+export const FUNCTION_KEYS = [
+  'dkim-rotation-orchestrator',
+  'dkim-key-generator',
+  'ses-config-updater',
+  'notification-manager',
+  'validation-monitor',
+] as const;
+export type FunctionKey = (typeof FUNCTION_KEYS)[number];

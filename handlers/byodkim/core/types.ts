@@ -1,0 +1,92 @@
+/** Rotation state of one domain, as persisted. Never holds a plaintext private key. */
+
+/** Stages of the per-domain rotation state machine (see docs/byodkim.md). */
+export const STAGES = [
+  'IDLE',
+  'KEY_REQUESTED',
+  'KEY_GENERATED',
+  'AWAITING_DNS',
+  'DNS_PUBLISHED',
+  'AWAITING_VERIFICATION',
+  'ROLLING_BACK',
+  'AWAITING_OLD_REMOVAL',
+  'FAILED',
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** One BYODKIM key: selector, KMS ciphertext of the PKCS#8 private key, base64 DER SubjectPublicKeyInfo. */
+export interface KeyRecord {
+  readonly selector: string;
+  /** base64 of KMS PrivateKeyCiphertextBlob (encryption context: purpose, domain, selector). */
+  readonly privateKeyCiphertext: string;
+  /** base64 DER SubjectPublicKeyInfo, exactly what goes after `p=` in the TXT record. */
+  readonly publicKey: string;
+  readonly createdAt: string;
+}
+
+/** What SES signed with before the first switch of a rotation: used to roll back an onboarding. */
+export type PreviousOrigin = 'AWS_SES' | 'EXTERNAL_UNKNOWN' | 'NONE' | 'MANAGED';
+
+export interface LastError {
+  readonly stage: Stage;
+  readonly name: string;
+  readonly message: string;
+  readonly at: string;
+}
+
+export interface DomainState {
+  readonly domain: string;
+  /** Optimistic-concurrency version; 0 = never stored. */
+  version: number;
+  stage: Stage;
+  /** The key SES signs with (after a switch: the new key, even before SUCCESS). */
+  current?: KeyRecord;
+  /** The new key while it waits for DNS. */
+  pending?: KeyRecord;
+  /** The key before the switch, kept (encrypted) until the rotation is done, for rollback. */
+  previous?: KeyRecord;
+  /** The key of a rolled back or aborted rotation whose TXT record should be removed. */
+  rejected?: KeyRecord;
+  previousOrigin?: PreviousOrigin;
+  rotationId?: string;
+  rotationReason?: string;
+  rotationStartedAt?: string;
+  dnsRequestedAt?: string;
+  dnsObservedAt?: string;
+  switchedAt?: string;
+  verifiedAt?: string;
+  oldRecordRemovedAt?: string;
+  lastRotationCompletedAt?: string;
+  lastRotationFailedAt?: string;
+  nextRotationAt?: string;
+  /** Due date (ISO) for which the 30-day notice was sent. */
+  noticeSentFor?: string;
+  /** Notifications already sent in this rotation (idempotency across reruns). */
+  sent: string[];
+  /** Failed attempts per stage in this rotation. */
+  attempts: Partial<Record<Stage, number>>;
+  lastError?: LastError;
+  completedRotations: number;
+}
+
+/** Per-domain configuration (from DOMAINS_JSON). */
+export interface DomainConfig {
+  readonly domain: string;
+  /** @default 365 */
+  readonly rotationIntervalDays: number;
+  /** Route 53 mode when set: the functions publish and remove TXT records themselves. */
+  readonly hostedZoneId?: string;
+}
+
+/** A DNS TXT record as to be published. */
+export interface TxtRecord {
+  readonly name: string;
+  /** Full value `v=DKIM1; k=rsa; p=...`. */
+  readonly value: string;
+  /** The value split into strings of at most 255 characters. */
+  readonly strings: readonly string[];
+}
+
+export function initialState(domain: string): DomainState {
+  return { domain, version: 0, stage: 'IDLE', sent: [], attempts: {}, completedRotations: 0 };
+}
