@@ -33,7 +33,8 @@ export function names(cfg: NameSource) {
       byodkim: `${cfg.projectCode}/${cfg.environment}/BYODKIM`,
     },
     logGroup: {
-      sesEvents: '/aws/ses/events',
+      // The seed's name for production; other environments get their own group in a shared account.
+      sesEvents: cfg.environment === 'production' ? '/aws/ses/events' : `/aws/ses/events/${cfg.environment}`,
       application: `/aws/application/${cfg.projectCode}/${cfg.environment}`,
       compliance: `/aws/monitoring/compliance/japanese/${cfg.projectCode}/${cfg.environment}`,
       firehose: `/aws/kinesisfirehose/${p}-ses-events`,

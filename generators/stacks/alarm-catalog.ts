@@ -1,0 +1,74 @@
+/**
+ * The alarm tiers of seed 3.2.1-3.2.4 and where each lives. The seed names go to the matching tiers; the other
+ * tiers are named `<seed name>-p2|-p3` (or `-p1`). This table is the single source for the README's tier table.
+ */
+import type { EnvConfig, Severity } from '../config/schema.js';
+import { names } from '../names.js';
+
+export type Family = 'bounceRate' | 'complaintRate' | 'sendSuccessRate' | 'applicationErrors';
+
+export interface TierAlarm {
+  readonly family: Family;
+  readonly severity: Severity;
+  readonly name: string;
+  readonly stack: 'ses' | 'monitoring';
+  readonly threshold: number;
+  readonly evaluationPeriods: number;
+  /** How the value is measured, for the README. */
+  readonly source: string;
+}
+
+const SEED_NAME: Record<Family, { severity: Severity; suffix: string }> = {
+  bounceRate: { severity: 'P1', suffix: 'bounce-rate-alarm' },
+  complaintRate: { severity: 'P1', suffix: 'complaint-rate-alarm' },
+  sendSuccessRate: { severity: 'P1', suffix: 'ses-send-failure' },
+  applicationErrors: { severity: 'P3', suffix: 'application-errors' },
+};
+
+const BASE_SUFFIX: Record<Family, string> = {
+  bounceRate: 'bounce-rate',
+  complaintRate: 'complaint-rate',
+  sendSuccessRate: 'ses-send-failure',
+  applicationErrors: 'application-errors',
+};
+
+function source(family: Family, severity: Severity): string {
+  switch (family) {
+    case 'bounceRate':
+      return severity === 'P1'
+        ? 'AWS/SES Reputation.BounceRate (account reputation, fraction)'
+        : 'metric math 100 × Bounce / Send (AWS/SES, 5 min), 0 below the minimum send volume';
+    case 'complaintRate':
+      return severity === 'P1'
+        ? 'AWS/SES Reputation.ComplaintRate (account reputation, fraction)'
+        : 'metric math 100 × Complaint / Send (AWS/SES, 5 min), 0 below the minimum send volume';
+    case 'sendSuccessRate':
+      return 'SendSuccessRate (custom, metrics function, 100 × Delivery / Send)';
+    case 'applicationErrors':
+      return 'ApplicationErrors (metric filter on the application log group)';
+  }
+}
+
+/** Every tier alarm of an environment, seed names first. */
+export function tierAlarms(cfg: EnvConfig): TierAlarm[] {
+  const n = names(cfg);
+  const families: Family[] = ['bounceRate', 'complaintRate', 'sendSuccessRate', 'applicationErrors'];
+  return families.flatMap((family) =>
+    (['P1', 'P2', 'P3'] as const).map((severity) => {
+      const seed = SEED_NAME[family];
+      const suffix =
+        seed.severity === severity ? seed.suffix : `${BASE_SUFFIX[family]}-${severity.toLowerCase()}`;
+      const t = cfg.alarms[family][severity];
+      return {
+        family,
+        severity,
+        name: n.alarm(suffix),
+        stack:
+          (family === 'bounceRate' || family === 'complaintRate') && severity === 'P1' ? 'ses' : 'monitoring',
+        threshold: t.threshold,
+        evaluationPeriods: t.evaluationPeriods,
+        source: source(family, severity),
+      } satisfies TierAlarm;
+    }),
+  );
+}
