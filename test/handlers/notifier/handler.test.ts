@@ -1,0 +1,190 @@
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  DeliveryError,
+  UnknownAlarmTopicError,
+  UnsupportedEventError,
+} from '../../../handlers/notifier/errors.js';
+import { handler } from '../../../handlers/notifier/index.js';
+import {
+  ALARM_TOPICS,
+  alarmMessage,
+  DELIVERY_TOPICS,
+  ESCALATION_TOPICS,
+  notifierEnv,
+  snsEvent,
+  topic,
+} from './factories.js';
+
+const sns = mockClient(SNSClient);
+const cw = mockClient(CloudWatchClient);
+
+beforeEach(() => {
+  sns.reset();
+  cw.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'published-1' });
+  for (const [key, value] of Object.entries(notifierEnv())) vi.stubEnv(key, value);
+  // Keep the test output readable: the handler logs JSON lines.
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+describe('notifier: SNS alarm events', () => {
+  it.each([
+    ['P1', ALARM_TOPICS.P1, DELIVERY_TOPICS.P1, 'metric-math-alarm'],
+    ['P2', ALARM_TOPICS.P2, DELIVERY_TOPICS.P2, 'metric-alarm-alarm'],
+    ['P3', ALARM_TOPICS.P3, DELIVERY_TOPICS.P3, 'insufficient-data'],
+  ] as const)('delivers a %s alarm once, to the %s delivery topic', async (severity, from, to, fixture) => {
+    await handler(snsEvent(alarmMessage(fixture), from));
+
+    const calls = sns.commandCalls(PublishCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]?.args[0].input;
+    expect(input?.TopicArn).toBe(to);
+    expect(input?.Subject).toMatch(new RegExp(`^\\[${severity} `));
+    expect(input?.Message).toContain(`${severity}】`);
+    expect(input?.MessageAttributes?.severity).toEqual({ DataType: 'String', StringValue: severity });
+    expect(input?.MessageAttributes?.kind).toEqual({ DataType: 'String', StringValue: 'alarm' });
+  });
+
+  it('reports OK transitions too', async () => {
+    await handler(snsEvent(alarmMessage('metric-alarm-ok'), ALARM_TOPICS.P2));
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input?.Subject).toBe('[P2 OK] ses-migration-production-ses-send-failure');
+    expect(input?.MessageAttributes?.alarmState).toEqual({ DataType: 'String', StringValue: 'OK' });
+  });
+
+  it('forwards a message it cannot parse instead of dropping it', async () => {
+    await handler(snsEvent('manual test page', ALARM_TOPICS.P1));
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input?.TopicArn).toBe(DELIVERY_TOPICS.P1);
+    expect(input?.Message).toContain('manual test page');
+  });
+
+  it('fails, publishing nothing, for a record from an unknown topic (the failure destination gets it raw)', async () => {
+    const error = await handler(snsEvent(alarmMessage('metric-alarm-alarm'), topic('someone-else'))).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect(error.cause).toBeInstanceOf(UnknownAlarmTopicError);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('throws when SNS refuses the publish, so Lambda retries and then uses the failure destination', async () => {
+    sns.on(PublishCommand).rejects(new Error('AuthorizationError'));
+    const error = await handler(snsEvent(alarmMessage('metric-math-alarm'), ALARM_TOPICS.P1)).catch((e) => e);
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect((error.cause as Error).message).toBe('AuthorizationError');
+  });
+
+  it('fails on a missing delivery topic, naming the variable', async () => {
+    vi.stubEnv('DELIVERY_TOPIC_P2_ARN', '');
+    await expect(handler(snsEvent(alarmMessage('metric-alarm-alarm'), ALARM_TOPICS.P2))).rejects.toThrow(
+      /DELIVERY_TOPIC_P2_ARN/,
+    );
+  });
+});
+
+describe('notifier: escalation schedule', () => {
+  const transitioned = new Date('2026-11-29T05:05:40Z');
+  const metricAlarm = (over: Record<string, unknown> = {}) => ({
+    AlarmName: 'ses-migration-production-bounce-rate-alarm',
+    AlarmDescription: 'バウンス率が 5% を超えました。',
+    StateValue: 'ALARM' as const,
+    StateReason: 'Threshold Crossed',
+    ActionsEnabled: true,
+    AlarmActions: [ALARM_TOPICS.P1],
+    StateUpdatedTimestamp: new Date('2026-11-29T06:05:00Z'),
+    StateTransitionedTimestamp: transitioned,
+    ...over,
+  });
+
+  it('asks for metric and composite alarms in ALARM with the prefix, and sends level 2 after 60 minutes', async () => {
+    cw.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [metricAlarm(), metricAlarm({ AlarmName: 'p2-alarm', AlarmActions: [ALARM_TOPICS.P2] })],
+      CompositeAlarms: [],
+    });
+
+    const summary = await handler({ action: 'escalate', scheduledTime: '2026-11-29T06:10:00Z' });
+
+    expect(cw.commandCalls(DescribeAlarmsCommand)[0]?.args[0].input).toMatchObject({
+      AlarmNamePrefix: 'ses-migration-production-',
+      StateValue: 'ALARM',
+      AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+    });
+    const calls = sns.commandCalls(PublishCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input.TopicArn).toBe(ESCALATION_TOPICS[2]);
+    expect(calls[0]?.args[0].input.Subject).toBe(
+      '[ESCALATION L2] P1 ALARM for 64 min: ses-migration-production-bounce-rate-alarm',
+    );
+    expect(summary).toMatchObject({ checkedAt: '2026-11-29T06:10:00.000Z', alarmsInAlarm: 2 });
+  });
+
+  it('measures from the last state change, not from the last re-evaluation', async () => {
+    // StateUpdatedTimestamp moved at 06:05 although the alarm has been in ALARM since 05:05:40.
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [metricAlarm()] });
+    await handler({ action: 'escalate', scheduledTime: '2026-11-29T05:40:00Z' });
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.TopicArn).toBe(ESCALATION_TOPICS[1]);
+  });
+
+  it('escalates composite P1 alarms and reads every page', async () => {
+    cw.on(DescribeAlarmsCommand)
+      .resolvesOnce({
+        MetricAlarms: [metricAlarm({ StateTransitionedTimestamp: new Date('2026-11-29T05:30:00Z') })],
+        NextToken: 'n1',
+      })
+      .resolvesOnce({
+        CompositeAlarms: [
+          {
+            AlarmName: 'ses-migration-production-ses-critical',
+            StateValue: 'ALARM',
+            ActionsEnabled: true,
+            AlarmActions: [ALARM_TOPICS.P1],
+            StateTransitionedTimestamp: new Date('2026-11-29T05:05:00Z'), // 90 minutes at 06:35: level 3
+          },
+        ],
+      });
+
+    const summary = await handler({ action: 'escalate', scheduledTime: '2026-11-29T06:36:00Z' });
+
+    expect(cw.commandCalls(DescribeAlarmsCommand)[1]?.args[0].input.NextToken).toBe('n1');
+    expect(summary).toMatchObject({
+      checkedAt: '2026-11-29T06:35:00.000Z',
+      escalated: [
+        { alarm: 'ses-migration-production-ses-critical', level: 3, topicArn: ESCALATION_TOPICS[3] },
+      ],
+    });
+  });
+
+  it('sends nothing when no P1 has been in ALARM long enough', async () => {
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [metricAlarm()] });
+    const summary = await handler({ action: 'escalate', scheduledTime: '2026-11-29T05:30:00Z' });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(summary).toMatchObject({ escalated: [] });
+  });
+
+  it('throws after trying every due escalation when one publish fails', async () => {
+    cw.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [metricAlarm(), metricAlarm({ AlarmName: 'second' })],
+    });
+    sns.on(PublishCommand).rejectsOnce(new Error('Throttled')).resolves({ MessageId: 'x' });
+    await expect(handler({ action: 'escalate', scheduledTime: '2026-11-29T05:40:00Z' })).rejects.toThrow(
+      DeliveryError,
+    );
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(2);
+  });
+});
+
+describe('notifier: other events', () => {
+  it.each([[{}], [{ action: 'report' }], [{ Records: [] }], ['text']])('rejects %j', async (event) => {
+    await expect(handler(event)).rejects.toThrow(UnsupportedEventError);
+  });
+});
