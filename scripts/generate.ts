@@ -2,10 +2,12 @@
  * `npm run generate`: validates environments/*.yaml, bundles the Lambda handlers, renders every template and
  * the Sceptre config, and swaps them into sceptre/ atomically. Invalid input writes nothing.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError, parseEnvConfig } from '../generators/config/load.js';
 import type { EnvConfig } from '../generators/config/schema.js';
 import { generateAll } from '../generators/generate.js';
+import { STACKS } from '../generators/stacks/index.js';
+import { bundleHandlers } from './lib/bundle.js';
 import { replaceDirectories } from './lib/fs-atomic.js';
 
 const ENV_DIR = 'environments';
@@ -31,15 +33,25 @@ export function loadEnvironments(dir = ENV_DIR): EnvConfig[] {
 }
 
 async function main(): Promise<void> {
-  const started = performance.now();
   const cfgs = loadEnvironments();
-  const { files } = generateAll(cfgs);
-  const report = replaceDirectories(
-    'sceptre',
-    ['templates', 'config'],
-    new Map([...files].map(([k, v]) => [k, v])),
+  const bundling = performance.now();
+  const bundles = await bundleHandlers(
+    process.cwd(),
+    STACKS.flatMap((s) => s.handlers ?? []),
   );
-  const ms = (performance.now() - started).toFixed(0);
+  const manifest = Object.fromEntries(
+    [...bundles].map(([name, b]) => [
+      name,
+      { key: b.key, sha256: b.sha256, zip: `dist/handlers/${name}.zip` },
+    ]),
+  );
+  writeFileSync('dist/handlers/manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
+  const bundleMs = (performance.now() - bundling).toFixed(0);
+  const rendering = performance.now();
+  const { files } = generateAll(cfgs, bundles);
+  const report = replaceDirectories('sceptre', ['templates', 'config'], files);
+  const ms = (performance.now() - rendering).toFixed(0);
+  console.log(`bundled ${bundles.size} handlers into dist/handlers in ${bundleMs} ms`);
   console.log(
     `generated ${files.size} files for ${cfgs.map((c) => c.sceptreEnv).join(', ')} in ${ms} ms: ` +
       `${report.changed.length} changed, ${report.unchanged} unchanged, ${report.removed.length} removed`,

@@ -1,6 +1,15 @@
 /** The stacks in launch order. A new stack slots in here and in STACK_IDS. */
 import type { StackDefinition } from '../lib/template.js';
 import { baseStack } from './base.js';
+import { enhancedKinesisStack } from './enhanced-kinesis.js';
 import { monitoringStack } from './monitoring.js';
+import { securityStack } from './security.js';
+import { sesStack } from './ses.js';
 
-export const STACKS: readonly StackDefinition[] = [baseStack, monitoringStack];
+export const STACKS: readonly StackDefinition[] = [
+  baseStack,
+  monitoringStack,
+  enhancedKinesisStack,
+  sesStack,
+  securityStack,
+];

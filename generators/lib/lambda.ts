@@ -1,0 +1,229 @@
+/**
+ * A Lambda function as this product deploys it: bundled code by content hash, its own KMS-encrypted log group,
+ * its own least-privilege role, JSON logs, environment encrypted with the logs key, error and throttle alarms
+ * (seed 1.2), and for asynchronous invocation a failure destination.
+ */
+
+import type { RoleProperties } from 'cloudform-types/types/iam/role';
+import type { FunctionProperties } from 'cloudform-types/types/lambda/function';
+import type Resource from 'cloudform-types/types/resource';
+import type { Severity } from '../config/schema.js';
+import { alarm, checkovSkip, getAtt, logGroup, policyDoc, ref, res, sub } from './resources.js';
+import type { Cfn, StackContext } from './template.js';
+
+export const LAMBDA_RUNTIME = 'nodejs24.x';
+
+export interface LambdaSpec {
+  /** Logical id prefix, e.g. Metrics -> MetricsFunction, MetricsRole, MetricsLogGroup. */
+  readonly id: string;
+  /** Function name suffix: <project>-<environment>-<fn>. */
+  readonly fn: string;
+  /** Folder under handlers/. */
+  readonly handler: string;
+  readonly description: string;
+  readonly statements: Cfn[];
+  readonly environment?: Record<string, Cfn>;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  /** Where a failed asynchronous invocation goes (ARN of an SNS topic). */
+  readonly onFailure?: Cfn;
+  /** Severity of the function's error alarm. @default P3 */
+  readonly errorSeverity?: Severity;
+  /** Mask PII in the function's own log group. @default false */
+  readonly maskLogs?: boolean;
+}
+
+const UNIVERSAL_SKIPS: [string, string][] = [
+  ['CKV_AWS_117', 'Calls only AWS APIs over TLS; a VPC would add NAT cost and no isolation benefit here'],
+  ['CKV_AWS_272', 'Bundles are built and content-addressed by this repository; Signer profiles are not used'],
+];
+
+/** The resources of one function; returns them keyed by logical id. */
+export function lambdaFunction(ctx: StackContext, spec: LambdaSpec): Record<string, Resource> {
+  const { n, cfg } = ctx;
+  const name = n.lambda(spec.fn);
+  const groupName = n.logGroup.lambda(spec.fn);
+  const logs = `${spec.id}LogGroup`;
+  const role = `${spec.id}Role`;
+  const fn = `${spec.id}Function`;
+  const reserved = cfg.lambda.reservedConcurrency;
+  const skips: [string, string][] = [...UNIVERSAL_SKIPS];
+  if (reserved === undefined) {
+    skips.push([
+      'CKV_AWS_115',
+      'Reserved concurrency is off unless lambda.reservedConcurrency is set: low-limit accounts reject it',
+    ]);
+  }
+  if (!spec.onFailure) {
+    skips.push([
+      'CKV_AWS_116',
+      'Invoked synchronously (Firehose) or on a schedule with retries: a DLQ has nothing to catch',
+    ]);
+  }
+  const out: Record<string, Resource> = {
+    [logs]: logGroup(ctx, groupName, { mask: spec.maskLogs ?? false }),
+    [role]: res<RoleProperties>('AWS::IAM::Role', {
+      RoleName: n.role(`${spec.fn}-fn`),
+      Description: `Execution role of ${name}`,
+      AssumeRolePolicyDocument: policyDoc({
+        Effect: 'Allow',
+        Principal: { Service: 'lambda.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': sub('${AWS::AccountId}') } },
+      }),
+      Policies: [
+        {
+          PolicyName: 'least-privilege',
+          PolicyDocument: policyDoc(
+            {
+              Sid: 'OwnLogGroup',
+              Effect: 'Allow',
+              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              Resource: sub(`\${${logs}.Arn}`),
+            },
+            {
+              Sid: 'DecryptOwnEnvironment',
+              Effect: 'Allow',
+              Action: 'kms:Decrypt',
+              Resource: ctx.fromStack('base', 'LogsKeyArn'),
+            },
+            ...(spec.onFailure
+              ? [
+                  {
+                    Sid: 'FailureDestination',
+                    Effect: 'Allow',
+                    Action: 'sns:Publish',
+                    Resource: spec.onFailure,
+                  },
+                ]
+              : []),
+            ...spec.statements,
+          ),
+        },
+      ],
+      Tags: ctx.tags(),
+    }),
+    [fn]: res<FunctionProperties & { LoggingConfig?: Cfn }>(
+      'AWS::Lambda::Function',
+      {
+        FunctionName: name,
+        Description: spec.description,
+        Runtime: LAMBDA_RUNTIME,
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        Code: ctx.code(spec.handler),
+        Role: getAtt(role, 'Arn'),
+        Timeout: spec.timeoutSeconds,
+        MemorySize: spec.memoryMb,
+        KmsKeyArn: ctx.fromStack('base', 'LogsKeyArn'),
+        LoggingConfig: { LogGroup: ref(logs), LogFormat: 'JSON' },
+        Environment: {
+          Variables: {
+            NODE_OPTIONS: '--enable-source-maps',
+            ENVIRONMENT: cfg.environment,
+            PROJECT_CODE: cfg.projectCode,
+            POWERTOOLS_SERVICE_NAME: name,
+            ...spec.environment,
+          },
+        },
+        ...(reserved !== undefined ? { ReservedConcurrentExecutions: reserved } : {}),
+        Tags: ctx.tags(),
+      },
+      { Metadata: checkovSkip(...skips) },
+    ),
+    [`${spec.id}ErrorsAlarm`]: alarm(ctx, {
+      name: n.alarm(`${spec.fn}-errors`),
+      severity: spec.errorSeverity ?? 'P3',
+      description: `Lambda 関数 ${name} がエラーを返しました。ロググループ ${groupName} を確認してください。`,
+      threshold: 0,
+      comparison: 'GreaterThanThreshold',
+      evaluationPeriods: 1,
+      treatMissingData: 'notBreaching',
+      metric: {
+        namespace: 'AWS/Lambda',
+        name: 'Errors',
+        statistic: 'Sum',
+        period: 300,
+        dimensions: [{ Name: 'FunctionName', Value: name }],
+      },
+    }),
+    [`${spec.id}ThrottlesAlarm`]: alarm(ctx, {
+      name: n.alarm(`${spec.fn}-throttles`),
+      severity: 'P3',
+      description: `Lambda 関数 ${name} がスロットリングされました。同時実行数の上限を確認してください。`,
+      threshold: 0,
+      comparison: 'GreaterThanThreshold',
+      evaluationPeriods: 1,
+      treatMissingData: 'notBreaching',
+      metric: {
+        namespace: 'AWS/Lambda',
+        name: 'Throttles',
+        statistic: 'Sum',
+        period: 300,
+        dimensions: [{ Name: 'FunctionName', Value: name }],
+      },
+    }),
+  };
+  if (spec.onFailure) {
+    out[`${spec.id}InvokeConfig`] = res('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: ref(fn),
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: spec.onFailure } },
+    });
+  }
+  return out;
+}
+
+/** An EventBridge Scheduler schedule (Asia/Tokyo) invoking a function with a JSON input, with its role. */
+export function schedule(
+  ctx: StackContext,
+  opts: {
+    id: string;
+    name: string;
+    expression: string;
+    functionId: string;
+    input: unknown;
+    description: string;
+    deadLetterArn?: Cfn;
+  },
+): Record<string, Resource> {
+  const role = `${opts.id}ScheduleRole`;
+  return {
+    [role]: res<RoleProperties>('AWS::IAM::Role', {
+      RoleName: ctx.n.role(`${opts.name}-schedule`),
+      Description: `EventBridge Scheduler role of ${ctx.n.schedule(opts.name)}`,
+      AssumeRolePolicyDocument: policyDoc({
+        Effect: 'Allow',
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': sub('${AWS::AccountId}') } },
+      }),
+      Policies: [
+        {
+          PolicyName: 'invoke',
+          PolicyDocument: policyDoc({
+            Effect: 'Allow',
+            Action: 'lambda:InvokeFunction',
+            Resource: getAtt(opts.functionId, 'Arn'),
+          }),
+        },
+      ],
+      Tags: ctx.tags(),
+    }),
+    [`${opts.id}Schedule`]: res('AWS::Scheduler::Schedule', {
+      Name: ctx.n.schedule(opts.name),
+      Description: opts.description,
+      ScheduleExpression: opts.expression,
+      ScheduleExpressionTimezone: 'Asia/Tokyo',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      Target: {
+        Arn: getAtt(opts.functionId, 'Arn'),
+        RoleArn: getAtt(role, 'Arn'),
+        Input: JSON.stringify(opts.input),
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 600 },
+      },
+    }),
+  };
+}

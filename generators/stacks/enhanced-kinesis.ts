@@ -1,0 +1,273 @@
+/**
+ * enhanced-kinesis (seed 1.2, 3.4, 5.1.1): the Firehose delivery stream fed by the SES configuration set, the
+ * masking transformation (seed 3.4.1 formats), and the archive bucket. Prefixes and who may read them:
+ *   masked/  masked events                         monitoring and admin roles
+ *   raw/     S3 backup of the source records        admin role only (seed 5.2.2: admins keep the raw data)
+ *   errors/  records Firehose could not transform  admin role only (Firehose writes them unmasked)
+ */
+
+import type { RoleProperties } from 'cloudform-types/types/iam/role';
+import type { DeliveryStreamProperties } from 'cloudform-types/types/kinesisFirehose/deliveryStream';
+import type { AliasProperties } from 'cloudform-types/types/kms/alias';
+import type { LogStreamProperties } from 'cloudform-types/types/logs/logStream';
+import type Resource from 'cloudform-types/types/resource';
+import type { BucketPolicyProperties } from 'cloudform-types/types/s3/bucketPolicy';
+import { lambdaFunction } from '../lib/lambda.js';
+import {
+  alarm,
+  denyInsecureTransport,
+  getAtt,
+  kmsKey,
+  logGroup,
+  policyDoc,
+  ref,
+  res,
+  secureBucket,
+  sub,
+} from '../lib/resources.js';
+import type { StackContext, StackDefinition } from '../lib/template.js';
+
+/** Prefixes only the admin role (and Firehose, which writes them) may read. */
+export const RAW_PREFIXES = ['raw/', 'errors/'] as const;
+export const MASKED_PREFIX = 'masked/';
+
+const dated = 'year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/';
+
+function build(ctx: StackContext) {
+  const { cfg, n } = ctx;
+  const resources: Record<string, Resource> = {};
+  const adminRoleArn = sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${n.role('admin')}`);
+  const firehoseRoleArn = getAtt('DeliveryRole', 'Arn');
+
+  resources.ArchiveKey = kmsKey(ctx, 'encrypts the SES event archive (masked, raw backup, errors)', []);
+  resources.ArchiveKeyAlias = res<AliasProperties>('AWS::KMS::Alias', {
+    AliasName: n.keyAlias('archive'),
+    TargetKeyId: ref('ArchiveKey'),
+  });
+  resources.ArchiveBucket = secureBucket(ctx, {
+    name: n.archiveBucket,
+    keyArn: getAtt('ArchiveKey', 'Arn'),
+    accessLogsBucket: ctx.fromStack('base', 'AccessLogsBucketName'),
+    lifecycle: [
+      {
+        Id: 'archive-and-expire',
+        Status: 'Enabled',
+        Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: cfg.archive.transitionToGlacierDays }],
+        ExpirationInDays: cfg.archive.expirationDays,
+        NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+      },
+    ].map((r) =>
+      cfg.archive.transitionToGlacierDays >= cfg.archive.expirationDays
+        ? { ...r, Transitions: undefined }
+        : r,
+    ),
+  });
+  resources.ArchiveBucketPolicy = res<BucketPolicyProperties>('AWS::S3::BucketPolicy', {
+    Bucket: ref('ArchiveBucket'),
+    PolicyDocument: policyDoc(denyInsecureTransport('ArchiveBucket'), {
+      // Principals are matched by ARN condition: the admin role lives in the security stack, launched later,
+      // and a bucket policy may not name a principal that does not exist yet.
+      Sid: 'RawAndErrorPrefixesAdminOnly',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes', 's3:RestoreObject'],
+      Resource: RAW_PREFIXES.map((p) => sub(`\${ArchiveBucket.Arn}/${p}*`)),
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': [adminRoleArn, firehoseRoleArn] } },
+    }),
+  });
+
+  resources.FirehoseLogGroup = logGroup(ctx, n.logGroup.firehose);
+  resources.FirehoseDeliveryLogStream = res<LogStreamProperties>('AWS::Logs::LogStream', {
+    LogGroupName: ref('FirehoseLogGroup'),
+    LogStreamName: 'DestinationDelivery',
+  });
+  resources.FirehoseBackupLogStream = res<LogStreamProperties>('AWS::Logs::LogStream', {
+    LogGroupName: ref('FirehoseLogGroup'),
+    LogStreamName: 'BackupDelivery',
+  });
+
+  Object.assign(
+    resources,
+    lambdaFunction(ctx, {
+      id: 'DataMasking',
+      fn: 'data-masking',
+      handler: 'firehose-masking',
+      description: 'Masks email and IP addresses in SES events on their way to S3 (seed 3.4.1)',
+      statements: [],
+      environment: { METRICS_NAMESPACE: n.namespace.monitoring },
+      timeoutSeconds: 120,
+      memoryMb: 1024,
+      errorSeverity: 'P2',
+    }),
+  );
+
+  resources.DeliveryRole = res<RoleProperties>('AWS::IAM::Role', {
+    RoleName: n.role('firehose-delivery'),
+    Description: `Firehose ${n.deliveryStream}: writes the archive, invokes the masking function`,
+    AssumeRolePolicyDocument: policyDoc({
+      Effect: 'Allow',
+      Principal: { Service: 'firehose.amazonaws.com' },
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'sts:ExternalId': sub('${AWS::AccountId}') } },
+    }),
+    Policies: [
+      {
+        PolicyName: 'deliver',
+        PolicyDocument: policyDoc(
+          {
+            Sid: 'WriteArchive',
+            Effect: 'Allow',
+            Action: [
+              's3:AbortMultipartUpload',
+              's3:GetBucketLocation',
+              's3:ListBucket',
+              's3:ListBucketMultipartUploads',
+              's3:PutObject',
+            ],
+            Resource: [getAtt('ArchiveBucket', 'Arn'), sub('${ArchiveBucket.Arn}/*')],
+          },
+          {
+            Sid: 'EncryptArchive',
+            Effect: 'Allow',
+            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            Resource: getAtt('ArchiveKey', 'Arn'),
+            Condition: { StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.amazonaws.com') } },
+          },
+          {
+            Sid: 'InvokeMasking',
+            Effect: 'Allow',
+            Action: ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'],
+            Resource: getAtt('DataMaskingFunction', 'Arn'),
+          },
+          {
+            Sid: 'DeliveryErrorLogs',
+            Effect: 'Allow',
+            Action: 'logs:PutLogEvents',
+            Resource: sub('${FirehoseLogGroup.Arn}'),
+          },
+        ),
+      },
+    ],
+    Tags: ctx.tags(),
+  });
+
+  resources.DeliveryStream = res<DeliveryStreamProperties>('AWS::KinesisFirehose::DeliveryStream', {
+    DeliveryStreamName: n.deliveryStream,
+    DeliveryStreamType: 'DirectPut',
+    DeliveryStreamEncryptionConfigurationInput: { KeyType: 'AWS_OWNED_CMK' },
+    ExtendedS3DestinationConfiguration: {
+      BucketARN: getAtt('ArchiveBucket', 'Arn'),
+      RoleARN: getAtt('DeliveryRole', 'Arn'),
+      Prefix: `${MASKED_PREFIX}${dated}`,
+      ErrorOutputPrefix: `errors/!{firehose:error-output-type}/${dated}`,
+      BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 64 },
+      CompressionFormat: 'GZIP',
+      EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: getAtt('ArchiveKey', 'Arn') } },
+      CloudWatchLoggingOptions: {
+        Enabled: true,
+        LogGroupName: ref('FirehoseLogGroup'),
+        LogStreamName: ref('FirehoseDeliveryLogStream'),
+      },
+      ProcessingConfiguration: {
+        Enabled: true,
+        Processors: [
+          {
+            Type: 'Lambda',
+            Parameters: [
+              { ParameterName: 'LambdaArn', ParameterValue: getAtt('DataMaskingFunction', 'Arn') },
+              { ParameterName: 'BufferSizeInMBs', ParameterValue: '1' },
+              { ParameterName: 'BufferIntervalInSeconds', ParameterValue: '60' },
+              { ParameterName: 'NumberOfRetries', ParameterValue: '3' },
+            ],
+          },
+        ],
+      },
+      S3BackupMode: 'Enabled',
+      S3BackupConfiguration: {
+        BucketARN: getAtt('ArchiveBucket', 'Arn'),
+        RoleARN: getAtt('DeliveryRole', 'Arn'),
+        Prefix: `raw/${dated}`,
+        ErrorOutputPrefix: `errors/backup/${dated}`,
+        BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 64 },
+        CompressionFormat: 'GZIP',
+        EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: getAtt('ArchiveKey', 'Arn') } },
+        CloudWatchLoggingOptions: {
+          Enabled: true,
+          LogGroupName: ref('FirehoseLogGroup'),
+          LogStreamName: ref('FirehoseBackupLogStream'),
+        },
+      },
+    },
+    Tags: ctx.tags(),
+  });
+
+  const stream = [{ Name: 'DeliveryStreamName', Value: n.deliveryStream }];
+  resources.DeliveryFailureAlarm = alarm(ctx, {
+    name: n.alarm('firehose-delivery-failure'),
+    severity: 'P2',
+    description: `Firehose ${n.deliveryStream} の S3 配信成功率が 100% を下回りました。${n.logGroup.firehose} を確認してください。`,
+    threshold: 1,
+    comparison: 'LessThanThreshold',
+    evaluationPeriods: 2,
+    treatMissingData: 'notBreaching',
+    metric: {
+      namespace: 'AWS/Firehose',
+      name: 'DeliveryToS3.Success',
+      statistic: 'Minimum',
+      period: 300,
+      dimensions: stream,
+    },
+  });
+  resources.TransformFailureAlarm = alarm(ctx, {
+    name: n.alarm('firehose-masking-failure'),
+    severity: 'P2',
+    description: `Firehose のマスキング変換が失敗しました。失敗レコードは未マスクのまま errors/ に保存されます（管理者のみ閲覧可）。`,
+    threshold: 1,
+    comparison: 'LessThanThreshold',
+    evaluationPeriods: 1,
+    treatMissingData: 'notBreaching',
+    metric: {
+      namespace: 'AWS/Firehose',
+      name: 'ExecuteProcessing.Success',
+      statistic: 'Minimum',
+      period: 300,
+      dimensions: stream,
+    },
+  });
+  resources.DeliveryFreshnessAlarm = alarm(ctx, {
+    name: n.alarm('firehose-delivery-freshness'),
+    severity: 'P2',
+    description: `Firehose の配信遅延が ${cfg.alarms.firehoseFreshnessSeconds} 秒を超えました。S3 への配信が滞っています。`,
+    threshold: cfg.alarms.firehoseFreshnessSeconds,
+    comparison: 'GreaterThanThreshold',
+    evaluationPeriods: 2,
+    treatMissingData: 'notBreaching',
+    metric: {
+      namespace: 'AWS/Firehose',
+      name: 'DeliveryToS3.DataFreshness',
+      statistic: 'Maximum',
+      period: 300,
+      dimensions: stream,
+    },
+  });
+
+  return {
+    description: 'Firehose delivery of SES events with masking into the KMS-encrypted archive bucket',
+    resources,
+    outputs: {
+      DeliveryStreamArn: { value: getAtt('DeliveryStream', 'Arn'), description: 'SES event destination' },
+      ArchiveBucketName: { value: ref('ArchiveBucket'), description: 'SES event archive' },
+      ArchiveBucketArn: { value: getAtt('ArchiveBucket', 'Arn'), description: 'SES event archive' },
+      ArchiveKeyArn: { value: getAtt('ArchiveKey', 'Arn'), description: 'Key of the archive' },
+    },
+  };
+}
+
+export const enhancedKinesisStack: StackDefinition = {
+  id: 'enhanced-kinesis',
+  purpose: 'Firehose delivery of SES events through the masking function into the S3 archive',
+  after: ['monitoring'],
+  handlers: ['firehose-masking'],
+  build,
+};

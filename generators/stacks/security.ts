@@ -1,0 +1,318 @@
+/**
+ * security (seed 3.4.2, 5.1.1, 5.2.2): what sending applications may do (only the configured identities and
+ * the configuration set, only From addresses of those domains, only from the allowed ranges), the admin role
+ * (may unmask logs and read raw archives) and the read-only monitoring role (may not), and a CloudTrail trail
+ * recording every read of the archive so PII access is auditable.
+ */
+import type { TrailProperties } from 'cloudform-types/types/cloudTrail/trail';
+import type { ManagedPolicyProperties } from 'cloudform-types/types/iam/managedPolicy';
+import type { RoleProperties } from 'cloudform-types/types/iam/role';
+import type { AliasProperties } from 'cloudform-types/types/kms/alias';
+import type Resource from 'cloudform-types/types/resource';
+import type { BucketPolicyProperties } from 'cloudform-types/types/s3/bucketPolicy';
+import {
+  checkovSkip,
+  denyInsecureTransport,
+  getAtt,
+  kmsKey,
+  policyDoc,
+  ref,
+  res,
+  secureBucket,
+  sub,
+} from '../lib/resources.js';
+import type { Cfn, StackContext, StackDefinition } from '../lib/template.js';
+import { MASKED_PREFIX, RAW_PREFIXES } from './enhanced-kinesis.js';
+
+const SEND_ACTIONS = [
+  'ses:SendEmail',
+  'ses:SendRawEmail',
+  'ses:SendTemplatedEmail',
+  'ses:SendBulkEmail',
+  'ses:SendBulkTemplatedEmail',
+];
+
+/** Roles people assume: account principals, only with MFA. */
+function humanTrust(): Cfn {
+  return policyDoc({
+    Effect: 'Allow',
+    Principal: { AWS: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root') },
+    Action: 'sts:AssumeRole',
+    Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+  });
+}
+
+function build(ctx: StackContext) {
+  const { cfg, n } = ctx;
+  const resources: Record<string, Resource> = {};
+  const arn = (service: string, resource: string) =>
+    sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
+  const identities = cfg.ses.domains.map((d) => arn('ses', `identity/${d.name}`));
+  const configSet = arn('ses', `configuration-set/${n.configurationSet}`);
+  const archiveArn = ctx.fromStack('enhanced-kinesis', 'ArchiveBucketArn');
+  const inArchive = (suffix: string) => sub(`\${${archiveArn.Ref}}${suffix}`);
+  const archiveKey = ctx.fromStack('enhanced-kinesis', 'ArchiveKeyArn');
+  const logsKey = ctx.fromStack('base', 'LogsKeyArn');
+  const projectLogGroups = [
+    arn('logs', `log-group:${n.logGroup.sesEvents}`),
+    arn('logs', `log-group:${n.logGroup.sesEvents}:*`),
+    arn('logs', `log-group:/aws/application/${cfg.projectCode}/${cfg.environment}*`),
+    arn('logs', `log-group:/aws/lambda/${n.prefix}-*`),
+    arn('logs', `log-group:/aws/monitoring/compliance/japanese/${cfg.projectCode}/${cfg.environment}*`),
+    arn('logs', `log-group:/aws/kinesisfirehose/${n.prefix}-*`),
+  ];
+
+  const deny: Cfn[] = [];
+  if (cfg.security.allowedSendingCidrs.length) {
+    deny.push({
+      Sid: 'DenySendingFromOutsideAllowedRanges',
+      Effect: 'Deny',
+      Action: SEND_ACTIONS,
+      Resource: '*',
+      Condition: {
+        NotIpAddress: { 'aws:SourceIp': cfg.security.allowedSendingCidrs },
+        // Calls through a VPC endpoint carry no aws:SourceIp: only the listed endpoints are exempt.
+        ...(cfg.security.allowedVpcEndpointIds.length
+          ? { StringNotEqualsIfExists: { 'aws:SourceVpce': cfg.security.allowedVpcEndpointIds } }
+          : {}),
+      },
+    });
+  }
+  resources.SendingPolicy = res<ManagedPolicyProperties>('AWS::IAM::ManagedPolicy', {
+    ManagedPolicyName: n.policy('ses-sending'),
+    Description: `Send through ${n.configurationSet} as the configured domains only, from the allowed ranges`,
+    PolicyDocument: policyDoc(
+      {
+        // SESv2 authorizes both the identity and the configuration set of a send.
+        Sid: 'SendAsConfiguredDomainsThroughConfigurationSet',
+        Effect: 'Allow',
+        Action: SEND_ACTIONS,
+        Resource: [...identities, configSet],
+        Condition: { StringLike: { 'ses:FromAddress': cfg.ses.domains.map((d) => `*@${d.name}`) } },
+      },
+      ...deny,
+    ),
+  });
+
+  const readLogs = {
+    Sid: 'ReadProjectLogs',
+    Effect: 'Allow',
+    Action: [
+      'logs:StartQuery',
+      'logs:GetLogEvents',
+      'logs:FilterLogEvents',
+      'logs:DescribeLogStreams',
+      'logs:GetLogGroupFields',
+    ],
+    Resource: projectLogGroups,
+  };
+  const readAnywhere = {
+    Sid: 'ReadMonitoringState',
+    Effect: 'Allow',
+    Action: [
+      'cloudwatch:DescribeAlarms',
+      'cloudwatch:DescribeAlarmHistory',
+      'cloudwatch:GetDashboard',
+      'cloudwatch:GetMetricData',
+      'cloudwatch:ListDashboards',
+      'cloudwatch:ListMetrics',
+      'logs:DescribeLogGroups',
+      'logs:DescribeQueryDefinitions',
+      'logs:GetQueryResults',
+      'logs:StopQuery',
+      'ses:GetAccount',
+      'ses:GetEmailIdentity',
+      'ses:ListEmailIdentities',
+      'ses:GetConfigurationSet',
+    ],
+    // These read actions do not support resource-level permissions.
+    Resource: '*',
+  };
+  resources.AdminRole = res<RoleProperties>('AWS::IAM::Role', {
+    RoleName: n.role('admin'),
+    Description: 'SES administrators: full view (unmasked logs, raw archive), seed 3.4.2 Admin',
+    AssumeRolePolicyDocument: humanTrust(),
+    MaxSessionDuration: 3600,
+    Policies: [
+      {
+        PolicyName: 'admin-read',
+        PolicyDocument: policyDoc(
+          readAnywhere,
+          readLogs,
+          { Sid: 'UnmaskProjectLogs', Effect: 'Allow', Action: 'logs:Unmask', Resource: projectLogGroups },
+          { Sid: 'ListArchive', Effect: 'Allow', Action: 's3:ListBucket', Resource: archiveArn },
+          {
+            Sid: 'ReadWholeArchive',
+            Effect: 'Allow',
+            Action: ['s3:GetObject', 's3:GetObjectVersion'],
+            Resource: inArchive('/*'),
+          },
+          {
+            Sid: 'DecryptArchiveAndLogs',
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: [archiveKey, logsKey],
+          },
+        ),
+      },
+    ],
+    Tags: ctx.tags(),
+  });
+  resources.MonitoringRole = res<RoleProperties>('AWS::IAM::Role', {
+    RoleName: n.role('monitoring-readonly'),
+    Description: 'Read-only monitoring: masked logs and masked archive only, seed 3.4.2 ReadOnly/Monitoring',
+    AssumeRolePolicyDocument: humanTrust(),
+    MaxSessionDuration: 3600,
+    Policies: [
+      {
+        PolicyName: 'monitoring-read',
+        PolicyDocument: policyDoc(
+          readAnywhere,
+          readLogs,
+          {
+            Sid: 'ListMaskedArchive',
+            Effect: 'Allow',
+            Action: 's3:ListBucket',
+            Resource: archiveArn,
+            Condition: { StringLike: { 's3:prefix': [`${MASKED_PREFIX}*`] } },
+          },
+          {
+            Sid: 'ReadMaskedArchive',
+            Effect: 'Allow',
+            Action: 's3:GetObject',
+            Resource: inArchive(`/${MASKED_PREFIX}*`),
+          },
+          {
+            Sid: 'DecryptMaskedArchive',
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: archiveKey,
+            Condition: { StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.amazonaws.com') } },
+          },
+          { Sid: 'NeverUnmask', Effect: 'Deny', Action: 'logs:Unmask', Resource: '*' },
+          {
+            Sid: 'NeverReadRawArchive',
+            Effect: 'Deny',
+            Action: ['s3:GetObject', 's3:GetObjectVersion'],
+            Resource: RAW_PREFIXES.map((p) => inArchive(`/${p}*`)),
+          },
+        ),
+      },
+    ],
+    Tags: ctx.tags(),
+  });
+
+  if (cfg.security.auditArchiveReads) {
+    resources.AuditKey = kmsKey(ctx, 'encrypts the archive-access CloudTrail trail', [
+      {
+        Sid: 'CloudTrailEncryptsLogs',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: ['kms:GenerateDataKey*', 'kms:DescribeKey'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceArn': arn('cloudtrail', `trail/${n.trail}`) },
+          StringLike: {
+            'kms:EncryptionContext:aws:cloudtrail:arn': sub(
+              'arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*',
+            ),
+          },
+        },
+      },
+    ]);
+    resources.AuditKeyAlias = res<AliasProperties>('AWS::KMS::Alias', {
+      AliasName: n.keyAlias('audit'),
+      TargetKeyId: ref('AuditKey'),
+    });
+    resources.AuditTrailBucket = secureBucket(ctx, {
+      name: n.auditTrailBucket,
+      keyArn: getAtt('AuditKey', 'Arn'),
+      accessLogsBucket: ctx.fromStack('base', 'AccessLogsBucketName'),
+      lifecycle: [
+        {
+          Id: 'keep-audit-records',
+          Status: 'Enabled',
+          ExpirationInDays: cfg.archive.expirationDays,
+          NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+        },
+      ],
+    });
+    const trailArn = arn('cloudtrail', `trail/${n.trail}`);
+    resources.AuditTrailBucketPolicy = res<BucketPolicyProperties>('AWS::S3::BucketPolicy', {
+      Bucket: ref('AuditTrailBucket'),
+      PolicyDocument: policyDoc(
+        {
+          Sid: 'CloudTrailAclCheck',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Action: 's3:GetBucketAcl',
+          Resource: getAtt('AuditTrailBucket', 'Arn'),
+          Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+        },
+        {
+          Sid: 'CloudTrailWrite',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: sub('${AuditTrailBucket.Arn}/AWSLogs/${AWS::AccountId}/*'),
+          Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+        },
+        denyInsecureTransport('AuditTrailBucket'),
+      ),
+    });
+    resources.ArchiveAccessTrail = res<TrailProperties & { AdvancedEventSelectors?: Cfn }>(
+      'AWS::CloudTrail::Trail',
+      {
+        TrailName: n.trail,
+        IsLogging: true,
+        S3BucketName: ref('AuditTrailBucket'),
+        KMSKeyId: getAtt('AuditKey', 'Arn'),
+        EnableLogFileValidation: true,
+        IncludeGlobalServiceEvents: false,
+        IsMultiRegionTrail: false,
+        AdvancedEventSelectors: [
+          {
+            Name: 'Reads and writes of the SES archive objects (PII access audit)',
+            FieldSelectors: [
+              { Field: 'eventCategory', Equals: ['Data'] },
+              { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+              { Field: 'resources.ARN', StartsWith: [inArchive('/')] },
+            ],
+          },
+        ],
+        Tags: ctx.tags(),
+      },
+      {
+        DependsOn: ['AuditTrailBucketPolicy'],
+        Metadata: checkovSkip(
+          ['CKV_AWS_67', 'Records data events of one regional bucket; the account trail covers all regions'],
+          [
+            'CKV2_AWS_10',
+            'Audit records stay in the KMS-encrypted, versioned bucket; no log-group copy needed',
+          ],
+          ['CKV_AWS_252', 'No SNS delivery notifications: nobody acts on each trail file'],
+        ),
+      },
+    );
+  }
+
+  return {
+    description:
+      'sending policy with IP restriction, admin and read-only monitoring roles, archive-access audit trail',
+    resources,
+    outputs: {
+      SendingPolicyArn: { value: ref('SendingPolicy'), description: 'Attach to sending applications' },
+      AdminRoleArn: { value: getAtt('AdminRole', 'Arn'), description: 'Admin role (unmask, raw archive)' },
+      MonitoringRoleArn: { value: getAtt('MonitoringRole', 'Arn'), description: 'Read-only monitoring role' },
+    },
+  };
+}
+
+export const securityStack: StackDefinition = {
+  id: 'security',
+  purpose:
+    'Sending policy with IP restriction, admin and read-only monitoring roles, archive-access audit trail',
+  after: ['ses'],
+  build,
+};

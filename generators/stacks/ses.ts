@@ -1,0 +1,237 @@
+/**
+ * ses (seed 2.1.1, 3.1.1, 3.1.2, 3.1.5): the configuration set with reputation metrics and its event
+ * destinations (CloudWatch with a per-domain dimension, EventBridge -> /aws/ses/events, Firehose), the domain
+ * identities using it by default, the seed-named P1 rate alarms and the composite `-ses-critical` with them.
+ * The identities declare no DKIM signing attributes: the BYODKIM rotation owns them (no key in a template).
+ */
+import type { CompositeAlarmProperties } from 'cloudform-types/types/cloudWatch/compositeAlarm';
+import type { RuleProperties } from 'cloudform-types/types/events/rule';
+import type { RoleProperties } from 'cloudform-types/types/iam/role';
+import type { MetricFilterProperties } from 'cloudform-types/types/logs/metricFilter';
+import type { ResourcePolicyProperties } from 'cloudform-types/types/logs/resourcePolicy';
+import type Resource from 'cloudform-types/types/resource';
+import type { ConfigurationSetProperties } from 'cloudform-types/types/ses/configurationSet';
+import type { EmailIdentityProperties } from 'cloudform-types/types/ses/emailIdentity';
+import { alarm, getAtt, logGroup, policyDoc, ref, res, SEVERITY_LABEL, sub } from '../lib/resources.js';
+import { type Cfn, pascal, type StackContext, type StackDefinition } from '../lib/template.js';
+import { tierAlarms } from './alarm-catalog.js';
+
+/** The per-domain dimension of SES event metrics: SES's automatic message tag. */
+export const DOMAIN_DIMENSION = 'ses:from-domain';
+
+const EVENT_TYPES = [
+  'SEND',
+  'REJECT',
+  'BOUNCE',
+  'COMPLAINT',
+  'DELIVERY',
+  'DELIVERY_DELAY',
+  'RENDERING_FAILURE',
+];
+const REPUTATION_PERIOD = 900;
+
+function build(ctx: StackContext) {
+  const { cfg, n } = ctx;
+  const resources: Record<string, Resource> = {};
+  const setName = n.configurationSet;
+
+  resources.ConfigurationSet = res<ConfigurationSetProperties>('AWS::SES::ConfigurationSet', {
+    Name: setName,
+    ReputationOptions: { ReputationMetricsEnabled: true },
+    SendingOptions: { SendingEnabled: true },
+  });
+
+  resources.CloudWatchDestination = res('AWS::SES::ConfigurationSetEventDestination', {
+    ConfigurationSetName: ref('ConfigurationSet'),
+    EventDestination: {
+      Name: 'cloudwatch-per-domain',
+      Enabled: true,
+      MatchingEventTypes: EVENT_TYPES,
+      CloudWatchDestination: {
+        DimensionConfigurations: [
+          {
+            DimensionName: DOMAIN_DIMENSION,
+            DimensionValueSource: 'messageTag',
+            DefaultDimensionValue: 'unknown',
+          },
+        ],
+      },
+    },
+  });
+  resources.EventBridgeDestination = res('AWS::SES::ConfigurationSetEventDestination', {
+    ConfigurationSetName: ref('ConfigurationSet'),
+    EventDestination: {
+      Name: 'eventbridge-to-logs',
+      Enabled: true,
+      MatchingEventTypes: EVENT_TYPES,
+      EventBridgeDestination: {
+        EventBusArn: sub('arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default'),
+      },
+    },
+  });
+  resources.FirehoseDestinationRole = res<RoleProperties>('AWS::IAM::Role', {
+    RoleName: n.role('ses-firehose'),
+    Description: `SES configuration set ${setName}: puts events into Firehose`,
+    AssumeRolePolicyDocument: policyDoc({
+      Effect: 'Allow',
+      Principal: { Service: 'ses.amazonaws.com' },
+      Action: 'sts:AssumeRole',
+      Condition: {
+        StringEquals: {
+          'aws:SourceAccount': sub('${AWS::AccountId}'),
+          'aws:SourceArn': sub(
+            `arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:configuration-set/${setName}`,
+          ),
+        },
+      },
+    }),
+    Policies: [
+      {
+        PolicyName: 'put-records',
+        PolicyDocument: policyDoc({
+          Effect: 'Allow',
+          Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
+          Resource: ctx.fromStack('enhanced-kinesis', 'DeliveryStreamArn'),
+        }),
+      },
+    ],
+    Tags: ctx.tags(),
+  });
+  resources.FirehoseDestination = res('AWS::SES::ConfigurationSetEventDestination', {
+    ConfigurationSetName: ref('ConfigurationSet'),
+    EventDestination: {
+      Name: 'firehose-archive',
+      Enabled: true,
+      MatchingEventTypes: EVENT_TYPES,
+      KinesisFirehoseDestination: {
+        DeliveryStreamARN: ctx.fromStack('enhanced-kinesis', 'DeliveryStreamArn'),
+        IAMRoleARN: getAtt('FirehoseDestinationRole', 'Arn'),
+      },
+    },
+  });
+
+  for (const d of cfg.ses.domains) {
+    resources[`${pascal(d.name)}Identity`] = res<EmailIdentityProperties>('AWS::SES::EmailIdentity', {
+      EmailIdentity: d.name,
+      // Without a default configuration set SES publishes no event for mail sent without one.
+      ConfigurationSetAttributes: { ConfigurationSetName: ref('ConfigurationSet') },
+      DkimAttributes: { SigningEnabled: true },
+      FeedbackAttributes: { EmailForwardingEnabled: false },
+    });
+  }
+
+  resources.SesEventsLogGroup = logGroup(ctx, n.logGroup.sesEvents, { mask: true });
+  resources.SesEventsLogPolicy = res<ResourcePolicyProperties>('AWS::Logs::ResourcePolicy', {
+    PolicyName: `${n.prefix}-ses-events-from-eventbridge`,
+    PolicyDocument: sub(
+      JSON.stringify(
+        policyDoc({
+          Sid: 'EventBridgeWritesSesEvents',
+          Effect: 'Allow',
+          Principal: { Service: ['events.amazonaws.com', 'delivery.logs.amazonaws.com'] },
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: '${SesEventsLogGroup.Arn}',
+          Condition: { StringEquals: { 'aws:SourceAccount': '${AWS::AccountId}' } },
+        }),
+      ),
+    ),
+  });
+  resources.SesEventsRule = res<RuleProperties>('AWS::Events::Rule', {
+    Name: n.eventRule('ses-events-to-logs'),
+    Description: `SES events of ${setName} into ${n.logGroup.sesEvents}`,
+    State: 'ENABLED',
+    EventPattern: { source: ['aws.ses'], detail: { mail: { tags: { 'ses:configuration-set': [setName] } } } },
+    Targets: [{ Id: 'ses-events-log-group', Arn: getAtt('SesEventsLogGroup', 'Arn') }],
+  });
+  resources.SesEventsRule.DependsOn = ['SesEventsLogPolicy'];
+
+  resources.DeliveryLatencyMetricFilter = res<MetricFilterProperties & { FilterName?: string }>(
+    'AWS::Logs::MetricFilter',
+    {
+      FilterName: `${n.prefix}-delivery-latency`,
+      LogGroupName: ref('SesEventsLogGroup'),
+      FilterPattern: '{ $.detail.eventType = "Delivery" }',
+      MetricTransformations: [
+        {
+          MetricNamespace: n.namespace.monitoring,
+          MetricName: 'DeliveryProcessingTime',
+          MetricValue: '$.detail.delivery.processingTimeMillis',
+          Unit: 'Milliseconds',
+        } as never,
+      ],
+    },
+  );
+  resources.DeliveryLatencyAlarm = alarm(ctx, {
+    name: n.alarm('delivery-latency'),
+    severity: 'P3',
+    description: `SES の配信レイテンシ (p90, delivery.processingTimeMillis) が ${cfg.alarms.deliveryLatencyP90Ms} ms を超えました（5分間×3回）。受信側の遅延や DeliveryDelay イベントを確認してください。`,
+    threshold: cfg.alarms.deliveryLatencyP90Ms,
+    comparison: 'GreaterThanThreshold',
+    evaluationPeriods: 3,
+    treatMissingData: 'notBreaching',
+    metric: {
+      namespace: n.namespace.monitoring,
+      name: 'DeliveryProcessingTime',
+      extendedStatistic: 'p90',
+      period: 300,
+    },
+  });
+
+  const children: string[] = [];
+  for (const t of tierAlarms(cfg).filter((a) => a.stack === 'ses')) {
+    const id = t.family === 'bounceRate' ? 'BounceRateAlarm' : 'ComplaintRateAlarm';
+    const label = t.family === 'bounceRate' ? 'バウンス率' : '苦情率';
+    const review = t.family === 'bounceRate' ? '5%' : '0.1%';
+    resources[id] = alarm(ctx, {
+      name: t.name,
+      severity: t.severity,
+      description: `SES アカウントの${label} (Reputation) が ${t.threshold}% を超えました。AWS は ${review} 以上で審査対象とし、さらに上がると送信を停止します。直ちに送信元と宛先リストを確認してください。`,
+      threshold: t.threshold / 100,
+      comparison: 'GreaterThanThreshold',
+      evaluationPeriods: t.evaluationPeriods,
+      // Reputation rates are account-level rolling values, published only as SES recomputes them: keep the
+      // state between updates rather than flapping to INSUFFICIENT_DATA.
+      treatMissingData: 'ignore',
+      metric: {
+        namespace: 'AWS/SES',
+        name: t.family === 'bounceRate' ? 'Reputation.BounceRate' : 'Reputation.ComplaintRate',
+        statistic: 'Maximum',
+        period: REPUTATION_PERIOD,
+      },
+    });
+    children.push(id);
+  }
+  const childNames = tierAlarms(cfg)
+    .filter((a) => a.stack === 'ses')
+    .map((a) => a.name);
+  const p1: Cfn = ctx.alarmTopic('P1');
+  resources.SesCriticalAlarm = res<CompositeAlarmProperties & { Tags?: Cfn }>(
+    'AWS::CloudWatch::CompositeAlarm',
+    {
+      AlarmName: n.alarm('ses-critical'),
+      AlarmDescription: `[P1 ${SEVERITY_LABEL.P1}] SES の重要アラーム（バウンス率・苦情率）のいずれかが発生しています。送信停止の危険があります。`,
+      AlarmRule: childNames.map((c) => `ALARM("${c}")`).join(' OR '),
+      ActionsEnabled: true,
+      AlarmActions: [p1],
+      OKActions: [p1],
+      Tags: ctx.tags({ Severity: 'P1' }),
+    },
+    { DependsOn: children },
+  );
+
+  return {
+    description: 'configuration set, event destinations, domain identities, P1 rate alarms and ses-critical',
+    resources,
+    outputs: {
+      ConfigurationSetName: { value: ref('ConfigurationSet'), description: 'Default configuration set' },
+      SesEventsLogGroupName: { value: ref('SesEventsLogGroup'), description: 'SES events (masked)' },
+    },
+  };
+}
+
+export const sesStack: StackDefinition = {
+  id: 'ses',
+  purpose: 'SES configuration set, event destinations, domain identities and the P1 bounce/complaint alarms',
+  after: ['monitoring'],
+  build,
+};
