@@ -37,7 +37,8 @@ export function generateAll(
       files.set(`templates/${cfg.sceptreEnv}/${r.definition.id}.json`, body);
       const hooks = r.definition.handlers?.length
         ? [
-            `node scripts/run.mjs scripts/upload-bundles.ts ${cfg.sceptreEnv} ${r.definition.handlers.join(' ')}`,
+            // Sceptre runs hooks in the caller's directory: the repository root or sceptre/.
+            `[ -f scripts/run.mjs ] || cd ..; node scripts/run.mjs scripts/upload-bundles.ts ${cfg.sceptreEnv} ${r.definition.handlers.join(' ')}`,
           ]
         : [];
       files.set(`config/${cfg.sceptreEnv}/${r.definition.id}.yaml`, stackConfig(cfg, r, hooks));
