@@ -80,7 +80,7 @@ export function parseEnvConfig(file: string, text: string): EnvConfig {
     throw new ConfigError(
       doc.errors.map((e) => ({
         file,
-        line: e.linePos?.[0]?.line,
+        line: lineCounter.linePos(e.pos[0]).line,
         path: '(YAML syntax)',
         value: 'the file',
         allowed: `is not valid YAML: ${e.message.split('\n')[0]}`,
