@@ -17,8 +17,9 @@ const domainSchema = z.object({
     .optional(),
 });
 
+// A bare string is accepted as {domain} (the shape other functions of the project use for DOMAINS_JSON).
 const domainsSchema = z
-  .array(domainSchema)
+  .array(z.preprocess((v) => (typeof v === 'string' ? { domain: v } : v), domainSchema))
   .refine((list) => new Set(list.map((d) => d.domain)).size === list.length, 'domains must be unique');
 
 /** Timings of the rotation; defaults follow the seed (48 h DNS deadline, 72 h SES search, 7 days removal). */

@@ -52,7 +52,8 @@ export async function handler(event: unknown) {
     ports.metrics.put({ name: 'DKIMNotificationSent', unit: 'Count', value: 1 });
     return { sent: 'function-failed', function: failed };
   } catch (err) {
-    ports.log.error('notification failed', describeError(err));
+    const e = describeError(err);
+    ports.log.error('notification failed', { errorName: e.name, errorMessage: e.message });
     throw err;
   } finally {
     ports.metrics.flush();
