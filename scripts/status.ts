@@ -1,0 +1,33 @@
+/** Entry point of `npm run status -- <env>`; see scripts/status/cli.ts. */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { statusMain } from './status/cli.js';
+
+try {
+  process.exitCode = await statusMain(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    clients: (region) => {
+      const config = { region, maxAttempts: 3 };
+      return {
+        cloudwatch: new CloudWatchClient(config),
+        sesv2: new SESv2Client(config),
+        cloudformation: new CloudFormationClient(config),
+        kms: new KMSClient(config),
+        logs: new CloudWatchLogsClient(config),
+        scheduler: new SchedulerClient(config),
+        dynamodb: new DynamoDBClient(config),
+      };
+    },
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  });
+} catch (error) {
+  console.error('status: internal error:', error);
+  process.exitCode = 2;
+}

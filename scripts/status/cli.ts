@@ -1,0 +1,151 @@
+/**
+ * `npm run status -- <env>`: the first response of seed 5.4.1 on one screen. Exit 0 when nothing needs
+ * attention, 1 when something does (alarm in ALARM, reputation at an AWS threshold, DKIM not SUCCESS, KMS key
+ * not enabled), 2 for usage errors. Sections that cannot be read say why; they do not change the exit code.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { environmentArg, parseCli, positiveInt } from '../drift/args.js';
+import { ConfigError, UsageError } from '../drift/errors.js';
+import { ENVIRONMENT_NAMES, loadSceptreEnvironment, readSceptreYaml } from '../drift/sceptre.js';
+import { SECTIONS, type Section, type StatusClients, type StatusContext } from './sections.js';
+
+export const STATUS_USAGE = `usage: npm run status -- <env> [--domain example.jp ...] [--since-minutes 60] [--unmask]
+                         [--environments-dir environments] [--sceptre-dir sceptre]
+exit codes: 0 nothing needs attention, 1 something does, 2 usage error`;
+
+export interface StatusIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly clients: (region: string) => StatusClients;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+const MARK: Record<Section['state'], string> = { ok: 'OK', attention: 'ATTENTION', unavailable: 'NOT READ' };
+
+interface EnvironmentFacts {
+  projectCode: string;
+  environment: string;
+  region: string;
+  domains: string[];
+  source: string;
+}
+
+/** projectCode, environment, region and domains from environments/<env>.yaml, else Sceptre, else defaults. */
+function environmentFacts(env: string, environmentsDir: string, sceptreDir: string): EnvironmentFacts {
+  const file = join(environmentsDir, `${env}.yaml`);
+  if (existsSync(file)) {
+    const doc = readSceptreYaml(file);
+    const ses = (doc.ses ?? {}) as { domains?: unknown };
+    const list = Array.isArray(ses.domains) ? ses.domains : [];
+    const domains = list.map((d, i) => {
+      const name =
+        typeof d === 'string'
+          ? d
+          : ((d as { name?: unknown; domain?: unknown })?.name ?? (d as { domain?: unknown })?.domain);
+      if (typeof name !== 'string' || !name)
+        throw new ConfigError(`${file}: ses.domains[${i}].name must be a domain name`);
+      return name;
+    });
+    const str = (key: string, fallback: string) =>
+      typeof doc[key] === 'string' ? (doc[key] as string) : fallback;
+    return {
+      projectCode: str('projectCode', 'ses-migration'),
+      environment: str('environment', ENVIRONMENT_NAMES[env] ?? env),
+      region: str('region', 'ap-northeast-1'),
+      domains,
+      source: `${file} ses.domains is empty`,
+    };
+  }
+  if (existsSync(join(sceptreDir, 'config', env))) {
+    const s = loadSceptreEnvironment(sceptreDir, env);
+    return {
+      projectCode: s.projectCode,
+      environment: s.environment,
+      region: s.region,
+      domains: [],
+      source: `${file} not found`,
+    };
+  }
+  if (!ENVIRONMENT_NAMES[env]) {
+    throw new UsageError(
+      `unknown environment '${env}': no ${file} and no ${join(sceptreDir, 'config', env)}; known: prod, dev`,
+    );
+  }
+  return {
+    projectCode: 'ses-migration',
+    environment: ENVIRONMENT_NAMES[env],
+    region: 'ap-northeast-1',
+    domains: [],
+    source: `${file} not found`,
+  };
+}
+
+/** Renders the sections as one screen of text. */
+export function renderStatus(header: string, sections: readonly Section[]): string {
+  const out = [header, ''];
+  for (const s of sections) {
+    out.push(`== ${s.title} [${MARK[s.state]}]`);
+    for (const line of s.lines) out.push(`   ${line}`);
+  }
+  const attention = sections.filter((s) => s.state === 'attention').map((s) => s.title);
+  const unread = sections.filter((s) => s.state === 'unavailable').map((s) => s.title);
+  out.push(
+    '',
+    attention.length
+      ? `NEEDS ATTENTION: ${attention.join('; ')}`
+      : 'Nothing needs attention in what could be read.',
+  );
+  if (unread.length) out.push(`Could not read: ${unread.join('; ')}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** Runs the status command; returns the exit code. */
+export async function statusMain(argv: readonly string[], io: StatusIo): Promise<number> {
+  try {
+    const { values, positionals } = parseCli(argv, {
+      domain: { type: 'string', multiple: true },
+      'since-minutes': { type: 'string' },
+      unmask: { type: 'boolean' },
+      'environments-dir': { type: 'string' },
+      'sceptre-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      io.stdout(`${STATUS_USAGE}\n`);
+      return 0;
+    }
+    const env = environmentArg(positionals, STATUS_USAGE);
+    const sinceMinutes = positiveInt('since-minutes', values['since-minutes'], 60, 7 * 24 * 60);
+    const facts = environmentFacts(
+      env,
+      values['environments-dir'] ?? 'environments',
+      values['sceptre-dir'] ?? 'sceptre',
+    );
+    const domains = values.domain?.length ? values.domain : facts.domains;
+    const ctx: StatusContext = {
+      env,
+      environment: facts.environment,
+      projectCode: facts.projectCode,
+      region: facts.region,
+      domains,
+      domainsSource: facts.source,
+      unmask: values.unmask === true,
+      sinceMinutes,
+      now: io.now,
+      sleep: io.sleep,
+    };
+    const clients = io.clients(facts.region);
+    const sections = await Promise.all(SECTIONS.map((section) => section(ctx, clients)));
+    const header = `${facts.projectCode} status: ${env} (${facts.environment}, ${facts.region}) at ${new Date(io.now()).toISOString()}`;
+    io.stdout(renderStatus(header, sections));
+    return sections.some((s) => s.state === 'attention') ? 1 : 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      io.stderr(`status: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

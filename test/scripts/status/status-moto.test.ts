@@ -1,0 +1,192 @@
+import { spawnSync } from 'node:child_process';
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  waitUntilStackCreateComplete,
+} from '@aws-sdk/client-cloudformation';
+import {
+  CloudWatchClient,
+  PutMetricAlarmCommand,
+  PutMetricDataCommand,
+  SetAlarmStateCommand,
+} from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateKeyCommand, DisableKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statusMain } from '../../../scripts/status/cli.js';
+import { type Moto, motoClientConfig, startMoto } from '../../support/moto.js';
+
+const SDK_NOISE =
+  /NodeVersionSupportWarning|versions published|require node|To continue|security updates|a\.co\/|trace-warnings/;
+
+function runCli(endpoint: string, args: string[]) {
+  return spawnSync(process.execPath, ['scripts/run.mjs', 'scripts/status.ts', ...args], {
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_REGION: 'ap-northeast-1',
+    },
+    timeout: 60_000,
+  });
+}
+
+describe('status CLI against an empty moto', () => {
+  let moto: Moto;
+  beforeAll(async () => {
+    moto = await startMoto();
+  });
+  afterAll(async () => moto?.stop());
+
+  it('prints every section and says what it could not read', () => {
+    const run = runCli(moto.endpoint, ['dev', '--environments-dir', 'test/fixtures/environments']);
+    expect(run.stdout).toContain('ses-migration status: dev (development, ap-northeast-1)');
+    for (const title of [
+      '== Alarms in ALARM [OK]',
+      '== SES account [NOT READ]',
+      '== SES reputation and volume (last 24 h) [OK]',
+      '== DKIM per domain [ATTENTION]',
+      '== BYODKIM key and rotation [NOT READ]',
+      '== Bounces and complaints (last 60 min, masked) [NOT READ]',
+      '== Next scheduled DKIM rotation [NOT READ]',
+    ]) {
+      expect(run.stdout).toContain(title);
+    }
+    expect(run.stdout).toContain('stack ses-migration-dev-byodkim does not exist (BYODKIM not deployed)');
+    expect(run.stdout).toContain('log group /aws/ses/events does not exist');
+    expect(run.stdout).toContain('dev.goo.ne.jp            identity not found in SES');
+    expect(run.stdout).toMatch(
+      /^Could not read: SES account; BYODKIM key and rotation; .+; Next scheduled DKIM rotation$/m,
+    );
+    expect(run.status).toBe(1); // the domain has no SES identity: attention
+    expect(run.stderr.split('\n').filter((l) => l && !SDK_NOISE.test(l))).toEqual([]);
+  }, 60_000);
+
+  it('exits 2 with one line for a usage error', () => {
+    const run = runCli(moto.endpoint, ['dev', '--since-minutes', 'soon']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      "status: --since-minutes must be a whole number from 1 to 10080, got 'soon'",
+    );
+  }, 60_000);
+});
+
+describe('status against moto with alarms, metrics, identities and a BYODKIM stack', () => {
+  let moto: Moto;
+  let output = '';
+  let code = -1;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    const cfg = motoClientConfig(moto.endpoint);
+    const cw = new CloudWatchClient(cfg);
+    const alarm = (name: string, severity: string) =>
+      cw.send(
+        new PutMetricAlarmCommand({
+          AlarmName: name,
+          Namespace: 'AWS/SES',
+          MetricName: 'Reputation.BounceRate',
+          Statistic: 'Maximum',
+          Period: 300,
+          EvaluationPeriods: 1,
+          Threshold: 0.05,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          Tags: [{ Key: 'Severity', Value: severity }],
+        }),
+      );
+    await alarm('ses-migration-development-bounce-rate-alarm', 'P1');
+    await alarm('ses-migration-development-bounce-rate-p3-alarm', 'P3');
+    await alarm('ses-migration-production-bounce-rate-alarm', 'P1');
+    for (const name of [
+      'ses-migration-development-bounce-rate-alarm',
+      'ses-migration-production-bounce-rate-alarm',
+    ]) {
+      await cw.send(
+        new SetAlarmStateCommand({ AlarmName: name, StateValue: 'ALARM', StateReason: 'Threshold crossed' }),
+      );
+    }
+    const at = new Date(Date.now() - 30 * 60_000);
+    await cw.send(
+      new PutMetricDataCommand({
+        Namespace: 'AWS/SES',
+        MetricData: [
+          { MetricName: 'Reputation.BounceRate', Value: 0.07, Timestamp: at },
+          { MetricName: 'Reputation.ComplaintRate', Value: 0.0002, Timestamp: at },
+          { MetricName: 'Send', Value: 1000, Timestamp: at },
+          { MetricName: 'Bounce', Value: 70, Timestamp: at },
+        ],
+      }),
+    );
+    await new SESv2Client(cfg).send(new CreateEmailIdentityCommand({ EmailIdentity: 'dev.goo.ne.jp' }));
+    const kms = new KMSClient(cfg);
+    const key = await kms.send(new CreateKeyCommand({ Description: 'BYODKIM private key encryption' }));
+    await kms.send(new DisableKeyCommand({ KeyId: key.KeyMetadata?.KeyId }));
+    const cfn = new CloudFormationClient(cfg);
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: 'ses-migration-dev-byodkim',
+        TemplateBody: JSON.stringify({
+          Parameters: { KeyArn: { Type: 'String' } },
+          Resources: { Handle: { Type: 'AWS::CloudFormation::WaitConditionHandle' } },
+          Outputs: { DkimKmsKeyArn: { Value: { Ref: 'KeyArn' } } },
+        }),
+        Parameters: [{ ParameterKey: 'KeyArn', ParameterValue: key.KeyMetadata?.Arn }],
+      }),
+    );
+    await waitUntilStackCreateComplete(
+      { client: cfn, maxWaitTime: 60, minDelay: 1, maxDelay: 2 },
+      { StackName: 'ses-migration-dev-byodkim' },
+    );
+
+    const out: string[] = [];
+    code = await statusMain(['dev', '--environments-dir', 'test/fixtures/environments'], {
+      stdout: (t) => out.push(t),
+      stderr: (t) => out.push(t),
+      clients: () => ({
+        cloudwatch: cw,
+        sesv2: new SESv2Client(cfg),
+        cloudformation: cfn,
+        kms,
+        logs: new CloudWatchLogsClient(cfg),
+        scheduler: new SchedulerClient(cfg),
+        dynamodb: new DynamoDBClient(cfg),
+      }),
+      now: () => Date.now(),
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    });
+    output = out.join('');
+  }, 90_000);
+  afterAll(async () => moto?.stop());
+
+  it('lists only this environment’s alarms in ALARM, with the severity from the Severity tag', () => {
+    expect(output).toMatch(
+      /== Alarms in ALARM \[ATTENTION\]\n {3}P1 {6}ses-migration-development-bounce-rate-alarm {2}since /,
+    );
+    expect(output).toContain('Threshold crossed');
+    expect(output).not.toContain('ses-migration-production-bounce-rate-alarm');
+    expect(output).not.toContain('bounce-rate-p3-alarm');
+  });
+
+  it('flags a bounce rate at the AWS review threshold and sums the volume', () => {
+    expect(output).toContain(
+      'bounce rate    7.00% (AWS review at 5%, pause at 10%)  <-- at or over the AWS review threshold',
+    );
+    expect(output).toContain('complaint rate 0.020% (AWS review at 0.1%, pause at 0.5%)\n');
+    expect(output).toContain('sent 1000, bounces 70, complaints 0');
+  });
+
+  it('shows each domain’s DKIM status and the KMS key state from the BYODKIM stack', () => {
+    expect(output).toMatch(/dev\.goo\.ne\.jp +NOT_STARTED +AWS_SES/);
+    expect(output).toMatch(/KMS key [0-9a-f-]+: Disabled/);
+    expect(output).toContain('rotation stage: no state table output in ses-migration-dev-byodkim');
+  });
+
+  it('exits 1 because something needs attention', () => {
+    expect(code).toBe(1);
+  });
+});
