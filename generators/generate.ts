@@ -15,9 +15,13 @@ export interface GenerateResult {
   readonly stacks: ReadonlyMap<string, readonly RenderedStack[]>;
 }
 
-/** Template JSON: 1-space indentation keeps the templates readable and under the inline limit. */
+/**
+ * Template JSON: indented for readers when that fits CloudFormation's inline limit, else compact (the same
+ * template, without whitespace). Either way deterministic.
+ */
 export function renderJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 1)}\n`;
+  const pretty = `${JSON.stringify(value, null, 1)}\n`;
+  return Buffer.byteLength(pretty) <= INLINE_TEMPLATE_LIMIT ? pretty : `${JSON.stringify(value)}\n`;
 }
 
 export function generateAll(

@@ -54,12 +54,12 @@ export function lambdaFunction(ctx: StackContext, spec: LambdaSpec): Record<stri
       'Reserved concurrency is off unless lambda.reservedConcurrency is set: low-limit accounts reject it',
     ]);
   }
-  if (!spec.onFailure) {
-    skips.push([
-      'CKV_AWS_116',
-      'Invoked synchronously (Firehose) or on a schedule with retries: a DLQ has nothing to catch',
-    ]);
-  }
+  skips.push([
+    'CKV_AWS_116',
+    spec.onFailure
+      ? 'Failed async invocations go to an OnFailure destination (EventInvokeConfig), which carries more than a DLQ'
+      : 'Invoked synchronously (Firehose) or by a schedule with its own retries: a DLQ would catch nothing',
+  ]);
   const out: Record<string, Resource> = {
     [logs]: logGroup(ctx, groupName, { mask: spec.maskLogs ?? false }),
     [role]: res<RoleProperties>('AWS::IAM::Role', {

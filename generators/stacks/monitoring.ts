@@ -7,7 +7,8 @@ import type { MetricFilterProperties } from 'cloudform-types/types/logs/metricFi
 import type { QueryDefinitionProperties } from 'cloudform-types/types/logs/queryDefinition';
 import type Resource from 'cloudform-types/types/resource';
 import type { EnvConfig } from '../config/schema.js';
-import { alarm, guardedRate, logGroup, res } from '../lib/resources.js';
+import { lambdaFunction, schedule } from '../lib/lambda.js';
+import { alarm, getAtt, guardedRate, logGroup, ref, res } from '../lib/resources.js';
 import { pascal, type StackContext, type StackDefinition, sub } from '../lib/template.js';
 import { type Names, names } from '../names.js';
 import { tierAlarms } from './alarm-catalog.js';
@@ -373,8 +374,11 @@ function build(ctx: StackContext) {
     );
   }
 
+  Object.assign(resources, monitoringFunctions(ctx));
+
   return {
-    description: 'application and compliance log groups, tier alarms, heartbeat, dashboards, saved queries',
+    description:
+      'log groups, tier alarms, heartbeat, dashboards, saved queries, metrics and notifier functions',
     resources,
     outputs: {
       ApplicationLogGroupName: {
@@ -389,8 +393,107 @@ function build(ctx: StackContext) {
   };
 }
 
+/** The custom-metrics function (seed 2.1.3) and the Japanese notifier with escalation (seed 3.3.2, 5.4.2). */
+function monitoringFunctions(ctx: StackContext): Record<string, Resource> {
+  const { cfg, n } = ctx;
+  const sevs = ['P1', 'P2', 'P3'] as const;
+  const levels = [1, 2, 3] as const;
+  const delivery = Object.fromEntries(sevs.map((s) => [s, ctx.fromStack('base', `DeliveryTopic${s}Arn`)]));
+  const escalation = Object.fromEntries(
+    levels.map((l) => [l, ctx.fromStack('base', `EscalationTopicLevel${l}Arn`)]),
+  );
+  const notificationsKey = ctx.fromStack('base', 'NotificationsKeyArn');
+  const domains = JSON.stringify(cfg.ses.domains.map((d) => d.name));
+  const out: Record<string, Resource> = {
+    ...lambdaFunction(ctx, {
+      id: 'Metrics',
+      fn: 'custom-metrics',
+      handler: 'metrics',
+      description:
+        'Publishes SendSuccessRate, BounceRate, ComplaintRate and a heartbeat every 5 minutes (EMF)',
+      statements: [
+        // GetMetricData supports no resource-level permission.
+        { Sid: 'ReadSesMetrics', Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' },
+      ],
+      environment: { METRICS_NAMESPACE: n.namespace.monitoring, DOMAINS_JSON: domains },
+      timeoutSeconds: 60,
+      memoryMb: 256,
+      errorSeverity: 'P2',
+    }),
+    ...schedule(ctx, {
+      id: 'Metrics',
+      name: 'custom-metrics',
+      expression: 'cron(0/5 * * * ? *)',
+      functionId: 'MetricsFunction',
+      input: { scheduledTime: '<aws.scheduler.scheduled-time>' },
+      description: 'Every 5 minutes (seed Period 300): SES rates into the Monitoring namespace',
+    }),
+    ...lambdaFunction(ctx, {
+      id: 'Notifier',
+      fn: 'notifier',
+      handler: 'notifier',
+      description: 'Turns alarm state changes into Japanese notifications (JST) and escalates P1 alarms',
+      statements: [
+        {
+          Sid: 'PublishToDeliveryAndEscalationTopics',
+          Effect: 'Allow',
+          Action: 'sns:Publish',
+          Resource: [...Object.values(delivery), ...Object.values(escalation)],
+        },
+        {
+          Sid: 'EncryptForTopics',
+          Effect: 'Allow',
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Resource: notificationsKey,
+        },
+        // DescribeAlarms returns composite alarms only when allowed on every alarm.
+        { Sid: 'ReadAlarmStates', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: '*' },
+      ],
+      environment: {
+        ...Object.fromEntries(sevs.map((s) => [`ALARM_TOPIC_${s}_ARN`, ctx.alarmTopic(s)])),
+        ...Object.fromEntries(sevs.map((s) => [`DELIVERY_TOPIC_${s}_ARN`, delivery[s]])),
+        ...Object.fromEntries(levels.map((l) => [`ESCALATION_TOPIC_LEVEL${l}_ARN`, escalation[l]])),
+        ALARM_NAME_PREFIX: `${n.prefix}-`,
+        ESCALATION_AFTER_MINUTES: String(cfg.notifications.escalation.afterMinutes),
+        ESCALATION_CHECK_MINUTES: '5',
+        DOMAINS_JSON: domains,
+        SES_EVENTS_LOG_GROUP: n.logGroup.sesEvents,
+      },
+      timeoutSeconds: 30,
+      memoryMb: 256,
+      // If the notifier fails, the raw alarm still reaches the P1 delivery topic: a page is never lost.
+      onFailure: delivery.P1,
+      errorSeverity: 'P1',
+    }),
+    ...schedule(ctx, {
+      id: 'Escalation',
+      name: 'escalation-check',
+      expression: 'cron(0/5 * * * ? *)',
+      functionId: 'NotifierFunction',
+      input: { action: 'escalate', scheduledTime: '<aws.scheduler.scheduled-time>' },
+      description: 'Every 5 minutes: re-sends P1 alarms still in ALARM to the next escalation level',
+    }),
+  };
+  for (const s of sevs) {
+    out[`NotifierSubscription${s}`] = res('AWS::SNS::Subscription', {
+      TopicArn: ctx.alarmTopic(s),
+      Protocol: 'lambda',
+      Endpoint: getAtt('NotifierFunction', 'Arn'),
+    });
+    out[`NotifierInvokeFrom${s}`] = res('AWS::Lambda::Permission', {
+      FunctionName: ref('NotifierFunction'),
+      Action: 'lambda:InvokeFunction',
+      Principal: 'sns.amazonaws.com',
+      SourceArn: ctx.alarmTopic(s),
+      SourceAccount: { Ref: 'AWS::AccountId' },
+    });
+  }
+  return out;
+}
+
 export const monitoringStack: StackDefinition = {
   id: 'monitoring',
-  purpose: 'Log groups, tier alarms, heartbeat, dashboards and saved Logs Insights queries',
+  purpose: 'Log groups, tier alarms, heartbeat, dashboards, saved queries, metrics and notifier functions',
+  handlers: ['metrics', 'notifier'],
   build,
 };

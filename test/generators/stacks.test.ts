@@ -319,3 +319,43 @@ describe('saved queries', () => {
     );
   });
 });
+
+describe('monitoring functions (issue: handlers)', () => {
+  const r = prod.monitoring.Resources;
+  it('the notifier reads all three alarm topics and falls back to the P1 delivery topic on failure', () => {
+    for (const s of ['P1', 'P2', 'P3']) {
+      expect(r[`NotifierSubscription${s}`].Properties).toMatchObject({
+        Protocol: 'lambda',
+        TopicArn: { Ref: `BaseAlarmTopic${s}Arn` },
+      });
+      expect(r[`NotifierInvokeFrom${s}`].Properties.SourceArn).toEqual({ Ref: `BaseAlarmTopic${s}Arn` });
+    }
+    expect(r.NotifierInvokeConfig.Properties.DestinationConfig.OnFailure.Destination).toEqual({
+      Ref: 'BaseDeliveryTopicP1Arn',
+    });
+    expect(r.NotifierFunction.Properties.Environment.Variables.ESCALATION_AFTER_MINUTES).toBe('30');
+  });
+  it('functions run nodejs24.x from content-addressed bundles, with their own encrypted log group and schedules in Tokyo time', () => {
+    for (const id of ['MetricsFunction', 'NotifierFunction']) {
+      const f = r[id].Properties;
+      expect(f.Runtime).toBe('nodejs24.x');
+      expect(f.Code.S3Key).toMatch(/^handlers\/[a-z-]+\/[0-9a-f]{64}\.zip$/);
+      expect(f.LoggingConfig.LogGroup.Ref).toBe(id.replace('Function', 'LogGroup'));
+      expect(f.ReservedConcurrentExecutions).toBeUndefined();
+    }
+    for (const id of ['MetricsSchedule', 'EscalationSchedule']) {
+      expect(r[id].Properties.ScheduleExpressionTimezone).toBe('Asia/Tokyo');
+      expect(r[id].Properties.ScheduleExpression).toBe('cron(0/5 * * * ? *)');
+    }
+    expect(r.MetricsFunction.Properties.Environment.Variables.METRICS_NAMESPACE).toBe(
+      'ses-migration/production/Monitoring',
+    );
+  });
+  it('every function has error and throttle alarms', () => {
+    const names = [...alarmsByName(prod).keys()];
+    for (const fn of ['custom-metrics', 'notifier', 'data-masking']) {
+      expect(names).toContain(`${P}-${fn}-errors`);
+      expect(names).toContain(`${P}-${fn}-throttles`);
+    }
+  });
+});
