@@ -670,6 +670,10 @@ export class RotationEngine {
     const now = this.p.clock.now();
     const key = this.need(state.current, state, 'current');
     const next = addDays(state.switchedAt ?? now, cfg.rotationIntervalDays);
+    // Notify before changing the stage: if SNS fails, the rerun repeats this step (at-least-once notice).
+    await this.notifyOnce(state, 'completed', () =>
+      notices.rotationCompleted(this.ctx(state.domain), key, next),
+    );
     state.previous = undefined; // the old ciphertext is dropped only now
     state.stage = 'IDLE';
     state.lastRotationCompletedAt = now.toISOString();
@@ -677,9 +681,6 @@ export class RotationEngine {
     state.completedRotations += 1;
     this.metric('BYODKIMKeyRotation', 'Count', 1, state.domain);
     this.metric('RotationFailed', 'Count', 0, state.domain);
-    await this.notifyOnce(state, 'completed', () =>
-      notices.rotationCompleted(this.ctx(state.domain), key, next),
-    );
   }
 
   private async rollbackNow(state: DomainState, cfg: DomainConfig, reason: string) {
@@ -730,23 +731,24 @@ export class RotationEngine {
       const r = dkimTxtRecord(failed.selector, state.domain, failed.publicKey);
       await this.p.dnsPublisher.deleteTxt(cfg.hostedZoneId, r.name, route53Value(r));
     }
+    // P1 notice before the stage changes: a failed publish makes the rerun repeat the (idempotent) rollback.
+    await this.notifyOnce(state, 'rolled-back', () =>
+      notices.rolledBack(c, reason, restored, cfg.hostedZoneId ? undefined : failed),
+    );
     state.rejected = failed;
     state.previous = undefined;
     state.stage = 'IDLE';
     state.lastRotationFailedAt = this.p.clock.now().toISOString();
     state.nextRotationAt = addDays(this.p.clock.now(), this.t.retryAfterFailureDays).toISOString();
     this.metric('RotationFailed', 'Count', 1, state.domain);
-    await this.notifyOnce(state, 'rolled-back', () =>
-      notices.rolledBack(c, reason, restored, cfg.hostedZoneId ? undefined : failed),
-    );
   }
 
   private async rollbackImpossible(state: DomainState, reason: string) {
-    state.stage = 'FAILED';
-    state.lastRotationFailedAt = this.p.clock.now().toISOString();
-    this.metric('RotationFailed', 'Count', 1, state.domain);
     await this.notifyOnce(state, 'rollback-impossible', () =>
       notices.rollbackImpossible(this.ctx(state.domain), reason),
     );
+    state.stage = 'FAILED';
+    state.lastRotationFailedAt = this.p.clock.now().toISOString();
+    this.metric('RotationFailed', 'Count', 1, state.domain);
   }
 }

@@ -202,6 +202,29 @@ describe('failure injection', () => {
     assertNoPlaintext(captured(w), w.vault.plaintexts);
   });
 
+  it('SNS down when the rollback must be announced: rollback repeats on rerun, P1 notice delivered', async () => {
+    const w = world([{ domain: DOMAIN, rotationIntervalDays: 365 }]);
+    const a = await signingWithA(w);
+    w.ses.statusAfterSwitch = 'FAILED';
+    await w.engine().tick();
+    await publishPending(w, DOMAIN);
+    const publish = w.rec.publish.bind(w.rec);
+    let down = true;
+    w.rec.publish = async (n) => {
+      if (down && n.kind === 'rotation-failed')
+        throw Object.assign(new Error('SNS unavailable'), { name: 'InternalErrorException' });
+      return publish(n);
+    };
+    await expect(w.engine().tick()).rejects.toThrow(/InternalErrorException/);
+    expect((await w.store.get(DOMAIN))!.stage).toBe('ROLLING_BACK');
+    expect(w.ses.identities.get(DOMAIN)!.selector).toBe(a.selector); // already back on A
+    down = false;
+    await w.engine().tick();
+    expect((await w.store.get(DOMAIN))!.stage).toBe('IDLE');
+    expect(w.rec.kinds().filter((k) => k === 'rotation-failed')).toHaveLength(1);
+    expect(w.ses.identities.get(DOMAIN)!.selector).toBe(a.selector);
+  });
+
   it('SES FAILED rolls back at once; an onboarding rolls back to Easy DKIM', async () => {
     const w = world([{ domain: 'example.jp', rotationIntervalDays: 365 }]);
     w.ses.identities.set('example.jp', { origin: 'AWS_SES', status: 'SUCCESS' });
