@@ -1,0 +1,222 @@
+/**
+ * `npm run deploy -- <env> [--dry-run]`: generate, lint, then `uv run sceptre --dir sceptre launch -y <env>`.
+ * Refuses to deploy when linting fails. `--dry-run` launches nothing: for each stack that exists it creates a
+ * change set from the generated template, shows its changes and deletes it; it lists the stacks it would create.
+ * Exit 0 done, 1 a step failed (or a change set could not be made), 2 usage error.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import {
+  type Change,
+  CreateChangeSetCommand,
+  DeleteChangeSetCommand,
+  DescribeChangeSetCommand,
+  type DescribeChangeSetCommandOutput,
+  DescribeStacksCommand,
+  type Parameter,
+} from '@aws-sdk/client-cloudformation';
+import { environmentArg, parseCli } from '../drift/args.js';
+import type { CloudFormationSender } from '../drift/core.js';
+import { ConfigError, describeError, isMissingStack, UsageError } from '../drift/errors.js';
+import { isResolverValue, loadSceptreEnvironment, type SceptreStack } from '../drift/sceptre.js';
+import { parseTemplate } from '../drift/template-diff.js';
+
+export const DEPLOY_USAGE = `usage: npm run deploy -- <env> [--dry-run] [--sceptre-dir sceptre]
+exit codes: 0 done, 1 a step failed (lint failure refuses the deploy), 2 usage error`;
+
+/** Inline template bodies are limited to 51,200 bytes (Sceptre adds 4 bytes of `---\n`). */
+export const INLINE_TEMPLATE_LIMIT = 51_200;
+
+export interface DeployIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Runs a command with inherited output; resolves to its exit code. */
+  readonly run: (command: string, args: readonly string[]) => Promise<number>;
+  readonly cloudformation: (region: string) => CloudFormationSender;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+class StepFailed extends Error {
+  override readonly name = 'StepFailed';
+}
+
+async function step(io: DeployIo, label: string, command: string, args: readonly string[], refusal?: string) {
+  io.stderr(`deploy: ${label}: ${command} ${args.join(' ')}\n`);
+  const code = await io.run(command, args);
+  if (code !== 0) throw new StepFailed(`${refusal ?? `${label} failed`} (exit ${code})`);
+}
+
+function parametersFor(
+  stack: SceptreStack,
+  template: Record<string, unknown>,
+  deployed: ReadonlySet<string>,
+): { parameters: Parameter[]; notes: string[] } {
+  const declared = Object.keys((template.Parameters ?? {}) as object);
+  const parameters: Parameter[] = [];
+  const notes: string[] = [];
+  for (const key of declared) {
+    const value = stack.parameters[key];
+    if (value !== undefined && !isResolverValue(value) && typeof value !== 'object') {
+      parameters.push({ ParameterKey: key, ParameterValue: String(value) });
+    } else if (Array.isArray(value) && value.every((v) => typeof v !== 'object')) {
+      parameters.push({ ParameterKey: key, ParameterValue: value.join(',') });
+    } else if (deployed.has(key)) {
+      parameters.push({ ParameterKey: key, UsePreviousValue: true });
+      if (value !== undefined) notes.push(`${key}: resolver value not resolved here, previous value used`);
+    }
+  }
+  return { parameters, notes };
+}
+
+function changeLine(c: Change): string {
+  const r = c.ResourceChange;
+  if (!r) return `- ${c.Type ?? '?'}`;
+  const replace =
+    r.Replacement === 'True' ? ' (REPLACEMENT)' : r.Replacement === 'Conditional' ? ' (may replace)' : '';
+  const details = (r.Details ?? [])
+    .map((d) => d.Target?.Name ?? d.Target?.Attribute)
+    .filter(Boolean)
+    .join(', ');
+  return `- ${r.Action ?? '?'} ${r.LogicalResourceId ?? '?'} (${r.ResourceType ?? '?'})${replace}${details ? `: ${details}` : ''}`;
+}
+
+/** Creates, reads and deletes one change set; returns the lines to print. */
+async function previewStack(
+  stack: SceptreStack,
+  cfn: CloudFormationSender,
+  io: DeployIo,
+): Promise<{ lines: string[]; failed: boolean; create: boolean }> {
+  let deployedParams: Set<string>;
+  try {
+    const out = await cfn.send(new DescribeStacksCommand({ StackName: stack.stackName }));
+    deployedParams = new Set((out.Stacks?.[0]?.Parameters ?? []).map((p: Parameter) => p.ParameterKey ?? ''));
+  } catch (error) {
+    if (isMissingStack(error))
+      return { lines: [`${stack.stackName}: would be CREATED`], failed: false, create: true };
+    return { lines: [`${stack.stackName}: ${describeError(error)}`], failed: true, create: false };
+  }
+  if (!existsSync(stack.templatePath)) {
+    return {
+      lines: [`${stack.stackName}: no generated template at ${stack.templatePath}`],
+      failed: true,
+      create: false,
+    };
+  }
+  const body = readFileSync(stack.templatePath, 'utf8');
+  if (Buffer.byteLength(body) + 4 > INLINE_TEMPLATE_LIMIT) {
+    return {
+      lines: [
+        `${stack.stackName}: template is ${Buffer.byteLength(body)} bytes, over the ${INLINE_TEMPLATE_LIMIT}-byte inline limit; ` +
+          'preview it with Sceptre (template_bucket_name) instead',
+      ],
+      failed: true,
+      create: false,
+    };
+  }
+  const { parameters, notes } = parametersFor(stack, parseTemplate(body), deployedParams);
+  const name = `deploy-dry-run-${io.now()}`;
+  const lines = [`${stack.stackName}: change set ${name}`];
+  try {
+    await cfn.send(
+      new CreateChangeSetCommand({
+        StackName: stack.stackName,
+        ChangeSetName: name,
+        ChangeSetType: 'UPDATE',
+        TemplateBody: body,
+        Parameters: parameters,
+        Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
+        Description: 'npm run deploy --dry-run preview; deleted right after reading',
+      }),
+    );
+    const deadline = io.now() + 300_000;
+    let out: DescribeChangeSetCommandOutput;
+    for (;;) {
+      out = await cfn.send(new DescribeChangeSetCommand({ StackName: stack.stackName, ChangeSetName: name }));
+      if (out.Status === 'CREATE_COMPLETE' || out.Status === 'FAILED') break;
+      if (io.now() > deadline) throw new Error(`change set still ${out.Status} after 300 s`);
+      await io.sleep(2000);
+    }
+    if (out.Status === 'FAILED') {
+      const noChanges = /didn't contain changes|No updates are to be performed/i.test(out.StatusReason ?? '');
+      lines.push(
+        noChanges ? '  no changes' : `  change set FAILED: ${out.StatusReason ?? 'no reason given'}`,
+      );
+      return { lines: [...lines, ...notes.map((n) => `  note: ${n}`)], failed: !noChanges, create: false };
+    }
+    const changes: Change[] = [...(out.Changes ?? [])];
+    let token = out.NextToken;
+    while (token) {
+      const page: DescribeChangeSetCommandOutput = await cfn.send(
+        new DescribeChangeSetCommand({ StackName: stack.stackName, ChangeSetName: name, NextToken: token }),
+      );
+      changes.push(...(page.Changes ?? []));
+      token = page.NextToken;
+    }
+    lines.push(...(changes.length ? changes.map((c) => `  ${changeLine(c)}`) : ['  no resource changes']));
+    return { lines: [...lines, ...notes.map((n) => `  note: ${n}`)], failed: false, create: false };
+  } catch (error) {
+    lines.push(`  could not preview: ${describeError(error)}`);
+    return { lines, failed: true, create: false };
+  } finally {
+    try {
+      await cfn.send(new DeleteChangeSetCommand({ StackName: stack.stackName, ChangeSetName: name }));
+    } catch {
+      // the change set was never created, or is gone already
+    }
+  }
+}
+
+/** Runs the deploy command; returns the exit code. */
+export async function deployMain(argv: readonly string[], io: DeployIo): Promise<number> {
+  try {
+    const { values, positionals } = parseCli(argv, {
+      'dry-run': { type: 'boolean' },
+      'sceptre-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      io.stdout(`${DEPLOY_USAGE}\n`);
+      return 0;
+    }
+    const env = environmentArg(positionals, DEPLOY_USAGE);
+    const sceptreDir = values['sceptre-dir'] ?? 'sceptre';
+    await step(io, 'generate', 'npm', ['run', 'generate']);
+    await step(io, 'lint', 'npm', ['run', 'lint:templates'], 'refusing to deploy: template lint failed');
+    const sceptre = loadSceptreEnvironment(sceptreDir, env);
+    if (!values['dry-run']) {
+      await step(
+        io,
+        'launch',
+        'uv',
+        ['run', 'sceptre', '--dir', sceptreDir, 'launch', '-y', env],
+        'sceptre launch failed',
+      );
+      io.stdout(`deploy: ${env} launched (${sceptre.stacks.map((s) => s.stackName).join(', ')})\n`);
+      return 0;
+    }
+    const cfn = io.cloudformation(sceptre.region);
+    const results = await Promise.all(sceptre.stacks.map((s) => previewStack(s, cfn, io)));
+    const create = sceptre.stacks.filter((_, i) => results[i]?.create).map((s) => s.stackName);
+    io.stdout(
+      [
+        `Dry run for ${env} (${sceptre.region}): nothing was deployed.`,
+        '',
+        ...results.filter((r) => !r.create).flatMap((r) => r.lines),
+        '',
+        create.length ? `Stacks it would create: ${create.join(', ')}` : 'No stack would be created.',
+        '',
+      ].join('\n'),
+    );
+    return results.some((r) => r.failed) ? 1 : 0;
+  } catch (error) {
+    if (error instanceof StepFailed) {
+      io.stderr(`deploy: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      io.stderr(`deploy: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,172 @@
+import {
+  CloudFormationClient,
+  CreateChangeSetCommand,
+  DeleteChangeSetCommand,
+  DescribeChangeSetCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { deployMain } from '../../../scripts/deploy/cli.js';
+
+const cf = mockClient(CloudFormationClient);
+const FIXTURE = 'test/fixtures/sceptre';
+const missing = (id: string) =>
+  Object.assign(new Error(`Stack with id ${id} does not exist`), { name: 'ValidationError' });
+
+function harness(codes: Record<string, number> = {}) {
+  const commands: string[] = [];
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    commands,
+    out,
+    err,
+    io: {
+      stdout: (t: string) => out.push(t),
+      stderr: (t: string) => err.push(t),
+      run: async (command: string, args: readonly string[]) => {
+        const line = [command, ...args].join(' ');
+        commands.push(line);
+        return codes[line] ?? 0;
+      },
+      cloudformation: () => new CloudFormationClient({ region: 'ap-northeast-1' }),
+      now: () => 1_700_000_000_000,
+      sleep: async () => {},
+    },
+  };
+}
+
+beforeEach(() => cf.reset());
+
+describe('deploy', () => {
+  it('generates, lints, then launches the environment with Sceptre', async () => {
+    const h = harness();
+    expect(await deployMain(['dev', '--sceptre-dir', FIXTURE], h.io)).toBe(0);
+    expect(h.commands).toEqual([
+      'npm run generate',
+      'npm run lint:templates',
+      `uv run sceptre --dir ${FIXTURE} launch -y dev`,
+    ]);
+  });
+
+  it('refuses to deploy when the template lint fails', async () => {
+    const h = harness({ 'npm run lint:templates': 2 });
+    expect(await deployMain(['dev', '--sceptre-dir', FIXTURE], h.io)).toBe(1);
+    expect(h.commands).toEqual(['npm run generate', 'npm run lint:templates']);
+    expect(h.err.join('')).toContain('deploy: refusing to deploy: template lint failed (exit 2)');
+  });
+
+  it('stops when generation fails and when sceptre fails', async () => {
+    const g = harness({ 'npm run generate': 1 });
+    expect(await deployMain(['dev', '--sceptre-dir', FIXTURE], g.io)).toBe(1);
+    expect(g.commands).toEqual(['npm run generate']);
+    const s = harness({ [`uv run sceptre --dir ${FIXTURE} launch -y dev`]: 1 });
+    expect(await deployMain(['dev', '--sceptre-dir', FIXTURE], s.io)).toBe(1);
+    expect(s.err.join('')).toContain('deploy: sceptre launch failed (exit 1)');
+  });
+
+  it('exits 2 on usage errors', async () => {
+    const h = harness();
+    expect(await deployMain([], h.io)).toBe(2);
+    expect(await deployMain(['dev', '--force'], h.io)).toBe(2);
+    expect(h.commands).toEqual([]);
+  });
+});
+
+describe('deploy --dry-run', () => {
+  beforeEach(() => {
+    cf.on(DescribeStacksCommand).callsFake((input: { StackName: string }) => {
+      if (!/-(base|ses)$/.test(input.StackName)) throw missing(input.StackName);
+      return {
+        Stacks: [
+          {
+            StackName: input.StackName,
+            StackStatus: 'UPDATE_COMPLETE',
+            CreationTime: new Date(0),
+            Parameters: [{ ParameterKey: 'AlarmTopicArn', ParameterValue: 'arn:old' }],
+          },
+        ],
+      };
+    });
+    cf.on(CreateChangeSetCommand).resolves({ Id: 'cs' });
+    cf.on(DescribeChangeSetCommand, { StackName: 'ses-migration-dev-base' }).resolves({
+      Status: 'FAILED',
+      StatusReason:
+        "The submitted information didn't contain changes. Submit different information to create a change set.",
+    });
+    cf.on(DescribeChangeSetCommand, { StackName: 'ses-migration-dev-ses' })
+      .resolvesOnce({ Status: 'CREATE_IN_PROGRESS' })
+      .resolvesOnce({
+        Status: 'CREATE_COMPLETE',
+        NextToken: 'p2',
+        Changes: [
+          {
+            Type: 'Resource',
+            ResourceChange: {
+              Action: 'Modify',
+              LogicalResourceId: 'Topic',
+              ResourceType: 'AWS::SNS::Topic',
+              Replacement: 'True',
+              Details: [{ Target: { Attribute: 'Properties', Name: 'TopicName' } }],
+            },
+          },
+        ],
+      })
+      .resolves({
+        Status: 'CREATE_COMPLETE',
+        Changes: [
+          {
+            Type: 'Resource',
+            ResourceChange: { Action: 'Add', LogicalResourceId: 'Queue', ResourceType: 'AWS::SQS::Queue' },
+          },
+        ],
+      });
+    cf.on(DeleteChangeSetCommand).resolves({});
+  });
+
+  it('shows change sets for existing stacks, lists the stacks it would create, and deletes the change sets', async () => {
+    const h = harness();
+    expect(await deployMain(['dev', '--dry-run', '--sceptre-dir', FIXTURE], h.io)).toBe(0);
+    expect(h.commands).toEqual(['npm run generate', 'npm run lint:templates']);
+    const text = h.out.join('');
+    expect(text).toContain('ses-migration-dev-base: change set deploy-dry-run-1700000000000\n  no changes');
+    expect(text).toContain('  - Modify Topic (AWS::SNS::Topic) (REPLACEMENT): TopicName');
+    expect(text).toContain('  - Add Queue (AWS::SQS::Queue)');
+    expect(text).toContain(
+      'Stacks it would create: ses-migration-dev-enhanced-kinesis, ses-migration-dev-monitoring, ses-migration-dev-security',
+    );
+    expect(
+      cf
+        .commandCalls(DeleteChangeSetCommand)
+        .map((c) => c.args[0].input.StackName)
+        .sort(),
+    ).toEqual(['ses-migration-dev-base', 'ses-migration-dev-ses']);
+  });
+
+  it('passes plain parameters and keeps the previous value for resolver parameters', async () => {
+    const h = harness();
+    await deployMain(['dev', '--dry-run', '--sceptre-dir', FIXTURE], h.io);
+    const ses = cf
+      .commandCalls(CreateChangeSetCommand)
+      .find((c) => c.args[0].input.StackName === 'ses-migration-dev-ses');
+    // BounceThreshold is plain in the stack config; AlarmTopicArn is `!stack_output` (not resolved here);
+    // Unset is neither configured nor deployed, so the template default applies.
+    expect(ses?.args[0].input).toMatchObject({
+      ChangeSetType: 'UPDATE',
+      Parameters: [
+        { ParameterKey: 'AlarmTopicArn', UsePreviousValue: true },
+        { ParameterKey: 'BounceThreshold', ParameterValue: '0.05' },
+      ],
+    });
+    expect(h.out.join('')).toContain(
+      'note: AlarmTopicArn: resolver value not resolved here, previous value used',
+    );
+  });
+
+  it('does not create change sets when lint fails', async () => {
+    const h = harness({ 'npm run lint:templates': 4 });
+    expect(await deployMain(['dev', '--dry-run', '--sceptre-dir', FIXTURE], h.io)).toBe(1);
+    expect(cf.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
+  });
+});
