@@ -14,14 +14,18 @@ interface Manifest {
 async function main(): Promise<void> {
   const [env, ...handlers] = process.argv.slice(2);
   if (!env || handlers.length === 0) throw new Error('usage: upload-bundles.ts <env> <handler...>');
-  const project = parse(readFileSync('sceptre/config/config.yaml', 'utf8')) as { project_code: string; region: string };
+  const project = parse(readFileSync('sceptre/config/config.yaml', 'utf8')) as {
+    project_code: string;
+    region: string;
+  };
   const manifest = JSON.parse(readFileSync('dist/handlers/manifest.json', 'utf8')) as Manifest;
   const region = process.env.AWS_REGION ?? project.region;
   const cfn = new CloudFormationClient({ region });
   const stackName = `${project.project_code}-${env}-base`;
   const out = await cfn.send(new DescribeStacksCommand({ StackName: stackName }));
   const bucket = out.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'ArtifactsBucketName')?.OutputValue;
-  if (!bucket) throw new Error(`stack ${stackName} has no ArtifactsBucketName output: launch ${env}/base.yaml first`);
+  if (!bucket)
+    throw new Error(`stack ${stackName} has no ArtifactsBucketName output: launch ${env}/base.yaml first`);
   const s3 = new S3Client({ region });
   for (const h of handlers) {
     const entry = manifest[h];
@@ -34,7 +38,12 @@ async function main(): Promise<void> {
       if ((e as { name?: string }).name !== 'NotFound') throw e;
     }
     await s3.send(
-      new PutObjectCommand({ Bucket: bucket, Key: entry.key, Body: readFileSync(entry.zip), ChecksumAlgorithm: 'SHA256' }),
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: entry.key,
+        Body: readFileSync(entry.zip),
+        ChecksumAlgorithm: 'SHA256',
+      }),
     );
     console.log(`bundle ${h}: uploaded s3://${bucket}/${entry.key}`);
   }
