@@ -1,0 +1,13 @@
+/** `npm run bench`: runs every benchmark module in bench/ in turn (each exports `run()` and prints its figures). */
+import { run as drift } from '../bench/drift.js';
+import { run as masking } from '../bench/masking.js';
+
+const benches: [string, () => Promise<void>][] = [
+  ['masking', () => masking()],
+  ['drift', drift],
+];
+
+for (const [name, run] of benches) {
+  console.log(`\n== bench: ${name}`);
+  await run();
+}
