@@ -16,7 +16,7 @@ function walk(
   } else if (Array.isArray(original)) {
     const m = masked as unknown[];
     expect(m.length, path).toBe(original.length);
-    original.forEach((v, i) => walk(v, m[i], `${path}[${i}]`, visit));
+    for (const [i, v] of original.entries()) walk(v, m[i], `${path}[${i}]`, visit);
   } else if (original !== null && typeof original === 'object') {
     const m = masked as Record<string, unknown>;
     expect(Object.keys(m), path).toEqual(Object.keys(original));
