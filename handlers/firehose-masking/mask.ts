@@ -185,6 +185,8 @@ function maskName(s: string, start: number, end: number, json: boolean): string 
   return json ? `\\"${first}***\\"` : `"${first}***"`;
 }
 
+const LETTER = /\p{L}/u;
+
 /** One replacement of raw text `[start, end)`. */
 interface Edit {
   readonly start: number;
@@ -208,6 +210,7 @@ function displayNameEdits(s: string, from: number, to: number, json: boolean): E
     let phraseEnd = i;
     let words = 0;
     let bareAt = false;
+    let wordSpecial = false; // an unquoted ':', '[', ']', '\\' or '@': fine in a bare address, not in a name
     // the words of a phrase, or one bare address
     for (;;) {
       skipSpace();
@@ -228,6 +231,7 @@ function displayNameEdits(s: string, from: number, to: number, json: boolean): E
           const d = decodedAt(s, i, json);
           if (isSpace(d) || isSpecial(d)) break;
           if (d === AT) bareAt = true;
+          if (d === AT || d === COLON || d === 91 || d === 93 || d === BACKSLASH) wordSpecial = true;
           i = stepOver(s, i, json);
         }
       }
@@ -242,8 +246,11 @@ function displayNameEdits(s: string, from: number, to: number, json: boolean): E
       const at = s.indexOf('@', i);
       const lt = s.indexOf('<', i + 1);
       if (at < 0 || at > close || (lt >= 0 && lt < close)) return null;
-      if (words > 0)
+      if (words > 0) {
+        // a name has a letter and no unquoted specials: `550 5.1.1 <...>` and `10:02:03 <...>` are not names
+        if (wordSpecial || !LETTER.test(s.slice(phraseStart, phraseEnd))) return null;
         edits.push({ start: phraseStart, end: phraseEnd, text: maskName(s, phraseStart, phraseEnd, json) });
+      }
       i = close + 1;
     } else {
       if (words !== 1 || !bareAt) return null;
@@ -507,7 +514,9 @@ export function maskIpv6s(s: string, json: boolean): string {
 }
 
 function maskText(s: string, json: boolean): string {
-  return maskIpv4s(maskIpv6s(maskEmails(s, json), json), json);
+  // IPv4 before IPv6: a masked IPv4 (`203.*.*.*`) can end a hex/colon run, never start a new IPv4, so this order
+  // gives the same result when run twice (the other order does not, e.g. for `::0:0.0.0.0::0.0.0.0`)
+  return maskIpv6s(maskIpv4s(maskEmails(s, json), json), json);
 }
 
 /** Masks every email address, display name and IP address in a (decoded) string. */

@@ -89,6 +89,13 @@ describe('maskString: display names of address lists', () => {
     expect(maskDisplayNames(diag)).toBeNull();
   });
 
+  it.each([
+    ['550 5.1.1 <taro@example.com>', '550 5.1.1 <t***@example***.***>'],
+    ['10:02:03 <taro@example.com>', '10:02:03 <t***@example***.***>'],
+  ])('does not take status codes or times for names: %s', (input, masked) => {
+    expect(maskString(input)).toBe(masked);
+  });
+
   it('returns null for lists without names and for non-lists', () => {
     expect(maskDisplayNames('taro@example.com, hanako@example.jp')).toBeNull();
     expect(maskDisplayNames('Group: taro@example.com;')).toBeNull();
@@ -107,7 +114,7 @@ describe('maskString: IP addresses', () => {
     ['[2001:db8:1:2::77]:25', '[2001:*:*:*]:25'],
     ['fe80::1%eth0', 'fe80:*:*:*%eth0'],
     ['::1', ':*:*:*'],
-    ['::ffff:192.0.2.1', ':*:*:*'],
+    ['::ffff:192.0.2.1', ':*:*:*.*.*.*'],
     ['IPv6:2001:db8::1', 'IPv6:2001:*:*:*'],
     // a 4-part version after a product name is indistinguishable from an address: masked on purpose
     ['Chrome/120.0.0.0', 'Chrome/120.*.*.*'],
