@@ -1,6 +1,7 @@
 /** The stacks in launch order. A new stack slots in here and in STACK_IDS. */
 import type { StackDefinition } from '../lib/template.js';
 import { baseStack } from './base.js';
+import { byodkimStack } from './byodkim.js';
 import { enhancedKinesisStack } from './enhanced-kinesis.js';
 import { monitoringStack } from './monitoring.js';
 import { securityStack } from './security.js';
@@ -12,4 +13,5 @@ export const STACKS: readonly StackDefinition[] = [
   enhancedKinesisStack,
   sesStack,
   securityStack,
+  byodkimStack,
 ];

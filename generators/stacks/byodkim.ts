@@ -1,0 +1,534 @@
+/**
+ * byodkim (seed 2.1.4, 2.1.5, 2.2.6, 3.1.6, 3.2.5, 3.2.6, 6): the BYODKIM rotation of handlers/byodkim/.
+ * A symmetric KMS key under which KMS generates the RSA 2048 key pairs (GenerateDataKeyPairWithoutPlaintext;
+ * an asymmetric KMS key cannot be used: its private half never leaves KMS), the per-domain state table holding
+ * only ciphertexts and public keys, the five seed-named functions, their schedules in Asia/Tokyo, the seed's
+ * alarms on account-wide metrics of the BYODKIM namespace and saved queries. No key material in the template.
+ */
+import type Resource from 'cloudform-types/types/resource';
+import { lambdaFunction, schedule } from '../lib/lambda.js';
+import { alarm, checkovSkip, getAtt, kmsKey, ref, res, sub } from '../lib/resources.js';
+import type { Cfn, StackContext, StackDefinition } from '../lib/template.js';
+
+type Severity = 'P1' | 'P2' | 'P3';
+
+/** The five functions: logical id prefix, name suffix (seed), handler folder. */
+const FN = {
+  orchestrator: { id: 'Orchestrator', fn: 'dkim-rotation-orchestrator' },
+  keyGenerator: { id: 'KeyGenerator', fn: 'dkim-key-generator' },
+  sesUpdater: { id: 'SesConfigUpdater', fn: 'ses-config-updater' },
+  notifier: { id: 'NotificationManager', fn: 'notification-manager' },
+  monitor: { id: 'ValidationMonitor', fn: 'validation-monitor' },
+} as const;
+
+/** Alarm of one account-wide BYODKIM metric (no dimensions: the seed-named alarms watch aggregates). */
+interface MetricAlarm {
+  readonly id: string;
+  readonly suffix: string;
+  readonly severity: Severity;
+  readonly metric: string;
+  readonly statistic: 'Maximum' | 'Minimum' | 'Sum' | 'SampleCount';
+  readonly comparison: 'GreaterThanThreshold' | 'LessThanThreshold' | 'GreaterThanOrEqualToThreshold';
+  readonly threshold: number;
+  readonly period: number;
+  readonly evaluationPeriods: number;
+  readonly missing: 'breaching' | 'notBreaching';
+  readonly description: string;
+}
+
+const CHECK = 900; // validation-monitor every 15 minutes
+const TICK = 3600; // orchestrator every hour
+
+const ALARMS: readonly MetricAlarm[] = [
+  {
+    id: 'VerificationFailed',
+    suffix: 'byodkim-verification-failed',
+    severity: 'P1',
+    metric: 'BYODKIMVerificationFailed',
+    statistic: 'Maximum',
+    comparison: 'GreaterThanOrEqualToThreshold',
+    threshold: 1,
+    period: CHECK,
+    evaluationPeriods: 1,
+    missing: 'notBreaching',
+    description:
+      'BYODKIM検証が FAILED です。DNSのTXTレコード（<selector>._domainkey.<domain>）を確認してください。メール配信に影響する可能性があります。',
+  },
+  {
+    id: 'KeyRotation',
+    suffix: 'byodkim-key-rotation',
+    severity: 'P2',
+    metric: 'BYODKIMKeyRotation',
+    statistic: 'Sum',
+    comparison: 'GreaterThanThreshold',
+    threshold: 0,
+    period: 60,
+    evaluationPeriods: 1,
+    missing: 'notBreaching',
+    description: 'BYODKIMキーの自動ローテーションが完了しました（情報）。詳細は完了通知を確認してください。',
+  },
+  {
+    id: 'KeyGenerationFailed',
+    suffix: 'kms-key-generation-failed',
+    severity: 'P1',
+    metric: 'BYODKIMKeyGenerationStatus',
+    statistic: 'Minimum',
+    comparison: 'LessThanThreshold',
+    threshold: 1,
+    period: 300,
+    evaluationPeriods: 1,
+    missing: 'notBreaching',
+    description:
+      'KMSでのBYODKIM鍵ペア生成に失敗しました。KMS鍵の状態と関数ロールの権限を確認してください（現在の鍵で署名は継続）。',
+  },
+  {
+    id: 'DnsInconsistency',
+    suffix: 'dns-inconsistency',
+    severity: 'P1',
+    metric: 'DNSRecordConsistency',
+    statistic: 'Minimum',
+    comparison: 'LessThanThreshold',
+    threshold: 1,
+    period: CHECK,
+    evaluationPeriods: 2,
+    missing: 'notBreaching',
+    description:
+      'SESが署名に使うセレクターのDNS TXTレコードが、ローテーション状態の公開鍵と一致しません。DKIM検証が失敗します。',
+  },
+  {
+    id: 'TemporaryFailure',
+    suffix: 'byodkim-temporary-failure',
+    severity: 'P3',
+    metric: 'BYODKIMTemporaryFailure',
+    statistic: 'Maximum',
+    comparison: 'GreaterThanOrEqualToThreshold',
+    threshold: 1,
+    period: CHECK,
+    evaluationPeriods: 3,
+    missing: 'notBreaching',
+    description: 'BYODKIM検証が TEMPORARY_FAILURE です。DNSの応答状況を確認してください。',
+  },
+  {
+    id: 'PendingOver72h',
+    suffix: 'byodkim-pending-72h',
+    severity: 'P2',
+    metric: 'BYODKIMPendingHours',
+    statistic: 'Maximum',
+    comparison: 'GreaterThanThreshold',
+    threshold: 72,
+    period: TICK,
+    evaluationPeriods: 2,
+    missing: 'notBreaching',
+    description:
+      'SES切り替え後72時間を過ぎてもBYODKIM検証が SUCCESS になりません（自動ロールバック対象）。DNS伝播を確認してください。',
+  },
+  {
+    id: 'DnsNotPublished48h',
+    suffix: 'byodkim-dns-not-published-48h',
+    severity: 'P1',
+    metric: 'DNSRequestAgeHours',
+    statistic: 'Maximum',
+    comparison: 'GreaterThanOrEqualToThreshold',
+    threshold: 48,
+    period: TICK,
+    evaluationPeriods: 1,
+    missing: 'notBreaching',
+    description:
+      '新しいDKIM TXTレコードが依頼から48時間を過ぎても公開されていません。DNS部門に至急確認してください。',
+  },
+  {
+    id: 'DnsPropagation24h',
+    suffix: 'byodkim-dns-propagation-24h',
+    severity: 'P2',
+    metric: 'DNSPropagationHours',
+    statistic: 'Maximum',
+    comparison: 'GreaterThanThreshold',
+    threshold: 24,
+    period: TICK,
+    evaluationPeriods: 2,
+    missing: 'notBreaching',
+    description:
+      'Route 53に追加したDKIM TXTレコードが24時間を過ぎても解決できません。ゾーンと委任を確認してください。',
+  },
+  {
+    id: 'OldRecordNotRemoved7d',
+    suffix: 'byodkim-old-record-7d',
+    severity: 'P2',
+    metric: 'OldRecordAgeDays',
+    statistic: 'Maximum',
+    comparison: 'GreaterThanOrEqualToThreshold',
+    threshold: 7,
+    period: TICK,
+    evaluationPeriods: 2,
+    missing: 'notBreaching',
+    description:
+      '旧DKIMセレクターのTXTレコードが切り替えから7日を過ぎても削除されていません。DNS部門に削除を依頼してください。',
+  },
+  {
+    id: 'KmsKeyState',
+    suffix: 'byodkim-kms-key-state',
+    severity: 'P2',
+    metric: 'BYODKIMKeyStatus',
+    statistic: 'Minimum',
+    comparison: 'LessThanThreshold',
+    threshold: 1,
+    period: CHECK,
+    evaluationPeriods: 1,
+    missing: 'notBreaching',
+    description:
+      'BYODKIM用KMS鍵が有効ではありません（Disabled / PendingDeletion）。鍵がないとローテーションもロールバックもできません。',
+  },
+  {
+    id: 'RotationFailed',
+    suffix: 'byodkim-rotation-failed',
+    severity: 'P1',
+    metric: 'RotationFailed',
+    statistic: 'Maximum',
+    comparison: 'GreaterThanOrEqualToThreshold',
+    threshold: 1,
+    period: TICK,
+    evaluationPeriods: 1,
+    missing: 'notBreaching',
+    description:
+      'BYODKIMローテーション全体が失敗しました（ロールバック済み、または戻せる鍵なし）。失敗通知を確認してください。',
+  },
+  {
+    // The orchestrator publishes the age metrics on every hourly tick: their absence means the schedule stopped.
+    id: 'RotationScheduleMissing',
+    suffix: 'byodkim-rotation-schedule-missing',
+    severity: 'P2',
+    metric: 'DNSRequestAgeHours',
+    statistic: 'SampleCount',
+    comparison: 'LessThanThreshold',
+    threshold: 1,
+    period: TICK,
+    evaluationPeriods: 3,
+    missing: 'breaching',
+    description:
+      'BYODKIMローテーションの定期実行（毎時）が3時間届いていません。EventBridge Scheduler のスケジュールと関数のエラーを確認してください。',
+  },
+];
+
+function build(ctx: StackContext) {
+  const { cfg, n } = ctx;
+  const resources: Record<string, Resource> = {};
+  const arn = (service: string, resource: string) =>
+    sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
+  const roleArn = (fn: string) =>
+    sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${n.role(`${fn}-fn`)}`);
+  const rotationRoles = [FN.orchestrator, FN.keyGenerator, FN.sesUpdater, FN.monitor].map((f) =>
+    roleArn(f.fn),
+  );
+
+  resources.ByodkimKey = kmsKey(ctx, 'wraps the BYODKIM private keys (GenerateDataKeyPairWithoutPlaintext)', [
+    {
+      // Administration stays with IAM (statement above: no lockout); key use only by the rotation roles.
+      Sid: 'OnlyRotationFunctionsUseTheKey',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+      Resource: '*',
+      Condition: { StringNotEquals: { 'aws:PrincipalArn': rotationRoles } },
+    },
+  ]);
+  resources.ByodkimKeyAlias = res('AWS::KMS::Alias', {
+    AliasName: n.keyAlias('byodkim'),
+    TargetKeyId: ref('ByodkimKey'),
+  });
+  const keyArn = getAtt('ByodkimKey', 'Arn');
+
+  resources.StateTable = res(
+    'AWS::DynamoDB::Table',
+    {
+      TableName: `${n.prefix}-byodkim-state`,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      DeletionProtectionEnabled: cfg.retain,
+      Tags: ctx.tags(),
+    },
+    {
+      ...ctx.retention,
+      Metadata: checkovSkip([
+        'CKV_AWS_119',
+        'Items hold only KMS ciphertexts (under ByodkimKey) and public keys; the AWS managed table key adds nothing',
+      ]),
+    },
+  );
+  const tableArn = getAtt('StateTable', 'Arn');
+
+  const delivery = Object.fromEntries(
+    (['P1', 'P2', 'P3'] as const).map((s) => [s, ctx.fromStack('base', `DeliveryTopic${s}Arn`)]),
+  ) as Record<Severity, Cfn>;
+  const identities = cfg.ses.domains.map((d) => arn('ses', `identity/${d.name}`));
+  const zones = cfg.ses.domains.filter((d) => d.hostedZoneId);
+  const environment: Record<string, Cfn> = {
+    DOMAINS_JSON: JSON.stringify(
+      cfg.ses.domains.map((d) => ({
+        domain: d.name,
+        rotationIntervalDays: d.rotationIntervalDays,
+        ...(d.hostedZoneId ? { hostedZoneId: d.hostedZoneId } : {}),
+      })),
+    ),
+    STATE_TABLE: ref('StateTable'),
+    KMS_KEY_ID: keyArn,
+    METRICS_NAMESPACE: n.namespace.byodkim,
+    TOPIC_P1_ARN: delivery.P1,
+    TOPIC_P2_ARN: delivery.P2,
+    TOPIC_P3_ARN: delivery.P3,
+  };
+
+  const st = {
+    state: (write: boolean) => ({
+      Sid: write ? 'RotationState' : 'ReadRotationState',
+      Effect: 'Allow',
+      Action: write ? ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'] : ['dynamodb:GetItem'],
+      Resource: tableArn,
+    }),
+    kms: (actions: string[]) => ({
+      Sid: 'ByodkimKey',
+      Effect: 'Allow',
+      Action: actions,
+      Resource: keyArn,
+      ...(actions.includes('kms:DescribeKey')
+        ? {}
+        : { Condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'ses-byodkim' } } }),
+    }),
+    ses: (write: boolean) => ({
+      Sid: write ? 'SwitchDkimSigningKey' : 'ReadIdentities',
+      Effect: 'Allow',
+      Action: write
+        ? ['ses:GetEmailIdentity', 'ses:PutEmailIdentityDkimSigningAttributes']
+        : ['ses:GetEmailIdentity'],
+      Resource: identities,
+    }),
+    publish: [
+      {
+        Sid: 'PublishNotices',
+        Effect: 'Allow',
+        Action: 'sns:Publish',
+        Resource: Object.values(delivery),
+      },
+      {
+        Sid: 'EncryptForTopics',
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: ctx.fromStack('base', 'NotificationsKeyArn'),
+      },
+    ],
+    route53: zones.length
+      ? [
+          {
+            Sid: 'DkimTxtRecordsOnly',
+            Effect: 'Allow',
+            Action: 'route53:ChangeResourceRecordSets',
+            Resource: zones.map((d) => sub(`arn:\${AWS::Partition}:route53:::hostedzone/${d.hostedZoneId}`)),
+            Condition: {
+              'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'] },
+              'ForAllValues:StringLike': {
+                'route53:ChangeResourceRecordSetsNormalizedRecordNames': zones.map(
+                  (d) => `*._domainkey.${d.name}`,
+                ),
+              },
+            },
+          },
+        ]
+      : [],
+    invokeNotifier: {
+      Sid: 'FailureDestination',
+      Effect: 'Allow',
+      Action: 'lambda:InvokeFunction',
+      Resource: arn('lambda', `function:${n.lambda(FN.notifier.fn)}`),
+    },
+  };
+
+  Object.assign(
+    resources,
+    lambdaFunction(ctx, {
+      ...FN.orchestrator,
+      handler: `byodkim/${FN.orchestrator.fn}`,
+      description: 'Drives each domain through the BYODKIM rotation (hourly tick) and operator actions',
+      statements: [
+        st.state(true),
+        st.kms(['kms:GenerateDataKeyPairWithoutPlaintext', 'kms:Decrypt']),
+        st.ses(true),
+        ...st.publish,
+        ...st.route53,
+        st.invokeNotifier,
+      ],
+      environment,
+      timeoutSeconds: 300,
+      memoryMb: 512,
+      errorSeverity: 'P3',
+    }),
+    lambdaFunction(ctx, {
+      ...FN.keyGenerator,
+      handler: `byodkim/${FN.keyGenerator.fn}`,
+      description: 'Starts a rotation or onboarding for one domain and generates its key pair in KMS',
+      statements: [
+        st.state(true),
+        st.kms(['kms:GenerateDataKeyPairWithoutPlaintext']),
+        st.ses(false),
+        ...st.publish,
+      ],
+      environment,
+      timeoutSeconds: 60,
+      memoryMb: 256,
+    }),
+    lambdaFunction(ctx, {
+      ...FN.sesUpdater,
+      handler: `byodkim/${FN.sesUpdater.fn}`,
+      description: 'Switches SES to the new key once DNS publishes it, or rolls back',
+      statements: [st.state(true), st.kms(['kms:Decrypt']), st.ses(true), ...st.publish, ...st.route53],
+      environment,
+      timeoutSeconds: 60,
+      memoryMb: 256,
+    }),
+    lambdaFunction(ctx, {
+      ...FN.notifier,
+      handler: `byodkim/${FN.notifier.fn}`,
+      description: 'Japanese notices for failed BYODKIM functions (Lambda OnFailure destination)',
+      statements: [...st.publish],
+      environment,
+      timeoutSeconds: 30,
+      memoryMb: 256,
+      // If this one fails too, the raw failure record still reaches the P1 delivery topic.
+      onFailure: delivery.P1,
+    }),
+    lambdaFunction(ctx, {
+      ...FN.monitor,
+      handler: `byodkim/${FN.monitor.fn}`,
+      description: 'BYODKIM status check: verification status, selector, DNS consistency, KMS key state',
+      statements: [st.state(false), st.kms(['kms:DescribeKey']), st.ses(false), st.invokeNotifier],
+      environment,
+      timeoutSeconds: 120,
+      memoryMb: 256,
+    }),
+    schedule(ctx, {
+      id: 'RotationTick',
+      name: 'byodkim-rotation-tick',
+      expression: 'cron(0 * * * ? *)',
+      functionId: 'OrchestratorFunction',
+      input: { action: 'tick' },
+      description:
+        'Hourly: advances every domain (due rotations, 30-day notice, DNS checks, switch, verification, cleanup)',
+    }),
+    schedule(ctx, {
+      id: 'ValidationCheck',
+      name: 'byodkim-validation-check',
+      expression: 'cron(0/15 * * * ? *)',
+      functionId: 'ValidationMonitorFunction',
+      input: { action: 'check' },
+      description: 'Every 15 minutes: BYODKIM verification status, DNS consistency and KMS key state metrics',
+    }),
+  );
+
+  // Scheduled (asynchronous) invocations that fail go to the notification manager (Japanese P2 notice).
+  resources.OrchestratorInvokeConfig = res('AWS::Lambda::EventInvokeConfig', {
+    FunctionName: ref('OrchestratorFunction'),
+    Qualifier: '$LATEST',
+    // Every step is resumable and the next hourly tick retries: no immediate retries.
+    MaximumRetryAttempts: 0,
+    DestinationConfig: { OnFailure: { Destination: getAtt('NotificationManagerFunction', 'Arn') } },
+  });
+  resources.ValidationMonitorInvokeConfig = res('AWS::Lambda::EventInvokeConfig', {
+    FunctionName: ref('ValidationMonitorFunction'),
+    Qualifier: '$LATEST',
+    MaximumRetryAttempts: 0,
+    DestinationConfig: { OnFailure: { Destination: getAtt('NotificationManagerFunction', 'Arn') } },
+  });
+
+  for (const a of ALARMS) {
+    resources[`${a.id}Alarm`] = alarm(ctx, {
+      name: n.alarm(a.suffix),
+      severity: a.severity,
+      description: a.description,
+      threshold: a.threshold,
+      comparison: a.comparison,
+      evaluationPeriods: a.evaluationPeriods,
+      treatMissingData: a.missing,
+      metric: { namespace: n.namespace.byodkim, name: a.metric, statistic: a.statistic, period: a.period },
+    });
+  }
+
+  const group = (f: { fn: string }) => n.logGroup.lambda(f.fn);
+  const queries: { id: string; name: string; groups: string[]; query: string[] }[] = [
+    {
+      id: 'VerificationStatus',
+      name: 'byodkim/verification-status',
+      groups: [group(FN.monitor)],
+      query: [
+        'fields @timestamp, domain, verification_status, selector, dns_consistent, stage',
+        '| filter message = "BYODKIM status"',
+        '| stats count() as checks by domain, verification_status, bin(1h)',
+      ],
+    },
+    {
+      id: 'NotSuccess',
+      name: 'byodkim/not-success',
+      groups: [group(FN.monitor)],
+      query: [
+        'fields @timestamp, domain, verification_status, selector, dns_consistent',
+        '| filter message = "BYODKIM status" and verification_status != "SUCCESS"',
+        '| sort @timestamp desc',
+        '| limit 50',
+      ],
+    },
+    {
+      id: 'RotationSteps',
+      name: 'byodkim/rotation-steps',
+      groups: [group(FN.orchestrator), group(FN.keyGenerator), group(FN.sesUpdater)],
+      query: [
+        'fields @timestamp, domain, from, to',
+        '| filter message = "rotation step done"',
+        '| stats count() as steps by domain, to, bin(1h)',
+      ],
+    },
+    {
+      id: 'Errors',
+      name: 'byodkim/errors',
+      groups: Object.values(FN).map(group),
+      query: [
+        'fields @timestamp, @log, domain, stage, errorName, errorMessage, message',
+        '| filter level = "ERROR" or level = "WARN"',
+        '| sort @timestamp desc',
+        '| limit 100',
+      ],
+    },
+  ];
+  for (const q of queries) {
+    resources[`${q.id}Query`] = res('AWS::Logs::QueryDefinition', {
+      Name: n.query(q.name),
+      QueryString: q.query.join('\n'),
+      LogGroupNames: q.groups,
+      QueryLanguage: 'CWLI',
+    });
+  }
+
+  return {
+    description: 'BYODKIM rotation: KMS key, state table, five functions, schedules, alarms, saved queries',
+    resources,
+    outputs: {
+      ByodkimKeyArn: { value: keyArn, description: 'Symmetric KMS key wrapping the BYODKIM private keys' },
+      StateTableName: {
+        value: ref('StateTable'),
+        description: 'Per-domain rotation state (encrypted keys only)',
+      },
+      OrchestratorFunctionName: {
+        value: ref('OrchestratorFunction'),
+        description: 'Operator commands: aws lambda invoke with {"action":"status"} etc. (docs/byodkim.md)',
+      },
+    },
+  };
+}
+
+export const byodkimStack: StackDefinition = {
+  id: 'byodkim',
+  purpose: 'BYODKIM key rotation: KMS key, state table, five functions, schedules in Asia/Tokyo, alarms',
+  // The identities must exist before the first tick gives them a key.
+  after: ['ses'],
+  handlers: Object.values(FN).map((f) => `byodkim/${f.fn}`),
+  build,
+};

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { renderStack } from '../../generators/lib/template.js';
+import { byodkimStack } from '../../generators/stacks/byodkim.js';
+import { parseDomains } from '../../handlers/byodkim/core/config.js';
+import { fakeBundles, type Json, loadEnv, templates } from '../support/templates.js';
+
+const P = 'ses-migration-production';
+const prod = templates('prod').byodkim as Json;
+const dev = templates('dev').byodkim as Json;
+const resources = (t: Json) => Object.entries(t.Resources as Record<string, Json>);
+const ofType = (t: Json, type: string) => resources(t).filter(([, r]) => r.Type === type);
+
+describe('byodkim stack', () => {
+  it('has the seed-named alarms, all in the one BYODKIM namespace without dimensions', () => {
+    const alarms = ofType(prod, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
+    const names = alarms.map((a) => a.AlarmName);
+    for (const n of [
+      'byodkim-verification-failed',
+      'byodkim-key-rotation',
+      'kms-key-generation-failed',
+      'dns-inconsistency',
+    ]) {
+      expect(names).toContain(`${P}-${n}`);
+    }
+    const own = alarms.filter((a) => a.Namespace !== 'AWS/Lambda');
+    expect(new Set(own.map((a) => a.Namespace))).toEqual(new Set(['ses-migration/production/BYODKIM']));
+    expect(own.every((a) => a.Dimensions === undefined)).toBe(true);
+    const failed = alarms.find((a) => a.AlarmName === `${P}-byodkim-verification-failed`);
+    expect(failed).toMatchObject({
+      MetricName: 'BYODKIMVerificationFailed',
+      Statistic: 'Maximum',
+      Threshold: 1,
+    });
+  });
+
+  it('uses a symmetric KMS key with rotation, and five seed-named functions', () => {
+    const [[, key]] = ofType(prod, 'AWS::KMS::Key') as [[string, Json]];
+    expect(key.Properties.KeySpec ?? 'SYMMETRIC_DEFAULT').toBe('SYMMETRIC_DEFAULT');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const fns = ofType(prod, 'AWS::Lambda::Function')
+      .map(([, r]) => r.Properties.FunctionName)
+      .sort();
+    expect(fns).toEqual(
+      [
+        'dkim-key-generator',
+        'dkim-rotation-orchestrator',
+        'notification-manager',
+        'ses-config-updater',
+        'validation-monitor',
+      ].map((f) => `${P}-${f}`),
+    );
+  });
+
+  it('schedules in Asia/Tokyo with the JSON inputs the handlers accept', () => {
+    const schedules = ofType(prod, 'AWS::Scheduler::Schedule').map(([, r]) => r.Properties);
+    expect(schedules.every((s) => s.ScheduleExpressionTimezone === 'Asia/Tokyo')).toBe(true);
+    expect(
+      schedules.map((s) => JSON.parse(s.Target.Input)).sort((a, b) => a.action.localeCompare(b.action)),
+    ).toEqual([{ action: 'check' }, { action: 'tick' }]);
+  });
+
+  it('hands the functions a DOMAINS_JSON their config parser accepts', () => {
+    const [[, fn]] = ofType(prod, 'AWS::Lambda::Function').filter(
+      ([id]) => id === 'OrchestratorFunction',
+    ) as [[string, Json]];
+    expect(parseDomains(fn.Properties.Environment.Variables.DOMAINS_JSON)[0]).toMatchObject({
+      domain: 'goo.ne.jp',
+    });
+    expect(fn.Properties.Environment.Variables.METRICS_NAMESPACE).toBe('ses-migration/production/BYODKIM');
+  });
+
+  it('contains no key material and declares no DKIM signing attributes', () => {
+    const body = JSON.stringify([prod, dev]);
+    expect(body).not.toMatch(
+      /PRIVATE KEY|"DomainSigningPrivateKey"|"DkimSigningAttributes"|MII[A-Za-z0-9+/]{40}/,
+    );
+  });
+
+  it('gives SES write and KMS Decrypt only to the orchestrator and the SES config updater', () => {
+    const roles = Object.fromEntries(
+      ofType(prod, 'AWS::IAM::Role').map(([id, r]) => [id, JSON.stringify(r.Properties.Policies ?? [])]),
+    );
+    const withPut = Object.keys(roles).filter((id) =>
+      roles[id]!.includes('PutEmailIdentityDkimSigningAttributes'),
+    );
+    expect(withPut.sort()).toEqual(['OrchestratorRole', 'SesConfigUpdaterRole']);
+    const withDecrypt = ofType(prod, 'AWS::IAM::Role')
+      .filter(([, r]) =>
+        (r.Properties.Policies as Json[]).some((p) =>
+          (p.PolicyDocument.Statement as Json[]).some(
+            (st) =>
+              [st.Action].flat().includes('kms:Decrypt') &&
+              JSON.stringify(st.Resource).includes('ByodkimKey'),
+          ),
+        ),
+      )
+      .map(([id]) => id);
+    expect(withDecrypt.sort()).toEqual(['OrchestratorRole', 'SesConfigUpdaterRole']);
+    expect(Object.values(roles).some((p) => p.includes('route53'))).toBe(false);
+  });
+
+  it('allows Route 53 TXT changes under _domainkey only for domains with a hosted zone', () => {
+    const cfg = loadEnv('dev');
+    const withZone = {
+      ...cfg,
+      ses: { domains: [{ ...cfg.ses.domains[0]!, hostedZoneId: 'Z0123456789ABC' }] },
+    };
+    const t = renderStack(byodkimStack, withZone, fakeBundles()).template as Json;
+    const role = JSON.stringify(t.Resources.OrchestratorRole.Properties.Policies);
+    expect(role).toContain('hostedzone/Z0123456789ABC');
+    expect(role).toContain('*._domainkey.dev.goo.ne.jp');
+    expect(
+      JSON.parse(t.Resources.OrchestratorFunction.Properties.Environment.Variables.DOMAINS_JSON),
+    ).toEqual([{ domain: 'dev.goo.ne.jp', rotationIntervalDays: 180, hostedZoneId: 'Z0123456789ABC' }]);
+  });
+});
