@@ -18,7 +18,7 @@ import {
   type GetTemplateCommandOutput,
   type StackResourceDrift,
 } from '@aws-sdk/client-cloudformation';
-import { describeError, isMissingStack } from './errors.js';
+import { apiErrorText, describeError, isMissingStack } from './errors.js';
 import { type IgnoreRule, ruleMatchesPath, ruleMatchesResource } from './ignore.js';
 import { mapLimit, withRetry } from './pool.js';
 import { diffTemplates, isEmptyDiff, parseTemplate, type TemplateDiff } from './template-diff.js';
@@ -209,7 +209,7 @@ async function driftOfStack(
       kind: missing ? 'missing-stack' : 'api',
       message: missing
         ? `stack ${target.stackName} does not exist`
-        : `DescribeStacks: ${describeError(error)}`,
+        : `DescribeStacks: ${apiErrorText(error)}`,
     });
     return {
       ...base,
@@ -260,6 +260,7 @@ async function detect(
 ): Promise<{ detectionId: string; stackDriftStatus?: string; rows: ResourceDriftRow[] } | undefined> {
   const timeoutMs = options.timeoutMs ?? 300_000;
   let detectionId: string | undefined;
+  let op = 'DetectStackDrift';
   try {
     const started: DetectStackDriftCommandOutput = await call('DetectStackDrift', () =>
       deps.cloudformation.send(new DetectStackDriftCommand({ StackName: target.stackName })),
@@ -267,6 +268,7 @@ async function detect(
     detectionId = started.StackDriftDetectionId;
     if (!detectionId) throw new Error('DetectStackDrift returned no StackDriftDetectionId');
     deps.progress?.(`${target.stackName}: drift detection ${detectionId} started`);
+    op = 'DescribeStackDriftDetectionStatus';
     const deadline = deps.now() + timeoutMs;
     let interval = options.pollIntervalMs ?? 2_000;
     const maxInterval = options.maxPollIntervalMs ?? 10_000;
@@ -293,6 +295,7 @@ async function detect(
         message: `drift detection failed: ${status.DetectionStatusReason ?? 'no reason given'}`,
       });
     }
+    op = 'DescribeStackResourceDrifts';
     const rows = await resourceDrifts(target, deps, call);
     return {
       detectionId,
@@ -303,7 +306,7 @@ async function detect(
     if (error instanceof DetectionTimeout) errors.push({ kind: 'timeout', message: error.message });
     else if (isMissingStack(error))
       errors.push({ kind: 'missing-stack', message: `stack ${target.stackName} does not exist` });
-    else errors.push({ kind: 'api', message: describeError(error) });
+    else errors.push({ kind: 'api', message: `${op}: ${apiErrorText(error)}` });
     return detectionId ? { detectionId, rows: [] } : undefined;
   }
 }
@@ -415,7 +418,7 @@ async function compareTemplate(
   } catch (error) {
     errors.push({
       kind: isMissingStack(error) ? 'missing-stack' : 'api',
-      message: `GetTemplate: ${describeError(error)}`,
+      message: `GetTemplate: ${apiErrorText(error)}`,
     });
     return null;
   }

@@ -22,6 +22,15 @@ export function describeError(error: unknown): string {
   return String(error);
 }
 
+/** One line for a failed AWS call; an answer that was not an AWS API response (e.g. an emulator's HTML 404) says so. */
+export function apiErrorText(error: unknown): string {
+  const text = describeError(error);
+  if (errorName(error) === 'SyntaxError' || /Deserialization error|XML parse error/i.test(text)) {
+    return 'the endpoint did not answer with an AWS API response (operation not implemented there?)';
+  }
+  return (text.split('\n')[0] ?? '').slice(0, 300);
+}
+
 /** Name of an AWS SDK error (`ThrottlingException`, `ValidationError`, `AccessDeniedException`, ...). */
 export function errorName(error: unknown): string {
   if (error && typeof error === 'object') {

@@ -19,7 +19,6 @@ import {
   fakeClock,
   inProgress,
   missingStack,
-  TEMPLATE,
   target,
 } from './support.js';
 
@@ -120,7 +119,8 @@ describe('runDrift', () => {
     expect(stack(report, 'base').errors).toEqual([
       {
         kind: 'api',
-        message: 'RetriesExhaustedError: still throttled after 3 attempts (Throttling: Rate exceeded)',
+        message:
+          'DetectStackDrift: RetriesExhaustedError: still throttled after 3 attempts (Throttling: Rate exceeded)',
       },
     ]);
     expect(exitCodeOf(report)).toBe(2);
@@ -175,13 +175,30 @@ describe('runDrift', () => {
     expect(stack(report, 'base').errors).toEqual([
       {
         kind: 'api',
-        message: 'AccessDenied: User is not authorized to perform: cloudformation:DetectStackDrift',
+        message:
+          'DetectStackDrift: AccessDenied: User is not authorized to perform: cloudformation:DetectStackDrift',
       },
     ]);
     expect(stack(report, 'ses').outcome).toBe('DRIFTED');
     expect(stack(report, 'security').outcome).toBe('IN_SYNC');
     expect(report.summary).toEqual({ inSync: 1, drifted: 1, errors: 1 });
     expect(exitCodeOf(report)).toBe(2);
+  });
+
+  it('names the failing call, and says so when the endpoint does not speak the AWS API', async () => {
+    cfMock
+      .on(DescribeStackResourceDriftsCommand)
+      .rejects(
+        awsError('SyntaxError', 'Unexpected token < ... Deserialization error: to see the raw response'),
+      );
+    const s = stack(await runDrift([target('base')], META, deps()), 'base');
+    expect(s.errors).toEqual([
+      {
+        kind: 'api',
+        message:
+          'DescribeStackResourceDrifts: the endpoint did not answer with an AWS API response (operation not implemented there?)',
+      },
+    ]);
   });
 
   it('reports DETECTION_FAILED with its reason as an error, keeping the drifts that were found', async () => {
