@@ -68,22 +68,16 @@ export function syntheticSesEvents(count: number, seed = 42): string[] {
         { name: 'To', value: `${first} ${last} <${recipient}>` },
         { name: 'Subject', value: `Order ${hex(6)} confirmation` },
         { name: 'MIME-Version', value: '1.0' },
-        {
-          name: 'Content-Type',
-          value: `multipart/alternative; boundary="----=_Part_${hex(6)}.${Math.floor(rnd() * 1e12)}"`,
-        },
       ],
       commonHeaders: {
         from: [`"Example Shop" <${sender}>`],
         to: [`${first} ${last} <${recipient}>`],
         messageId,
-        subject: `Order ${hex(6)} confirmation`,
       },
       tags: {
         'ses:configuration-set': ['ses-migration-production-default'],
         'ses:source-ip': [ip()],
         'ses:from-domain': ['mail.example.co.jp'],
-        'ses:caller-identity': ['ses-migration-app'],
         'ses:outgoing-ip': [ip()],
       },
     };
