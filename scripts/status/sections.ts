@@ -297,6 +297,16 @@ export function dkimSection(ctx: StatusContext, c: StatusClients): Promise<Secti
   });
 }
 
+/** The persisted rotation state (JSON in the item's `state` attribute); only the fields shown here. */
+function parseState(raw: string | undefined): { nextRotationAt?: string; current?: { selector?: string } } {
+  if (!raw) return {};
+  try {
+    return JSON.parse(raw) as { nextRotationAt?: string; current?: { selector?: string } };
+  } catch {
+    return {};
+  }
+}
+
 function output(outputs: readonly Output[], pattern: RegExp): string | undefined {
   return outputs.find((o) => pattern.test(o.OutputKey ?? ''))?.OutputValue;
 }
@@ -347,8 +357,11 @@ export function byodkimSection(ctx: StatusContext, c: StatusClients): Promise<Se
           ).Item;
           const stage = item?.stage?.S;
           attention ||= stage === 'FAILED';
+          const state = parseState(item?.state?.S);
+          const next = state.nextRotationAt ? `, next rotation due ${state.nextRotationAt}` : '';
+          const selector = state.current?.selector ? `, selector ${state.current.selector}` : '';
           lines.push(
-            `rotation ${domain}: ${stage ?? 'no rotation yet'}${item?.updatedAt?.S ? ` (since ${item.updatedAt.S})` : ''}`,
+            `rotation ${domain}: ${stage ?? 'no rotation yet'}${item?.updatedAt?.S ? ` (since ${item.updatedAt.S})` : ''}${selector}${next}`,
           );
         } catch (error) {
           lines.push(`rotation ${domain}: ${unreadable(error, 'the rotation state')}`);
@@ -444,23 +457,38 @@ export function eventsSection(ctx: StatusContext, c: StatusClients): Promise<Sec
   });
 }
 
-/** 7. Next scheduled DKIM rotation (EventBridge Scheduler). */
+/**
+ * 7. Next scheduled DKIM rotation run (EventBridge Scheduler): schedules named `<prefix>-dkim-rotation*` or
+ * `<prefix>-byodkim-rotation*` (the hourly tick that starts rotations when a domain's `nextRotationAt` is due;
+ * the due dates themselves are in the BYODKIM section).
+ */
 export function rotationScheduleSection(ctx: StatusContext, c: StatusClients): Promise<Section> {
   const title = 'Next scheduled DKIM rotation';
-  const prefix = `${ctx.projectCode}-${ctx.environment}-dkim-rotation`;
+  const prefixes = ['dkim-rotation', 'byodkim-rotation'].map(
+    (p) => `${ctx.projectCode}-${ctx.environment}-${p}`,
+  );
   return guarded(title, 'EventBridge Scheduler schedules', async () => {
     const found: { name: string; group?: string }[] = [];
-    let token: string | undefined;
-    do {
-      const out: ListSchedulesCommandOutput = await c.scheduler.send(
-        new ListSchedulesCommand({ NamePrefix: prefix, ...(token ? { NextToken: token } : {}) }),
-      );
-      for (const s of out.Schedules ?? []) {
-        if (s.Name) found.push({ name: s.Name, ...(s.GroupName ? { group: s.GroupName } : {}) });
-      }
-      token = out.NextToken;
-    } while (token);
-    if (!found.length) return { title, state: 'unavailable', lines: [`no schedule named ${prefix}*`] };
+    for (const prefix of prefixes) {
+      let token: string | undefined;
+      do {
+        const out: ListSchedulesCommandOutput = await c.scheduler.send(
+          new ListSchedulesCommand({ NamePrefix: prefix, ...(token ? { NextToken: token } : {}) }),
+        );
+        for (const s of out.Schedules ?? []) {
+          if (s.Name?.startsWith(prefix))
+            found.push({ name: s.Name, ...(s.GroupName ? { group: s.GroupName } : {}) });
+        }
+        token = out.NextToken;
+      } while (token);
+    }
+    if (!found.length) {
+      return {
+        title,
+        state: 'unavailable',
+        lines: [`no schedule named ${prefixes.map((p) => `${p}*`).join(' or ')}`],
+      };
+    }
     const lines = await Promise.all(
       found.map(async ({ name, group }) => {
         const s = await c.scheduler.send(

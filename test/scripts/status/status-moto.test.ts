@@ -11,7 +11,7 @@ import {
   SetAlarmStateCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, DisableKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
@@ -126,6 +126,33 @@ describe('status against moto with alarms, metrics, identities and a BYODKIM sta
     const kms = new KMSClient(cfg);
     const key = await kms.send(new CreateKeyCommand({ Description: 'BYODKIM private key encryption' }));
     await kms.send(new DisableKeyCommand({ KeyId: key.KeyMetadata?.KeyId }));
+    const ddb = new DynamoDBClient(cfg);
+    const table = 'ses-migration-development-byodkim-state';
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    );
+    await ddb.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: {
+          pk: { S: 'state#dev.goo.ne.jp' },
+          version: { N: '3' },
+          stage: { S: 'IDLE' },
+          updatedAt: { S: '2026-11-01T00:00:00.000Z' },
+          state: {
+            S: JSON.stringify({
+              current: { selector: 'sel-2026a' },
+              nextRotationAt: '2027-05-01T00:00:00.000Z',
+            }),
+          },
+        },
+      }),
+    );
     const cfn = new CloudFormationClient(cfg);
     await cfn.send(
       new CreateStackCommand({
@@ -133,7 +160,11 @@ describe('status against moto with alarms, metrics, identities and a BYODKIM sta
         TemplateBody: JSON.stringify({
           Parameters: { KeyArn: { Type: 'String' } },
           Resources: { Handle: { Type: 'AWS::CloudFormation::WaitConditionHandle' } },
-          Outputs: { DkimKmsKeyArn: { Value: { Ref: 'KeyArn' } } },
+          // the output keys of generators/stacks/byodkim.ts
+          Outputs: {
+            ByodkimKeyArn: { Value: { Ref: 'KeyArn' } },
+            StateTableName: { Value: 'ses-migration-development-byodkim-state' },
+          },
         }),
         Parameters: [{ ParameterKey: 'KeyArn', ParameterValue: key.KeyMetadata?.Arn }],
       }),
@@ -154,7 +185,7 @@ describe('status against moto with alarms, metrics, identities and a BYODKIM sta
         kms,
         logs: new CloudWatchLogsClient(cfg),
         scheduler: new SchedulerClient(cfg),
-        dynamodb: new DynamoDBClient(cfg),
+        dynamodb: ddb,
       }),
       now: () => Date.now(),
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -180,10 +211,12 @@ describe('status against moto with alarms, metrics, identities and a BYODKIM sta
     expect(output).toContain('sent 1000, bounces 70, complaints 0');
   });
 
-  it('shows each domain’s DKIM status and the KMS key state from the BYODKIM stack', () => {
+  it('shows each domain’s DKIM status, the KMS key state and the rotation state from the BYODKIM stack', () => {
     expect(output).toMatch(/dev\.goo\.ne\.jp +NOT_STARTED +AWS_SES/);
     expect(output).toMatch(/KMS key [0-9a-f-]+: Disabled/);
-    expect(output).toContain('rotation stage: no state table output in ses-migration-dev-byodkim');
+    expect(output).toContain(
+      'rotation dev.goo.ne.jp: IDLE (since 2026-11-01T00:00:00.000Z), selector sel-2026a, next rotation due 2027-05-01T00:00:00.000Z',
+    );
   });
 
   it('exits 1 because something needs attention', () => {
