@@ -175,3 +175,20 @@ describe('atomic writes', () => {
     expect(hashTree(join(root, 'sceptre'))).toEqual(before);
   }, 60_000);
 });
+
+describe('bundle upload wiring', () => {
+  it('stacks that run handler code upload their bundles before launch; the others do not', () => {
+    const { files } = generateAll(envs(), fakeBundles());
+    for (const s of STACKS) {
+      const cfg = files.get(`config/prod/${s.id}.yaml`)!;
+      if (s.handlers?.length) {
+        expect(cfg, s.id).toContain(
+          `node scripts/run.mjs scripts/upload-bundles.ts prod ${s.handlers.join(' ')}`,
+        );
+        expect(cfg).toContain('  - prod/base.yaml');
+      } else {
+        expect(cfg, s.id).not.toContain('hooks:');
+      }
+    }
+  });
+});
