@@ -15,13 +15,14 @@ export interface GenerateResult {
   readonly stacks: ReadonlyMap<string, readonly RenderedStack[]>;
 }
 
-/**
- * Template JSON: indented for readers when that fits CloudFormation's inline limit, else compact (the same
- * template, without whitespace). Either way deterministic.
- */
+/** Template JSON, indented for readers (1 space keeps the files small). */
 export function renderJson(value: unknown): string {
-  const pretty = `${JSON.stringify(value, null, 1)}\n`;
-  return Buffer.byteLength(pretty) <= INLINE_TEMPLATE_LIMIT ? pretty : `${JSON.stringify(value)}\n`;
+  return `${JSON.stringify(value, null, 1)}\n`;
+}
+
+/** Does Sceptre have to upload this template to S3 instead of sending it inline? */
+export function needsTemplateBucket(body: string): boolean {
+  return Buffer.byteLength(body) > INLINE_TEMPLATE_LIMIT;
 }
 
 export function generateAll(
@@ -34,10 +35,15 @@ export function generateAll(
   for (const cfg of [...cfgs].sort((a, b) => a.sceptreEnv.localeCompare(b.sceptreEnv))) {
     const rendered = STACKS.map((def) => renderStack(def, cfg, bundles));
     stacks.set(cfg.sceptreEnv, rendered);
-    const tooBig: string[] = [];
     for (const r of rendered) {
       const body = renderJson(r.template);
-      if (Buffer.byteLength(body) > INLINE_TEMPLATE_LIMIT) tooBig.push(r.definition.id);
+      // Larger templates go through the base stack's artifacts bucket (Sceptre uploads them first).
+      const bucket = needsTemplateBucket(body);
+      if (bucket && r.definition.id === 'base') {
+        throw new Error(
+          `${cfg.source}: the base stack template exceeds ${INLINE_TEMPLATE_LIMIT} bytes: it holds the bucket`,
+        );
+      }
       files.set(`templates/${cfg.sceptreEnv}/${r.definition.id}.json`, body);
       const hooks = r.definition.handlers?.length
         ? [
@@ -45,12 +51,7 @@ export function generateAll(
             `[ -f scripts/run.mjs ] || cd ..; node scripts/run.mjs scripts/upload-bundles.ts ${cfg.sceptreEnv} ${r.definition.handlers.join(' ')}`,
           ]
         : [];
-      files.set(`config/${cfg.sceptreEnv}/${r.definition.id}.yaml`, stackConfig(cfg, r, hooks));
-    }
-    if (tooBig.length) {
-      throw new Error(
-        `${cfg.source}: template(s) ${tooBig.join(', ')} exceed the ${INLINE_TEMPLATE_LIMIT}-byte inline limit: split the stack`,
-      );
+      files.set(`config/${cfg.sceptreEnv}/${r.definition.id}.yaml`, stackConfig(cfg, r, hooks, bucket));
     }
     files.set(`config/${cfg.sceptreEnv}/config.yaml`, envConfig(cfg));
   }

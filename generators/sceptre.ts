@@ -27,7 +27,12 @@ export function envConfig(cfg: EnvConfig): string {
   );
 }
 
-export function stackConfig(cfg: EnvConfig, stack: RenderedStack, hooks: readonly string[] = []): string {
+export function stackConfig(
+  cfg: EnvConfig,
+  stack: RenderedStack,
+  hooks: readonly string[] = [],
+  templateBucket = false,
+): string {
   const env = cfg.sceptreEnv;
   const lines = [
     `# ${stack.definition.id}: ${stack.definition.purpose}.`,
@@ -36,6 +41,13 @@ export function stackConfig(cfg: EnvConfig, stack: RenderedStack, hooks: readonl
     '  type: file',
     `  path: ${env}/${stack.definition.id}.json`,
   ];
+  if (templateBucket) {
+    lines.push(
+      '# Over the 51,200-byte inline limit: Sceptre uploads the template to the artifacts bucket first.',
+      `template_bucket_name: !stack_output ${env}/base.yaml::ArtifactsBucketName`,
+      'template_key_prefix: templates',
+    );
+  }
   if (stack.dependencies.length) {
     lines.push('dependencies:', ...stack.dependencies.map((d) => `  - ${env}/${d}.yaml`));
   }

@@ -9,7 +9,7 @@ import type Resource from 'cloudform-types/types/resource';
 import type { EnvConfig } from '../config/schema.js';
 import { lambdaFunction, schedule } from '../lib/lambda.js';
 import { alarm, getAtt, guardedRate, logGroup, ref, res } from '../lib/resources.js';
-import { pascal, type StackContext, type StackDefinition, sub } from '../lib/template.js';
+import { pascal, STACK_IDS, type StackContext, type StackDefinition, sub } from '../lib/template.js';
 import { type Names, names } from '../names.js';
 import { tierAlarms } from './alarm-catalog.js';
 
@@ -289,7 +289,7 @@ function build(ctx: StackContext) {
     'AWS::Logs::MetricFilter',
     {
       FilterName: `${n.prefix}-application-errors`,
-      LogGroupName: { Ref: 'ApplicationLogGroup' },
+      LogGroupName: ref('ApplicationLogGroup'),
       FilterPattern: cfg.logs.applicationErrorFilterPattern,
       MetricTransformations: [
         { MetricNamespace: ns, MetricName: 'ApplicationErrors', MetricValue: '1', Unit: 'Count' } as never,
@@ -382,11 +382,11 @@ function build(ctx: StackContext) {
     resources,
     outputs: {
       ApplicationLogGroupName: {
-        value: { Ref: 'ApplicationLogGroup' },
+        value: ref('ApplicationLogGroup'),
         description: 'Application log group',
       },
       ComplianceLogGroupName: {
-        value: { Ref: 'ComplianceLogGroup' },
+        value: ref('ComplianceLogGroup'),
         description: 'Data-protection findings',
       },
     },
@@ -474,6 +474,7 @@ function monitoringFunctions(ctx: StackContext): Record<string, Resource> {
       description: 'Every 5 minutes: re-sends P1 alarms still in ALARM to the next escalation level',
     }),
   };
+  Object.assign(out, driftDetection(ctx, delivery, notificationsKey));
   for (const s of sevs) {
     out[`NotifierSubscription${s}`] = res('AWS::SNS::Subscription', {
       TopicArn: ctx.alarmTopic(s),
@@ -491,9 +492,145 @@ function monitoringFunctions(ctx: StackContext): Record<string, Resource> {
   return out;
 }
 
+/**
+ * Read actions the drift function needs for every resource type the stacks declare; without them CloudFormation
+ * reports a resource NOT_CHECKED. Metadata reads only: no object, item, log-event or secret reads (seed 5.2.2).
+ */
+export const DRIFT_READ_ACTIONS = [
+  'cloudformation:DescribeStacks',
+  'cloudformation:DetectStackDrift',
+  'cloudformation:DetectStackResourceDrift',
+  'cloudformation:DescribeStackDriftDetectionStatus',
+  'cloudformation:DescribeStackResourceDrifts',
+  'cloudformation:DescribeStackResources',
+  'cloudformation:ListStackResources',
+  'sns:GetTopicAttributes',
+  'sns:GetSubscriptionAttributes',
+  'sns:ListSubscriptionsByTopic',
+  'sns:ListTagsForResource',
+  'sns:GetDataProtectionPolicy',
+  'ses:GetEmailIdentity',
+  'ses:GetConfigurationSet',
+  'ses:GetConfigurationSetEventDestinations',
+  'ses:ListTagsForResource',
+  'cloudwatch:DescribeAlarms',
+  'cloudwatch:GetDashboard',
+  'cloudwatch:ListTagsForResource',
+  'logs:DescribeLogGroups',
+  'logs:DescribeLogStreams',
+  'logs:DescribeMetricFilters',
+  'logs:DescribeQueryDefinitions',
+  'logs:DescribeResourcePolicies',
+  'logs:GetDataProtectionPolicy',
+  'logs:ListTagsForResource',
+  'kms:DescribeKey',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListAliases',
+  'kms:ListResourceTags',
+  'iam:GetRole',
+  'iam:GetRolePolicy',
+  'iam:ListRolePolicies',
+  'iam:ListAttachedRolePolicies',
+  'iam:ListRoleTags',
+  'iam:GetPolicy',
+  'iam:GetPolicyVersion',
+  'iam:ListPolicyVersions',
+  's3:GetBucketPolicy',
+  's3:GetBucketVersioning',
+  's3:GetEncryptionConfiguration',
+  's3:GetLifecycleConfiguration',
+  's3:GetBucketPublicAccessBlock',
+  's3:GetBucketOwnershipControls',
+  's3:GetBucketTagging',
+  's3:GetBucketLogging',
+  's3:GetBucketNotification',
+  's3:GetBucketObjectLockConfiguration',
+  'lambda:GetFunction',
+  'lambda:GetFunctionConfiguration',
+  'lambda:GetPolicy',
+  'lambda:GetFunctionEventInvokeConfig',
+  'lambda:ListTags',
+  'events:DescribeRule',
+  'events:ListTargetsByRule',
+  'events:ListTagsForResource',
+  'scheduler:GetSchedule',
+  'firehose:DescribeDeliveryStream',
+  'firehose:ListTagsForDeliveryStream',
+  'dynamodb:DescribeTable',
+  'dynamodb:DescribeContinuousBackups',
+  'dynamodb:DescribeTimeToLive',
+  'dynamodb:ListTagsOfResource',
+  'cloudtrail:DescribeTrails',
+  'cloudtrail:GetTrail',
+  'cloudtrail:GetTrailStatus',
+  'cloudtrail:GetEventSelectors',
+  'cloudtrail:ListTags',
+];
+
+/** Weekly CloudFormation drift detection inside AWS (seed 5.5.2): report to S3, summary to P3 (P2 on drift). */
+function driftDetection(ctx: StackContext, delivery: Record<string, unknown>, notificationsKey: unknown) {
+  const { cfg } = ctx;
+  const bucket = ctx.fromStack('base', 'ArtifactsBucketName');
+  const stackNames = STACK_IDS.map((id) => `${cfg.projectCode}-${cfg.sceptreEnv}-${id}`).join(',');
+  return {
+    ...lambdaFunction(ctx, {
+      id: 'DriftDetection',
+      fn: 'drift-detection',
+      handler: 'drift-detection',
+      description: 'Weekly CloudFormation drift detection of every stack; report to S3, summary to P3 or P2',
+      statements: [
+        // Drift detection reads resources through the caller's permissions; these actions take no narrower resource.
+        {
+          Sid: 'DetectDriftAndReadResourceConfiguration',
+          Effect: 'Allow',
+          Action: DRIFT_READ_ACTIONS,
+          Resource: '*',
+        },
+        {
+          Sid: 'StoreReports',
+          Effect: 'Allow',
+          Action: 's3:PutObject',
+          Resource: sub(`arn:\${AWS::Partition}:s3:::\${${bucket.Ref}}/drift-reports/*`),
+        },
+        {
+          Sid: 'EncryptReports',
+          Effect: 'Allow',
+          Action: 'kms:GenerateDataKey',
+          Resource: ctx.fromStack('base', 'ArtifactsKeyArn'),
+        },
+        { Sid: 'Summaries', Effect: 'Allow', Action: 'sns:Publish', Resource: [delivery.P2, delivery.P3] },
+        {
+          Sid: 'EncryptForTopics',
+          Effect: 'Allow',
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Resource: notificationsKey,
+        },
+      ],
+      environment: {
+        STACK_NAMES: stackNames,
+        REPORT_BUCKET: bucket,
+        TOPIC_P2_ARN: delivery.P2,
+        TOPIC_P3_ARN: delivery.P3,
+        DRIFT_TIMEOUT_SECONDS: '600',
+      },
+      timeoutSeconds: 900,
+      memoryMb: 256,
+    }),
+    ...schedule(ctx, {
+      id: 'DriftDetection',
+      name: 'drift-detection',
+      expression: 'cron(0 9 ? * MON *)',
+      functionId: 'DriftDetectionFunction',
+      input: { action: 'detect' },
+      description: 'Mondays 09:00 JST: CloudFormation drift report of every stack (seed 5.5.2)',
+    }),
+  };
+}
+
 export const monitoringStack: StackDefinition = {
   id: 'monitoring',
   purpose: 'Log groups, tier alarms, heartbeat, dashboards, saved queries, metrics and notifier functions',
-  handlers: ['metrics', 'notifier'],
+  handlers: ['metrics', 'notifier', 'drift-detection'],
   build,
 };

@@ -54,11 +54,24 @@ describe('generated output', () => {
     expect(files).toContain('config/config.yaml');
   });
 
-  it('every template fits the inline limit Sceptre uses (51,200 bytes with its 4-byte prefix)', () => {
-    for (const [path, body] of generateAll(envs(), fakeBundles()).files) {
-      if (path.endsWith('.json'))
-        expect(Buffer.byteLength(body), path).toBeLessThanOrEqual(INLINE_TEMPLATE_LIMIT);
+  it('every template fits the inline limit (51,200 bytes with Sceptre 4-byte prefix) or goes through the bucket', () => {
+    const { files } = generateAll(envs(), fakeBundles());
+    const viaBucket: string[] = [];
+    for (const [path, body] of files) {
+      const m = path.match(/^templates\/(\w+)\/(.+)\.json$/);
+      if (!m) continue;
+      const config = files.get(`config/${m[1]}/${m[2]}.yaml`)!;
+      if (Buffer.byteLength(body) > INLINE_TEMPLATE_LIMIT) {
+        viaBucket.push(path);
+        expect(config, path).toContain(
+          `template_bucket_name: !stack_output ${m[1]}/base.yaml::ArtifactsBucketName`,
+        );
+        expect(Buffer.byteLength(body)).toBeLessThan(1_000_000); // CloudFormation's limit for S3 templates
+      } else {
+        expect(config, path).not.toContain('template_bucket_name');
+      }
     }
+    expect(viaBucket).not.toContain('templates/prod/base.json');
   });
 
   it('the stack graph has no cycle and the registry order is a valid launch order', () => {

@@ -216,8 +216,11 @@ describe('encryption, retention and deletion', () => {
 });
 
 describe('IAM scope', () => {
-  const READ_ONLY_WILDCARD_OK =
-    /^(cloudwatch:(Describe|Get|List)|logs:(Describe|GetQueryResults|StopQuery)|ses:(Get|List))/;
+  // Metadata reads (and drift detection) may take "*"; reads of data (archive objects, items, log events) never.
+  const METADATA_READ =
+    /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*$|^cloudformation:DetectStack(Resource)?Drift$|^logs:StopQuery$/;
+  const DATA_READ =
+    /^(s3:GetObject|dynamodb:(GetItem|BatchGetItem|Query|Scan)|logs:(GetLogEvents|FilterLogEvents|StartQuery|Unmask)|ssm:GetParameter|secretsmanager:GetSecretValue|kms:Decrypt)/;
   it('no statement allows every action, and "*" resources only for actions without resource-level permissions', () => {
     for (const tpls of [prod, dev]) {
       const roles = [
@@ -232,7 +235,10 @@ describe('IAM scope', () => {
           const actions = [st.Action].flat();
           expect(actions, key).not.toContain('*');
           if (st.Effect === 'Allow' && st.Resource === '*') {
-            for (const a of actions) expect(a, `${key} ${st.Sid}`).toMatch(READ_ONLY_WILDCARD_OK);
+            for (const a of actions) {
+              expect(a, `${key} ${st.Sid}`).toMatch(METADATA_READ);
+              expect(a, `${key} ${st.Sid}`).not.toMatch(DATA_READ);
+            }
           }
         }
       }
@@ -357,5 +363,32 @@ describe('monitoring functions (issue: handlers)', () => {
       expect(names).toContain(`${P}-${fn}-errors`);
       expect(names).toContain(`${P}-${fn}-throttles`);
     }
+  });
+});
+
+describe('drift detection inside AWS (issue: operations tooling)', () => {
+  const r = prod.monitoring.Resources;
+  it('runs weekly in Tokyo time over every stack of the environment, reports to S3 and the P3/P2 delivery topics', () => {
+    const env = r.DriftDetectionFunction.Properties.Environment.Variables;
+    expect(env.STACK_NAMES.split(',')).toEqual(
+      expect.arrayContaining([
+        'ses-migration-prod-base',
+        'ses-migration-prod-ses',
+        'ses-migration-prod-byodkim',
+      ]),
+    );
+    expect(env.TOPIC_P2_ARN).toEqual({ Ref: 'BaseDeliveryTopicP2Arn' });
+    expect(env.TOPIC_P3_ARN).toEqual({ Ref: 'BaseDeliveryTopicP3Arn' });
+    expect(r.DriftDetectionSchedule.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 9 ? * MON *)',
+      ScheduleExpressionTimezone: 'Asia/Tokyo',
+    });
+    const actions = r.DriftDetectionRole.Properties.Policies[0].PolicyDocument.Statement.flatMap((s: Json) =>
+      [s.Action].flat(),
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining(['cloudformation:DetectStackDrift', 'ses:GetEmailIdentity', 'iam:GetRole']),
+    );
+    expect(actions).not.toContain('s3:GetObject');
   });
 });
