@@ -1,9 +1,11 @@
 /** `npm run bench`: runs every benchmark module in bench/ in turn (each exports `run()` and prints its figures). */
 import { run as drift } from '../bench/drift.js';
+import { run as handlers } from '../bench/handlers.js';
 import { run as masking } from '../bench/masking.js';
 
 const benches: [string, () => Promise<void>][] = [
   ['masking', () => masking()],
+  ['handlers and generation', handlers],
   ['drift', drift],
 ];
 

@@ -2,35 +2,13 @@
  * `npm run generate`: validates environments/*.yaml, bundles the Lambda handlers, renders every template and
  * the Sceptre config, and swaps them into sceptre/ atomically. Invalid input writes nothing.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { ConfigError, parseEnvConfig } from '../generators/config/load.js';
-import type { EnvConfig } from '../generators/config/schema.js';
+import { writeFileSync } from 'node:fs';
+import { ConfigError } from '../generators/config/load.js';
 import { generateAll } from '../generators/generate.js';
 import { STACKS } from '../generators/stacks/index.js';
 import { bundleHandlers } from './lib/bundle.js';
+import { loadEnvironments } from './lib/environments.js';
 import { replaceDirectories } from './lib/fs-atomic.js';
-
-const ENV_DIR = 'environments';
-
-export function loadEnvironments(dir = ENV_DIR): EnvConfig[] {
-  const files = readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort();
-  if (files.length === 0) throw new Error(`no environment files (*.yaml) in ${dir}/`);
-  const problems: ConfigError['problems'][number][] = [];
-  const cfgs: EnvConfig[] = [];
-  for (const f of files) {
-    const path = `${dir}/${f}`;
-    try {
-      cfgs.push(parseEnvConfig(path, readFileSync(path, 'utf8')));
-    } catch (e) {
-      if (e instanceof ConfigError) problems.push(...e.problems);
-      else throw e;
-    }
-  }
-  if (problems.length) throw new ConfigError(problems);
-  return cfgs;
-}
 
 async function main(): Promise<void> {
   const cfgs = loadEnvironments();
