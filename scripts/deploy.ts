@@ -1,6 +1,7 @@
 /** Entry point of `npm run deploy -- <env> [--dry-run]`; see scripts/deploy/cli.ts. */
 import { spawn } from 'node:child_process';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { S3Client } from '@aws-sdk/client-s3';
 import { deployMain } from './deploy/cli.js';
 
 try {
@@ -17,6 +18,7 @@ try {
         child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
       }),
     cloudformation: (region) => new CloudFormationClient({ region, maxAttempts: 5 }),
+    s3: (region) => new S3Client({ region, maxAttempts: 5 }),
     now: () => Date.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   });

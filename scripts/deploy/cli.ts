@@ -12,8 +12,10 @@ import {
   DescribeChangeSetCommand,
   type DescribeChangeSetCommandOutput,
   DescribeStacksCommand,
+  type DescribeStacksCommandOutput,
   type Parameter,
 } from '@aws-sdk/client-cloudformation';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { environmentArg, parseCli } from '../drift/args.js';
 import type { CloudFormationSender } from '../drift/core.js';
 import { ConfigError, describeError, isMissingStack, UsageError } from '../drift/errors.js';
@@ -32,6 +34,8 @@ export interface DeployIo {
   /** Runs a command with inherited output; resolves to its exit code. */
   readonly run: (command: string, args: readonly string[]) => Promise<number>;
   readonly cloudformation: (region: string) => CloudFormationSender;
+  /** S3, for templates over the inline limit (uploaded to the artifacts bucket, as Sceptre does). */
+  readonly s3?: (region: string) => { send(command: unknown): Promise<unknown> };
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
 }
@@ -85,6 +89,7 @@ async function previewStack(
   stack: SceptreStack,
   cfn: CloudFormationSender,
   io: DeployIo,
+  where: { region: string; baseStackName: string },
 ): Promise<{ lines: string[]; failed: boolean; create: boolean }> {
   let deployedParams: Set<string>;
   try {
@@ -103,15 +108,39 @@ async function previewStack(
     };
   }
   const body = readFileSync(stack.templatePath, 'utf8');
+  let template: { TemplateBody: string } | { TemplateURL: string } = { TemplateBody: body };
+  let uploaded: { bucket: string; key: string } | undefined;
   if (Buffer.byteLength(body) + 4 > INLINE_TEMPLATE_LIMIT) {
-    return {
-      lines: [
-        `${stack.stackName}: template is ${Buffer.byteLength(body)} bytes, over the ${INLINE_TEMPLATE_LIMIT}-byte inline limit; ` +
-          'preview it with Sceptre (template_bucket_name) instead',
-      ],
-      failed: true,
-      create: false,
-    };
+    if (!io.s3) {
+      return {
+        lines: [
+          `${stack.stackName}: template is over the ${INLINE_TEMPLATE_LIMIT}-byte inline limit and no S3 client is set`,
+        ],
+        failed: true,
+        create: false,
+      };
+    }
+    try {
+      const base: DescribeStacksCommandOutput = await cfn.send(
+        new DescribeStacksCommand({ StackName: where.baseStackName }),
+      );
+      const bucket = base.Stacks?.[0]?.Outputs?.find(
+        (o) => o.OutputKey === 'ArtifactsBucketName',
+      )?.OutputValue;
+      if (!bucket) throw new Error(`${where.baseStackName} has no ArtifactsBucketName output`);
+      const key = `templates/dry-run/${stack.stackName}-${io.now()}.json`;
+      await io.s3(where.region).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+      uploaded = { bucket, key };
+      template = { TemplateURL: `https://${bucket}.s3.${where.region}.amazonaws.com/${key}` };
+    } catch (error) {
+      return {
+        lines: [
+          `${stack.stackName}: template over the inline limit could not be uploaded: ${describeError(error)}`,
+        ],
+        failed: true,
+        create: false,
+      };
+    }
   }
   const { parameters, notes } = parametersFor(stack, parseTemplate(body), deployedParams);
   const name = `deploy-dry-run-${io.now()}`;
@@ -122,7 +151,7 @@ async function previewStack(
         StackName: stack.stackName,
         ChangeSetName: name,
         ChangeSetType: 'UPDATE',
-        TemplateBody: body,
+        ...template,
         Parameters: parameters,
         Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
         Description: 'npm run deploy --dry-run preview; deleted right after reading',
@@ -163,6 +192,12 @@ async function previewStack(
     } catch {
       // the change set was never created, or is gone already
     }
+    if (uploaded && io.s3) {
+      await io
+        .s3(where.region)
+        .send(new DeleteObjectCommand({ Bucket: uploaded.bucket, Key: uploaded.key }))
+        .catch(() => undefined);
+    }
   }
 }
 
@@ -195,7 +230,10 @@ export async function deployMain(argv: readonly string[], io: DeployIo): Promise
       return 0;
     }
     const cfn = io.cloudformation(sceptre.region);
-    const results = await Promise.all(sceptre.stacks.map((s) => previewStack(s, cfn, io)));
+    const baseStackName =
+      sceptre.stacks.find((s) => s.name === 'base')?.stackName ?? `ses-migration-${env}-base`;
+    const where = { region: sceptre.region, baseStackName };
+    const results = await Promise.all(sceptre.stacks.map((s) => previewStack(s, cfn, io, where)));
     const create = sceptre.stacks.filter((_, i) => results[i]?.create).map((s) => s.stackName);
     io.stdout(
       [

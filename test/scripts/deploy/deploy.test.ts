@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   CloudFormationClient,
   CreateChangeSetCommand,
@@ -5,6 +8,7 @@ import {
   DescribeChangeSetCommand,
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { deployMain } from '../../../scripts/deploy/cli.js';
@@ -168,5 +172,59 @@ describe('deploy --dry-run', () => {
     const h = harness({ 'npm run lint:templates': 4 });
     expect(await deployMain(['dev', '--dry-run', '--sceptre-dir', FIXTURE], h.io)).toBe(1);
     expect(cf.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
+  });
+});
+
+describe('deploy --dry-run with a template over the inline limit', () => {
+  const s3 = mockClient(S3Client);
+  beforeEach(() => {
+    cf.reset();
+    s3.reset();
+  });
+
+  it('uploads it to the artifacts bucket, previews it by TemplateURL, then deletes the upload', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deploy-'));
+    cpSync(FIXTURE, dir, { recursive: true });
+    const big = {
+      Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'x'.repeat(60_000) } } },
+    };
+    writeFileSync(join(dir, 'templates', 'dev', 'ses.json'), JSON.stringify(big));
+    cf.on(DescribeStacksCommand).callsFake((input: { StackName: string }) => {
+      if (!/-(base|ses)$/.test(input.StackName)) throw missing(input.StackName);
+      return {
+        Stacks: [
+          {
+            StackName: input.StackName,
+            StackStatus: 'UPDATE_COMPLETE',
+            CreationTime: new Date(0),
+            Outputs: [{ OutputKey: 'ArtifactsBucketName', OutputValue: 'artifacts-bucket' }],
+          },
+        ],
+      };
+    });
+    cf.on(CreateChangeSetCommand).resolves({ Id: 'cs' });
+    cf.on(DescribeChangeSetCommand).resolves({ Status: 'CREATE_COMPLETE', Changes: [] });
+    cf.on(DeleteChangeSetCommand).resolves({});
+    s3.on(PutObjectCommand).resolves({});
+    s3.on(DeleteObjectCommand).resolves({});
+    const h = harness();
+    const io = { ...h.io, s3: () => new S3Client({ region: 'ap-northeast-1' }) };
+    expect(await deployMain(['dev', '--dry-run', '--sceptre-dir', dir], io)).toBe(0);
+    const key = 'templates/dry-run/ses-migration-dev-ses-1700000000000.json';
+    expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({
+      Bucket: 'artifacts-bucket',
+      Key: key,
+    });
+    const create = cf
+      .commandCalls(CreateChangeSetCommand)
+      .find((c) => c.args[0].input.StackName === 'ses-migration-dev-ses');
+    expect(create!.args[0].input.TemplateURL).toBe(
+      `https://artifacts-bucket.s3.ap-northeast-1.amazonaws.com/${key}`,
+    );
+    expect(create!.args[0].input.TemplateBody).toBeUndefined();
+    expect(s3.commandCalls(DeleteObjectCommand)[0]!.args[0].input).toEqual({
+      Bucket: 'artifacts-bucket',
+      Key: key,
+    });
   });
 });
