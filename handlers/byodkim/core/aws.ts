@@ -257,6 +257,9 @@ export class PowertoolsMetricsSink implements MetricsSink {
       this.metrics.publishStoredMetrics();
     }
     // Account-wide: same points, no dimension. Several domains -> several values of one metric in one blob.
+    // addDimensions({}) renders the empty dimension set `[[]]`; a bare `[]` has no dimension set at all,
+    // which the EMF schema rejects (Dimensions needs at least one set), so no metric would be extracted.
+    this.metrics.addDimensions({});
     for (const p of this.points) this.metrics.addMetric(p.name, p.unit, p.value);
     this.metrics.publishStoredMetrics();
     this.points.length = 0;

@@ -304,7 +304,7 @@ describe('PowertoolsMetricsSink (EMF)', () => {
       .filter((l) => l.includes('_aws'))
       .map((l) => JSON.parse(l));
     const dims = blobs.map((b) => b._aws.CloudWatchMetrics[0].Dimensions);
-    expect(dims).toEqual([[['Domain']], [['Domain']], []]);
+    expect(dims).toEqual([[['Domain']], [['Domain']], [[]]]);
     expect(
       blobs.every((b) => b._aws.CloudWatchMetrics[0].Namespace === 'ses-migration/production/BYODKIM'),
     ).toBe(true);

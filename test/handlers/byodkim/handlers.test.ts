@@ -176,7 +176,7 @@ describe('validation-monitor handler', () => {
       BYODKIMTemporaryFailure: 0,
       DNSRecordConsistency: 1,
     });
-    const accountWide = emf.find((b) => b._aws.CloudWatchMetrics[0].Dimensions.length === 0)!;
+    const accountWide = emf.find((b) => JSON.stringify(b._aws.CloudWatchMetrics[0].Dimensions) === '[[]]')!;
     expect(accountWide).toMatchObject({ BYODKIMKeyStatus: 0, BYODKIMVerificationFailed: 1 });
   });
 
