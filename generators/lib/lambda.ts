@@ -8,7 +8,7 @@ import type { RoleProperties } from 'cloudform-types/types/iam/role';
 import type { FunctionProperties } from 'cloudform-types/types/lambda/function';
 import type Resource from 'cloudform-types/types/resource';
 import type { Severity } from '../config/schema.js';
-import { alarm, checkovSkip, getAtt, logGroup, policyDoc, ref, res, sub } from './resources.js';
+import { alarm, checkovSkip, getAtt, logGroup, policyDoc, ref, res, serviceTrust, sub } from './resources.js';
 import type { Cfn, StackContext } from './template.js';
 
 export const LAMBDA_RUNTIME = 'nodejs24.x';
@@ -65,12 +65,7 @@ export function lambdaFunction(ctx: StackContext, spec: LambdaSpec): Record<stri
     [role]: res<RoleProperties>('AWS::IAM::Role', {
       RoleName: n.role(`${spec.fn}-fn`),
       Description: `Execution role of ${name}`,
-      AssumeRolePolicyDocument: policyDoc({
-        Effect: 'Allow',
-        Principal: { Service: 'lambda.amazonaws.com' },
-        Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': sub('${AWS::AccountId}') } },
-      }),
+      AssumeRolePolicyDocument: serviceTrust('lambda.amazonaws.com'),
       Policies: [
         {
           PolicyName: 'least-privilege',
@@ -193,12 +188,7 @@ export function schedule(
     [role]: res<RoleProperties>('AWS::IAM::Role', {
       RoleName: ctx.n.role(`${opts.name}-schedule`),
       Description: `EventBridge Scheduler role of ${ctx.n.schedule(opts.name)}`,
-      AssumeRolePolicyDocument: policyDoc({
-        Effect: 'Allow',
-        Principal: { Service: 'scheduler.amazonaws.com' },
-        Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': sub('${AWS::AccountId}') } },
-      }),
+      AssumeRolePolicyDocument: serviceTrust('scheduler.amazonaws.com'),
       Policies: [
         {
           PolicyName: 'invoke',

@@ -4,6 +4,7 @@
  * encrypted log groups, key policies, alarms).
  */
 import type { AlarmProperties } from 'cloudform-types/types/cloudWatch/alarm';
+import type { AliasProperties } from 'cloudform-types/types/kms/alias';
 import type { KeyProperties } from 'cloudform-types/types/kms/key';
 import type { LogGroupProperties } from 'cloudform-types/types/logs/logGroup';
 import type Resource from 'cloudform-types/types/resource';
@@ -26,9 +27,18 @@ export function policyDoc(...statements: Cfn[]): Cfn {
   return { Version: '2012-10-17', Statement: statements };
 }
 
-/** A customer-managed symmetric key with rotation; `services` are extra key-policy statements. */
-export function kmsKey(ctx: StackContext, description: string, services: Cfn[]): Resource {
-  return res<KeyProperties & { KeySpec?: string; RotationPeriodInDays?: number }>(
+/**
+ * A customer-managed symmetric key with rotation and its alias `alias/<prefix>-<purpose>`, as `id` and `<id>Alias`;
+ * `services` are extra key-policy statements.
+ */
+export function kmsKey(
+  ctx: StackContext,
+  id: string,
+  purpose: string,
+  description: string,
+  services: Cfn[],
+): Record<string, Resource> {
+  const key = res<KeyProperties & { KeySpec?: string; RotationPeriodInDays?: number }>(
     'AWS::KMS::Key',
     {
       Description: `${ctx.n.prefix}: ${description}`,
@@ -48,6 +58,21 @@ export function kmsKey(ctx: StackContext, description: string, services: Cfn[]):
     },
     ctx.retention,
   );
+  const alias = res<AliasProperties>('AWS::KMS::Alias', {
+    AliasName: ctx.n.keyAlias(purpose),
+    TargetKeyId: ref(id),
+  });
+  return { [id]: key, [`${id}Alias`]: alias };
+}
+
+/** Trust policy of a role an AWS service assumes on behalf of this account only. */
+export function serviceTrust(service: string): Cfn {
+  return policyDoc({
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: 'sts:AssumeRole',
+    Condition: { StringEquals: { 'aws:SourceAccount': sub('${AWS::AccountId}') } },
+  });
 }
 
 /** Key-policy statement letting an AWS service use the key for encryption, only for this account. */

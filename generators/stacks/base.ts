@@ -4,7 +4,6 @@
  * Japanese notifications on the delivery topics, which people subscribe to (so nobody is paged twice).
  */
 
-import type { AliasProperties } from 'cloudform-types/types/kms/alias';
 import type Resource from 'cloudform-types/types/resource';
 import type { BucketProperties } from 'cloudform-types/types/s3/bucket';
 import type { BucketPolicyProperties } from 'cloudform-types/types/s3/bucketPolicy';
@@ -57,34 +56,28 @@ function build(ctx: StackContext) {
   const outputs: Record<string, StackOutput> = {};
   const envLabel = cfg.environment === 'production' ? 'Production' : 'Development';
 
-  resources.NotificationsKey = kmsKey(ctx, 'encrypts the notification topics', [
-    serviceKeyStatement('CloudWatchAlarmsPublish', 'cloudwatch.amazonaws.com'),
-    serviceKeyStatement('SchedulerAndEventsPublish', ['events.amazonaws.com', 'scheduler.amazonaws.com']),
-  ]);
-  resources.NotificationsKeyAlias = res<AliasProperties>('AWS::KMS::Alias', {
-    AliasName: n.keyAlias('notifications'),
-    TargetKeyId: ref('NotificationsKey'),
-  });
-  resources.LogsKey = kmsKey(ctx, 'encrypts the CloudWatch Logs log groups', [
-    {
-      ...serviceKeyStatement('CloudWatchLogsEncrypt', sub('logs.${AWS::Region}.amazonaws.com'), {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': sub(
-            'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*',
-          ),
-        },
-      }),
-    },
-  ]);
-  resources.LogsKeyAlias = res<AliasProperties>('AWS::KMS::Alias', {
-    AliasName: n.keyAlias('logs'),
-    TargetKeyId: ref('LogsKey'),
-  });
-  resources.ArtifactsKey = kmsKey(ctx, 'encrypts the Lambda bundle bucket', []);
-  resources.ArtifactsKeyAlias = res<AliasProperties>('AWS::KMS::Alias', {
-    AliasName: n.keyAlias('artifacts'),
-    TargetKeyId: ref('ArtifactsKey'),
-  });
+  Object.assign(
+    resources,
+    kmsKey(ctx, 'NotificationsKey', 'notifications', 'encrypts the notification topics', [
+      serviceKeyStatement('CloudWatchAlarmsPublish', 'cloudwatch.amazonaws.com'),
+      serviceKeyStatement('SchedulerAndEventsPublish', ['events.amazonaws.com', 'scheduler.amazonaws.com']),
+    ]),
+  );
+  Object.assign(
+    resources,
+    kmsKey(ctx, 'LogsKey', 'logs', 'encrypts the CloudWatch Logs log groups', [
+      {
+        ...serviceKeyStatement('CloudWatchLogsEncrypt', sub('logs.${AWS::Region}.amazonaws.com'), {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': sub(
+              'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*',
+            ),
+          },
+        }),
+      },
+    ]),
+  );
+  Object.assign(resources, kmsKey(ctx, 'ArtifactsKey', 'artifacts', 'encrypts the Lambda bundle bucket', []));
 
   for (const s of SEVERITIES) {
     resources[topicId.alarm(s)] = topic(ctx, n.alarmTopic(s), `SES ${envLabel} alarms ${s} (internal)`);

@@ -220,21 +220,26 @@ function build(ctx: StackContext) {
     roleArn(f.fn),
   );
 
-  resources.ByodkimKey = kmsKey(ctx, 'wraps the BYODKIM private keys (GenerateDataKeyPairWithoutPlaintext)', [
-    {
-      // Administration stays with IAM (statement above: no lockout); key use only by the rotation roles.
-      Sid: 'OnlyRotationFunctionsUseTheKey',
-      Effect: 'Deny',
-      Principal: '*',
-      Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
-      Resource: '*',
-      Condition: { StringNotEquals: { 'aws:PrincipalArn': rotationRoles } },
-    },
-  ]);
-  resources.ByodkimKeyAlias = res('AWS::KMS::Alias', {
-    AliasName: n.keyAlias('byodkim'),
-    TargetKeyId: ref('ByodkimKey'),
-  });
+  Object.assign(
+    resources,
+    kmsKey(
+      ctx,
+      'ByodkimKey',
+      'byodkim',
+      'wraps the BYODKIM private keys (GenerateDataKeyPairWithoutPlaintext)',
+      [
+        {
+          // Administration stays with IAM (statement above: no lockout); key use only by the rotation roles.
+          Sid: 'OnlyRotationFunctionsUseTheKey',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:PrincipalArn': rotationRoles } },
+        },
+      ],
+    ),
+  );
   const keyArn = getAtt('ByodkimKey', 'Arn');
 
   resources.StateTable = res(

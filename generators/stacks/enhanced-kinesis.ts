@@ -8,7 +8,6 @@
 
 import type { RoleProperties } from 'cloudform-types/types/iam/role';
 import type { DeliveryStreamProperties } from 'cloudform-types/types/kinesisFirehose/deliveryStream';
-import type { AliasProperties } from 'cloudform-types/types/kms/alias';
 import type { LogStreamProperties } from 'cloudform-types/types/logs/logStream';
 import type Resource from 'cloudform-types/types/resource';
 import type { BucketPolicyProperties } from 'cloudform-types/types/s3/bucketPolicy';
@@ -39,11 +38,10 @@ function build(ctx: StackContext) {
   const adminRoleArn = sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${n.role('admin')}`);
   const firehoseRoleArn = getAtt('DeliveryRole', 'Arn');
 
-  resources.ArchiveKey = kmsKey(ctx, 'encrypts the SES event archive (masked, raw backup, errors)', []);
-  resources.ArchiveKeyAlias = res<AliasProperties>('AWS::KMS::Alias', {
-    AliasName: n.keyAlias('archive'),
-    TargetKeyId: ref('ArchiveKey'),
-  });
+  Object.assign(
+    resources,
+    kmsKey(ctx, 'ArchiveKey', 'archive', 'encrypts the SES event archive (masked, raw backup, errors)', []),
+  );
   resources.ArchiveBucket = secureBucket(ctx, {
     name: n.archiveBucket,
     keyArn: getAtt('ArchiveKey', 'Arn'),

@@ -7,7 +7,6 @@
 import type { TrailProperties } from 'cloudform-types/types/cloudTrail/trail';
 import type { ManagedPolicyProperties } from 'cloudform-types/types/iam/managedPolicy';
 import type { RoleProperties } from 'cloudform-types/types/iam/role';
-import type { AliasProperties } from 'cloudform-types/types/kms/alias';
 import type Resource from 'cloudform-types/types/resource';
 import type { BucketPolicyProperties } from 'cloudform-types/types/s3/bucketPolicy';
 import {
@@ -203,27 +202,26 @@ function build(ctx: StackContext) {
   });
 
   if (cfg.security.auditArchiveReads) {
-    resources.AuditKey = kmsKey(ctx, 'encrypts the archive-access CloudTrail trail', [
-      {
-        Sid: 'CloudTrailEncryptsLogs',
-        Effect: 'Allow',
-        Principal: { Service: 'cloudtrail.amazonaws.com' },
-        Action: ['kms:GenerateDataKey*', 'kms:DescribeKey'],
-        Resource: '*',
-        Condition: {
-          StringEquals: { 'aws:SourceArn': arn('cloudtrail', `trail/${n.trail}`) },
-          StringLike: {
-            'kms:EncryptionContext:aws:cloudtrail:arn': sub(
-              'arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*',
-            ),
+    Object.assign(
+      resources,
+      kmsKey(ctx, 'AuditKey', 'audit', 'encrypts the archive-access CloudTrail trail', [
+        {
+          Sid: 'CloudTrailEncryptsLogs',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Action: ['kms:GenerateDataKey*', 'kms:DescribeKey'],
+          Resource: '*',
+          Condition: {
+            StringEquals: { 'aws:SourceArn': arn('cloudtrail', `trail/${n.trail}`) },
+            StringLike: {
+              'kms:EncryptionContext:aws:cloudtrail:arn': sub(
+                'arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*',
+              ),
+            },
           },
         },
-      },
-    ]);
-    resources.AuditKeyAlias = res<AliasProperties>('AWS::KMS::Alias', {
-      AliasName: n.keyAlias('audit'),
-      TargetKeyId: ref('AuditKey'),
-    });
+      ]),
+    );
     resources.AuditTrailBucket = secureBucket(ctx, {
       name: n.auditTrailBucket,
       keyArn: getAtt('AuditKey', 'Arn'),
