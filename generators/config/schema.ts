@@ -174,6 +174,20 @@ export const envConfigSchema = z
       })
       .strict()
       .prefault({}),
+    ci: z
+      .object({
+        /** GitHub repository (owner/name) whose weekly drift workflow may assume a read-only drift role. @default - no role */
+        githubRepository: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'must be owner/name of a GitHub repository' })
+          .optional(),
+        /** Create the account's GitHub OIDC provider (only one may exist per account). @default false */
+        createOidcProvider: z.boolean().default(false),
+        /** Branch the drift workflow runs on. @default main */
+        branch: z.string().min(1).max(100).default('main'),
+      })
+      .strict()
+      .prefault({}),
     lambda: z
       .object({
         /** Reserved concurrency for the monitoring functions; accounts with low limits reject reservations. @default - none */

@@ -22,6 +22,7 @@ import {
 } from '../lib/resources.js';
 import type { Cfn, StackContext, StackDefinition } from '../lib/template.js';
 import { MASKED_PREFIX, RAW_PREFIXES } from './enhanced-kinesis.js';
+import { DRIFT_READ_ACTIONS } from './monitoring.js';
 
 const SEND_ACTIONS = [
   'ses:SendEmail',
@@ -295,6 +296,8 @@ function build(ctx: StackContext) {
     );
   }
 
+  Object.assign(resources, githubDriftRole(ctx));
+
   return {
     description:
       'sending policy with IP restriction, admin and read-only monitoring roles, archive-access audit trail',
@@ -305,6 +308,59 @@ function build(ctx: StackContext) {
       MonitoringRoleArn: { value: getAtt('MonitoringRole', 'Arn'), description: 'Read-only monitoring role' },
     },
   };
+}
+
+const GITHUB_OIDC = 'token.actions.githubusercontent.com';
+
+/** The read-only role the weekly drift workflow assumes through GitHub's OIDC provider (docs/operations.md). */
+function githubDriftRole(ctx: StackContext): Record<string, Resource> {
+  const { cfg, n } = ctx;
+  const repo = cfg.ci.githubRepository;
+  if (!repo) return {};
+  const out: Record<string, Resource> = {};
+  if (cfg.ci.createOidcProvider) {
+    out.GitHubOidcProvider = res('AWS::IAM::OIDCProvider', {
+      Url: `https://${GITHUB_OIDC}`,
+      ClientIdList: ['sts.amazonaws.com'],
+      Tags: ctx.tags(),
+    });
+  }
+  out.GitHubDriftRole = res<RoleProperties>(
+    'AWS::IAM::Role',
+    {
+      RoleName: n.role('github-drift'),
+      Description: `Weekly drift report of ${repo} (${cfg.ci.branch}): read-only, no data reads`,
+      MaxSessionDuration: 3600,
+      AssumeRolePolicyDocument: policyDoc({
+        Effect: 'Allow',
+        Principal: {
+          Federated: sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:oidc-provider/${GITHUB_OIDC}`),
+        },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: {
+          StringEquals: {
+            [`${GITHUB_OIDC}:aud`]: 'sts.amazonaws.com',
+            [`${GITHUB_OIDC}:sub`]: `repo:${repo}:ref:refs/heads/${cfg.ci.branch}`,
+          },
+        },
+      }),
+      Policies: [
+        {
+          PolicyName: 'drift-read',
+          PolicyDocument: policyDoc({
+            Sid: 'DetectDriftAndCompareTemplates',
+            Effect: 'Allow',
+            Action: [...DRIFT_READ_ACTIONS, 'cloudformation:GetTemplate'],
+            // Drift detection reads each resource with the caller's permissions; these take no narrower resource.
+            Resource: '*',
+          }),
+        },
+      ],
+      Tags: ctx.tags(),
+    },
+    cfg.ci.createOidcProvider ? { DependsOn: ['GitHubOidcProvider'] } : {},
+  );
+  return out;
 }
 
 export const securityStack: StackDefinition = {

@@ -392,3 +392,22 @@ describe('drift detection inside AWS (issue: operations tooling)', () => {
     expect(actions).not.toContain('s3:GetObject');
   });
 });
+
+describe('GitHub drift role (security stack, optional)', () => {
+  it('trusts only the configured repository and branch through GitHub OIDC, and may read but not write', () => {
+    const role = prod.security.Resources.GitHubDriftRole.Properties;
+    const trust = role.AssumeRolePolicyDocument.Statement[0];
+    expect(trust.Action).toBe('sts:AssumeRoleWithWebIdentity');
+    expect(trust.Condition.StringEquals).toEqual({
+      'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+      'token.actions.githubusercontent.com:sub': 'repo:goo-ne-jp/ses-migration-ops:ref:refs/heads/main',
+    });
+    const actions: string[] = role.Policies[0].PolicyDocument.Statement[0].Action;
+    expect(actions).toContain('cloudformation:GetTemplate');
+    expect(actions.filter((a) => !/:(Describe|Get|List|Detect)/.test(a))).toEqual([]);
+    expect(prod.security.Resources.GitHubOidcProvider.Properties.Url).toBe(
+      'https://token.actions.githubusercontent.com',
+    );
+    expect(dev.security.Resources.GitHubDriftRole).toBeUndefined();
+  });
+});
