@@ -67,4 +67,4 @@ export async function run(): Promise<void> {
   );
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await run();
+if (/[\\/]handlers\.(mjs|ts)$/.test(process.argv[1] ?? '')) await run();
