@@ -186,7 +186,7 @@ function build(ctx: StackContext) {
         BucketARN: getAtt('ArchiveBucket', 'Arn'),
         RoleARN: getAtt('DeliveryRole', 'Arn'),
         Prefix: `raw/${dated}`,
-        ErrorOutputPrefix: `errors/backup/${dated}`,
+        ErrorOutputPrefix: `errors/backup/!{firehose:error-output-type}/${dated}`,
         BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 64 },
         CompressionFormat: 'GZIP',
         EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: getAtt('ArchiveKey', 'Arn') } },

@@ -411,3 +411,14 @@ describe('GitHub drift role (security stack, optional)', () => {
     expect(dev.security.Resources.GitHubDriftRole).toBeUndefined();
   });
 });
+
+describe('Firehose prefixes', () => {
+  it('every error prefix with expressions names the error output type (Firehose rejects it otherwise) and stays under errors/', () => {
+    const dest =
+      prod['enhanced-kinesis'].Resources.DeliveryStream.Properties.ExtendedS3DestinationConfiguration;
+    for (const prefix of [dest.ErrorOutputPrefix, dest.S3BackupConfiguration.ErrorOutputPrefix]) {
+      expect(prefix).toMatch(/^errors\//);
+      expect(prefix).toContain('!{firehose:error-output-type}');
+    }
+  });
+});
