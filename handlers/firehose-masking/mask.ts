@@ -37,8 +37,12 @@ mark(`${DIGITS}abcdefABCDEF`, HEX);
 mark(`${LETTERS}${DIGITS}_`, WORD);
 mark(DIGITS, DIGIT);
 
+// Non-ASCII characters (internationalised local parts and domains: `jürgen@`, `taro@例え.jp`) count as address
+// characters, but not as word characters, so `接続元203.0.113.45から` still has its IP address masked.
+const NON_ASCII = LOCAL | URL_LOCAL | DOMAIN;
+
 function cls(code: number): number {
-  return code < 128 ? CLASS[code]! : 0;
+  return code < 128 ? CLASS[code]! : NON_ASCII;
 }
 
 const BACKSLASH = 92;
@@ -415,10 +419,16 @@ export function maskEmails(s: string, json: boolean): string {
     let ls = sep;
     while (ls > last && cls(s.charCodeAt(ls - 1)) & localClass) ls--;
     if (json && ls < sep && ls > 0 && isEscaped(s, ls)) ls++; // `\ntaro@`: the 'n' belongs to the escape
-    while (ls < sep && !(cls(s.charCodeAt(ls)) & WORD)) ls++; // leading punctuation is not part of it
+    // leading punctuation is not part of it (a non-ASCII letter is)
+    while (ls < sep && !(cls(s.charCodeAt(ls)) & WORD) && s.charCodeAt(ls) < 128) ls++;
     const domainStart = sep + sepLen;
     const domainEnd = scanDomain(s, domainStart);
-    if (domainEnd >= 0) {
+    const quoted = ls === sep && sepLen === 1 && domainEnd >= 0 ? quotedLocalStart(s, sep, last, json) : -1;
+    if (quoted >= 0) {
+      // `"john doe"@example.com`: the quoted local part shows nothing
+      out += `${s.slice(last, quoted)}${json ? '\\"***\\"' : '"***"'}@${s.slice(domainStart, firstLabelEnd)}***.***`;
+      last = domainEnd;
+    } else if (domainEnd >= 0) {
       const local = ls < sep ? `${s.charAt(ls)}***` : '';
       out += `${s.slice(last, ls)}${local}${s.slice(sep, domainStart)}${s.slice(domainStart, firstLabelEnd)}***.***`;
       last = domainEnd;
@@ -432,6 +442,23 @@ export function maskEmails(s: string, json: boolean): string {
     sep = cur.separator(Math.max(last, sep + 1));
   }
   return last === 0 ? s : out + s.slice(last);
+}
+
+/**
+ * Start of a quoted local part ending right before the '@' at `sep` (`"john doe"@`, in JSON text `\"john doe\"@`),
+ * not before `floor`, at most 128 characters long; -1 when there is none.
+ */
+function quotedLocalStart(s: string, sep: number, floor: number, json: boolean): number {
+  const close = json ? sep - 2 : sep - 1;
+  if (close <= floor || s.charCodeAt(sep - 1) !== QUOTE) return -1;
+  if (json && s.charCodeAt(sep - 2) !== BACKSLASH) return -1;
+  const limit = Math.max(floor, close - 128);
+  for (let i = close - 1; i >= limit; i--) {
+    if (s.charCodeAt(i) !== QUOTE) continue;
+    if (json) return s.charCodeAt(i - 1) === BACKSLASH && i - 1 >= floor ? i - 1 : -1;
+    return i;
+  }
+  return -1;
 }
 
 /** True when the character before `i` glues a token at `i` to a word (`v1.2.3.4`, `x203.0.113.45`). */

@@ -230,3 +230,23 @@ describe('maskJsonText', () => {
     expect(maskJsonText('42')).toBe('42');
   });
 });
+
+describe('maskString: internationalised and quoted addresses (review findings)', () => {
+  it.each([
+    ['jürgen@example.de', 'j***@example***.***'],
+    ['taro@例え.jp', 't***@例え***.***'],
+    ['山田@example.jp', '山***@example***.***'],
+    ['"john doe"@example.com', '"***"@example***.***'],
+    ['to "a b"@ex.com now', 'to "***"@ex***.*** now'],
+  ])('%s -> %s, in a string and in raw JSON text, as a fixed point', (input, masked) => {
+    expect(maskString(input)).toBe(masked);
+    expect(maskString(masked)).toBe(masked);
+    const json = maskJsonText(JSON.stringify({ v: input }));
+    expect(JSON.parse(json).v).toBe(masked);
+    expect(maskJsonText(json)).toBe(json);
+  });
+
+  it('a Japanese word glued to an IP address does not protect it', () => {
+    expect(maskString('接続元203.0.113.45から')).toBe('接続元203.*.*.*から');
+  });
+});
