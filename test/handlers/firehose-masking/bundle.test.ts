@@ -1,32 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { bundleHandler } from '../../../scripts/lib/bundle.js';
 import { firehoseEvent, personalData, resultJson, sesFixtures, sesRecordText, unb64 } from './factories.js';
 
 type Handler = (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;
 
-// Built the way the lead's build makes dist/handlers/firehose-masking/index.mjs (ESM, node platform, minified).
+// Built by the same bundler as `npm run generate` (scripts/lib/bundle.ts), in a scratch copy of the repository,
+// so this is the dist/handlers/firehose-masking/index.mjs that is zipped and deployed.
 let dir: string;
 let handler: Handler;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'firehose-masking-bundle-'));
-  const outfile = join(dir, 'index.mjs');
-  await build({
-    entryPoints: [resolve('handlers/firehose-masking/index.ts')],
-    outfile,
-    bundle: true,
-    minify: true,
-    sourcemap: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    logLevel: 'error',
-  });
+  for (const d of ['handlers', 'node_modules', 'package.json', 'tsconfig.json'])
+    symlinkSync(resolve(d), join(dir, d));
+  await bundleHandler(dir, 'firehose-masking');
+  const outfile = join(dir, 'dist', 'handlers', 'firehose-masking', 'index.mjs');
   vi.stubEnv('METRICS_NAMESPACE', 'ses-migration/production/Monitoring');
   handler = ((await import(pathToFileURL(outfile).href)) as { handler: Handler }).handler;
 });
