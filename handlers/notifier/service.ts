@@ -1,8 +1,10 @@
 /** The notifier's effects: publish notifications and escalations; read alarms. Clients are injected. */
 import {
   type CloudWatchClient,
+  type CompositeAlarm,
   DescribeAlarmsCommand,
   type DescribeAlarmsOutput,
+  type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEventRecord } from 'aws-lambda';
@@ -138,6 +140,20 @@ export async function notifyRecords(
   return delivered;
 }
 
+/** The fields escalation needs, common to metric and composite alarms. */
+function snapshotOf(a: MetricAlarm | CompositeAlarm, composite: boolean): AlarmSnapshot {
+  return {
+    name: a.AlarmName ?? '?',
+    composite,
+    state: a.StateValue ?? '?',
+    actionsEnabled: a.ActionsEnabled !== false,
+    alarmActions: a.AlarmActions ?? [],
+    transitionedAt: a.StateTransitionedTimestamp ?? a.StateUpdatedTimestamp,
+    description: a.AlarmDescription,
+    reason: a.StateReason,
+  };
+}
+
 /** ALARM-state alarms with the prefix, metric and composite, all pages. */
 export async function describeAlarmsInAlarm(deps: NotifierDeps, prefix: string): Promise<AlarmSnapshot[]> {
   const snapshots: AlarmSnapshot[] = [];
@@ -153,30 +169,8 @@ export async function describeAlarmsInAlarm(deps: NotifierDeps, prefix: string):
         NextToken: nextToken,
       }),
     );
-    for (const a of page.MetricAlarms ?? []) {
-      snapshots.push({
-        name: a.AlarmName ?? '?',
-        composite: false,
-        state: a.StateValue ?? '?',
-        actionsEnabled: a.ActionsEnabled !== false,
-        alarmActions: a.AlarmActions ?? [],
-        transitionedAt: a.StateTransitionedTimestamp ?? a.StateUpdatedTimestamp,
-        description: a.AlarmDescription,
-        reason: a.StateReason,
-      });
-    }
-    for (const a of page.CompositeAlarms ?? []) {
-      snapshots.push({
-        name: a.AlarmName ?? '?',
-        composite: true,
-        state: a.StateValue ?? '?',
-        actionsEnabled: a.ActionsEnabled !== false,
-        alarmActions: a.AlarmActions ?? [],
-        transitionedAt: a.StateTransitionedTimestamp ?? a.StateUpdatedTimestamp,
-        description: a.AlarmDescription,
-        reason: a.StateReason,
-      });
-    }
+    for (const a of page.MetricAlarms ?? []) snapshots.push(snapshotOf(a, false));
+    for (const a of page.CompositeAlarms ?? []) snapshots.push(snapshotOf(a, true));
     nextToken = page.NextToken;
   } while (nextToken);
   return snapshots;

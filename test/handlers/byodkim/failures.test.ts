@@ -1,44 +1,18 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { compareTxt, dkimTxtRecord, parseDkimTags } from '../../../handlers/byodkim/core/dkim.js';
+import { compareTxt, parseDkimTags } from '../../../handlers/byodkim/core/dkim.js';
 import type { Ports } from '../../../handlers/byodkim/core/ports.js';
-import { initialState } from '../../../handlers/byodkim/core/types.js';
 import {
   assertNoPlaintext,
   captured,
-  fakeEncrypt,
   publishPending,
-  realKeyPair,
+  signingWithA,
   T0,
   type World,
   world,
 } from './support.js';
 
 const DOMAIN = 'goo.ne.jp';
-
-async function signingWithA(w: World) {
-  const selector = 'ses20261201';
-  const k = realKeyPair();
-  w.vault.plaintexts.push(k.privateKeyDer.toString('base64'));
-  const pub = k.publicKeyDer.toString('base64');
-  await w.store.put({
-    ...initialState(DOMAIN),
-    current: {
-      selector,
-      publicKey: pub,
-      privateKeyCiphertext: Buffer.from(fakeEncrypt(k.privateKeyDer, { domain: DOMAIN, selector })).toString(
-        'base64',
-      ),
-      createdAt: '2026-12-01T00:00:00.000Z',
-    },
-    nextRotationAt: T0.toISOString(),
-    noticeSentFor: T0.toISOString(),
-  });
-  w.ses.identities.set(DOMAIN, { origin: 'EXTERNAL', selector, status: 'SUCCESS' });
-  const r = dkimTxtRecord(selector, DOMAIN, pub);
-  w.dns.publish(r.name, r.strings);
-  return { selector, pub, record: r, privateKey: k.privateKeyDer.toString('base64') };
-}
 
 /** The invariant: whatever SES signs with is published in DNS with the matching public key. */
 function sesKeyIsPublished(w: World): boolean {
@@ -93,7 +67,7 @@ function crashAt(w: World, n: number): { calls: () => number } {
 describe('failure injection', () => {
   it('KMS error: P1 once, key generation metric 0, SES untouched, rerun converges with one key', async () => {
     const w = world([{ domain: DOMAIN, rotationIntervalDays: 365 }]);
-    await signingWithA(w);
+    await signingWithA(w, DOMAIN);
     const kmsError = Object.assign(new Error('KMS key is disabled'), { name: 'DisabledException' });
     w.vault.failGenerate = kmsError;
     await expect(w.engine().tick()).rejects.toThrow(/KeyGenerationError|DisabledException/);
@@ -123,7 +97,7 @@ describe('failure injection', () => {
 
   it('SES throttling at the switch: stays before the switch, rerun switches exactly once', async () => {
     const w = world([{ domain: DOMAIN, rotationIntervalDays: 365 }]);
-    await signingWithA(w);
+    await signingWithA(w, DOMAIN);
     await w.engine().tick();
     await publishPending(w, DOMAIN);
     w.ses.failPut = Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' });
@@ -143,7 +117,7 @@ describe('failure injection', () => {
   it('a crash after any single call converges to one completed rotation and never signs with an unpublished key', async () => {
     // Count the calls of a clean run first.
     const clean = world([{ domain: DOMAIN, rotationIntervalDays: 365 }]);
-    await signingWithA(clean);
+    await signingWithA(clean, DOMAIN);
     const counter = crashAt(clean, Number.POSITIVE_INFINITY);
     for (let h = 0; h < 10 * 24; h++) await hour(clean);
     const total = counter.calls();
@@ -152,7 +126,7 @@ describe('failure injection', () => {
 
     for (let n = 1; n <= total; n++) {
       const w = world([{ domain: DOMAIN, rotationIntervalDays: 365 }]);
-      await signingWithA(w);
+      await signingWithA(w, DOMAIN);
       crashAt(w, n);
       for (let h = 0; h < 10 * 24; h++) {
         await hour(w);
@@ -170,7 +144,7 @@ describe('failure injection', () => {
 
   it('SES never reaching SUCCESS: rolls back to A after 72 h with A still published, then waits', async () => {
     const w = world([{ domain: DOMAIN, rotationIntervalDays: 365 }]);
-    const a = await signingWithA(w);
+    const a = await signingWithA(w, DOMAIN);
     await w.engine().tick();
     await publishPending(w, DOMAIN);
     await w.engine().tick();
@@ -204,7 +178,7 @@ describe('failure injection', () => {
 
   it('SNS down when the rollback must be announced: rollback repeats on rerun, P1 notice delivered', async () => {
     const w = world([{ domain: DOMAIN, rotationIntervalDays: 365 }]);
-    const a = await signingWithA(w);
+    const a = await signingWithA(w, DOMAIN);
     w.ses.statusAfterSwitch = 'FAILED';
     await w.engine().tick();
     await publishPending(w, DOMAIN);
@@ -241,7 +215,7 @@ describe('failure injection', () => {
 
   it('does not roll back to a key whose record is gone: FAILED, P1, SES left alone', async () => {
     const w = world([{ domain: DOMAIN, rotationIntervalDays: 365 }]);
-    const a = await signingWithA(w);
+    const a = await signingWithA(w, DOMAIN);
     await w.engine().tick();
     await publishPending(w, DOMAIN);
     w.ses.statusAfterSwitch = 'FAILED';
@@ -255,7 +229,7 @@ describe('failure injection', () => {
 
   it('two orchestrator runs at once rotate once', async () => {
     const w = world([{ domain: DOMAIN, rotationIntervalDays: 365 }]);
-    await signingWithA(w);
+    await signingWithA(w, DOMAIN);
     const results = await Promise.all([
       w.engine().tick(),
       w.engine().tick(),
@@ -274,7 +248,7 @@ describe('failure injection', () => {
 describe('operator control', () => {
   it('abort before the switch drops the pending key and keeps signing with A', async () => {
     const w = world([{ domain: DOMAIN, rotationIntervalDays: 365 }]);
-    await signingWithA(w);
+    await signingWithA(w, DOMAIN);
     await w.engine().tick();
     const out = await w.engine().abort(DOMAIN);
     expect(out.outcome).toBe('aborted');
@@ -289,7 +263,7 @@ describe('operator control', () => {
 
   it('rollback after verification returns to A while A is still published, refused once it is gone', async () => {
     const w = world([{ domain: DOMAIN, rotationIntervalDays: 365 }]);
-    const a = await signingWithA(w);
+    const a = await signingWithA(w, DOMAIN);
     w.ses.statusAfterSwitch = 'SUCCESS';
     await w.engine().tick();
     await publishPending(w, DOMAIN);
@@ -302,7 +276,7 @@ describe('operator control', () => {
 
     // Second world: A removed before the operator asks.
     const v = world([{ domain: DOMAIN, rotationIntervalDays: 365 }]);
-    const va = await signingWithA(v);
+    const va = await signingWithA(v, DOMAIN);
     v.ses.statusAfterSwitch = 'SUCCESS';
     await v.engine().tick();
     await publishPending(v, DOMAIN);
@@ -314,7 +288,7 @@ describe('operator control', () => {
 
   it('status shows stage, selectors and the record to publish, without key material', async () => {
     const w = world([{ domain: DOMAIN, rotationIntervalDays: 365 }]);
-    await signingWithA(w);
+    await signingWithA(w, DOMAIN);
     await w.engine().tick();
     const [st] = await w.engine().status();
     expect(st).toMatchObject({
@@ -338,7 +312,7 @@ describe('operator control', () => {
 
   it('30-day notice before a scheduled rotation, once', async () => {
     const w = world([{ domain: DOMAIN, rotationIntervalDays: 365 }]);
-    await signingWithA(w);
+    await signingWithA(w, DOMAIN);
     const s = (await w.store.get(DOMAIN))!;
     s.nextRotationAt = new Date(T0.getTime() + 40 * 86_400_000).toISOString();
     s.noticeSentFor = undefined;

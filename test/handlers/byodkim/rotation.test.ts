@@ -1,43 +1,9 @@
 import { createPrivateKey, createPublicKey, createSign, createVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { compareTxt, dkimTxtRecord, parseDkimTags } from '../../../handlers/byodkim/core/dkim.js';
-import { initialState } from '../../../handlers/byodkim/core/types.js';
-import {
-  assertNoPlaintext,
-  captured,
-  fakeEncrypt,
-  publishPending,
-  realKeyPair,
-  T0,
-  type World,
-  world,
-} from './support.js';
+import { assertNoPlaintext, captured, publishPending, realKeyPair, signingWithA, world } from './support.js';
 
 const DOMAIN = 'goo.ne.jp';
-
-/** Domain signing with selector A (a previous rotation's key), A published in DNS, rotation due now. */
-async function signingWithA(w: World, selector = 'ses20261201') {
-  const k = realKeyPair();
-  w.vault.plaintexts.push(k.privateKeyDer.toString('base64'));
-  const pub = k.publicKeyDer.toString('base64');
-  await w.store.put({
-    ...initialState(DOMAIN),
-    current: {
-      selector,
-      publicKey: pub,
-      privateKeyCiphertext: Buffer.from(fakeEncrypt(k.privateKeyDer, { domain: DOMAIN, selector })).toString(
-        'base64',
-      ),
-      createdAt: '2026-12-01T00:00:00.000Z',
-    },
-    nextRotationAt: T0.toISOString(),
-    noticeSentFor: T0.toISOString(),
-  });
-  w.ses.identities.set(DOMAIN, { origin: 'EXTERNAL', selector, status: 'SUCCESS', privateKey: 'A' });
-  const r = dkimTxtRecord(selector, DOMAIN, pub);
-  w.dns.publish(r.name, r.strings);
-  return { selector, pub, record: r };
-}
 
 /** A DKIM-style signature with the key SES got verifies with the key parsed from the record DNS answered. */
 function signatureVerifies(sesKeyB64: string, dnsStrings: readonly string[]): boolean {
@@ -55,7 +21,7 @@ function signatureVerifies(sesKeyB64: string, dnsStrings: readonly string[]): bo
 describe('rotation A -> B (manual DNS)', () => {
   it('publishes B before the switch, switches, verifies, requests A removal and completes', async () => {
     const w = world([{ domain: DOMAIN, rotationIntervalDays: 365 }]);
-    const a = await signingWithA(w);
+    const a = await signingWithA(w, DOMAIN);
     const e = w.engine();
 
     // Tick 1: key generated, DNS requested; SES untouched.
@@ -126,7 +92,7 @@ describe('rotation A -> B (manual DNS)', () => {
 
   it('does not switch while DNS publishes a wrong value, and says so once', async () => {
     const w = world([{ domain: DOMAIN, rotationIntervalDays: 365 }]);
-    await signingWithA(w);
+    await signingWithA(w, DOMAIN);
     const e = w.engine();
     await e.tick();
     const s = (await w.store.get(DOMAIN))!;
@@ -145,7 +111,7 @@ describe('rotation A -> B (manual DNS)', () => {
 
   it('DNS never published: reminders 24 h and 6 h before, P1 at 48 h, SES never switched', async () => {
     const w = world([{ domain: DOMAIN, rotationIntervalDays: 365 }]);
-    await signingWithA(w);
+    await signingWithA(w, DOMAIN);
     const e = w.engine();
     for (let h = 0; h <= 60; h++) {
       await e.tick();
@@ -202,7 +168,7 @@ describe('onboarding (no BYODKIM key yet)', () => {
 describe('Route 53 mode', () => {
   it('publishes and later removes the TXT records itself', async () => {
     const w = world([{ domain: DOMAIN, rotationIntervalDays: 365, hostedZoneId: 'Z123456ABC' }]);
-    const a = await signingWithA(w);
+    const a = await signingWithA(w, DOMAIN);
     w.ses.statusAfterSwitch = 'SUCCESS';
     const e = w.engine();
     await e.tick(); // generate, UPSERT, observe, switch, verify

@@ -1,6 +1,7 @@
 /** Fakes for the BYODKIM rotation: real RSA keys (node:crypto), a reversible fake KMS, SES, DNS, recorders. */
 import { generateKeyPairSync } from 'node:crypto';
 import { type ByodkimConfig, DEFAULT_TIMINGS } from '../../../handlers/byodkim/core/config.js';
+import { dkimTxtRecord } from '../../../handlers/byodkim/core/dkim.js';
 import { RotationEngine } from '../../../handlers/byodkim/core/engine.js';
 import type {
   DkimStatus,
@@ -17,7 +18,7 @@ import type {
   SesPort,
 } from '../../../handlers/byodkim/core/ports.js';
 import { InMemoryStateStore } from '../../../handlers/byodkim/core/state-store.js';
-import type { DomainConfig } from '../../../handlers/byodkim/core/types.js';
+import { type DomainConfig, initialState } from '../../../handlers/byodkim/core/types.js';
 
 export const T0 = new Date('2027-12-01T00:00:00Z'); // 09:00 JST
 
@@ -254,4 +255,29 @@ export function assertNoPlaintext(haystack: string, plaintexts: readonly string[
       if (haystack.includes(p.slice(i, i + 64))) throw new Error('part of a plaintext private key found');
     }
   }
+}
+
+/** Domain signing with selector A (a previous rotation's key), A published in DNS, rotation due now. */
+export async function signingWithA(w: World, domain: string, selector = 'ses20261201') {
+  const k = realKeyPair();
+  w.vault.plaintexts.push(k.privateKeyDer.toString('base64'));
+  const pub = k.publicKeyDer.toString('base64');
+  await w.store.put({
+    ...initialState(domain),
+    current: {
+      selector,
+      publicKey: pub,
+      privateKeyCiphertext: Buffer.from(fakeEncrypt(k.privateKeyDer, { domain, selector })).toString(
+        'base64',
+      ),
+      createdAt: '2026-12-01T00:00:00.000Z',
+    },
+    nextRotationAt: T0.toISOString(),
+    noticeSentFor: T0.toISOString(),
+  });
+  // 'A' marks the key SES held before the test: not a real key, never handed out by the rotation.
+  w.ses.identities.set(domain, { origin: 'EXTERNAL', selector, status: 'SUCCESS', privateKey: 'A' });
+  const record = dkimTxtRecord(selector, domain, pub);
+  w.dns.publish(record.name, record.strings);
+  return { selector, pub, record, privateKey: k.privateKeyDer.toString('base64') };
 }
