@@ -87,6 +87,21 @@ export function serviceKeyStatement(sid: string, service: Cfn, condition?: Cfn):
   };
 }
 
+/** Versioned, every kind of public access blocked, ACLs disabled: the part every bucket of the product shares. */
+export const PRIVATE_VERSIONED_BUCKET: Pick<
+  BucketProperties,
+  'VersioningConfiguration' | 'PublicAccessBlockConfiguration' | 'OwnershipControls'
+> = {
+  VersioningConfiguration: { Status: 'Enabled' },
+  PublicAccessBlockConfiguration: {
+    BlockPublicAcls: true,
+    BlockPublicPolicy: true,
+    IgnorePublicAcls: true,
+    RestrictPublicBuckets: true,
+  },
+  OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+};
+
 /** S3 bucket: KMS-encrypted, versioned, public access blocked, owner-enforced, access-logged. */
 export function secureBucket(
   ctx: StackContext,
@@ -111,14 +126,7 @@ export function secureBucket(
           },
         ],
       },
-      VersioningConfiguration: { Status: 'Enabled' },
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
-      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      ...PRIVATE_VERSIONED_BUCKET,
       LoggingConfiguration: { DestinationBucketName: opts.accessLogsBucket, LogFilePrefix: `${opts.name}/` },
       LifecycleConfiguration: { Rules: opts.lifecycle },
       Tags: ctx.tags(),

@@ -16,6 +16,7 @@ import {
   denyInsecureTransport,
   getAtt,
   kmsKey,
+  PRIVATE_VERSIONED_BUCKET,
   policyDoc,
   ref,
   res,
@@ -152,14 +153,7 @@ function build(ctx: StackContext) {
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
       },
-      VersioningConfiguration: { Status: 'Enabled' },
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
-      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      ...PRIVATE_VERSIONED_BUCKET,
       LifecycleConfiguration: {
         Rules: [
           {
