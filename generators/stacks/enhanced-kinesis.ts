@@ -32,6 +32,27 @@ export const MASKED_PREFIX = 'masked/';
 
 const dated = 'year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/';
 
+/**
+ * The S3 settings the masked destination and the raw backup share. Error prefixes must name the error output type
+ * (Firehose rejects an expression-based error prefix without it) and stay under errors/ (admin-only).
+ */
+function archiveDestination(prefix: string, errorPrefix: string, logStream: string) {
+  return {
+    BucketARN: getAtt('ArchiveBucket', 'Arn'),
+    RoleARN: getAtt('DeliveryRole', 'Arn'),
+    Prefix: `${prefix}${dated}`,
+    ErrorOutputPrefix: `${errorPrefix}!{firehose:error-output-type}/${dated}`,
+    BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 64 },
+    CompressionFormat: 'GZIP',
+    EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: getAtt('ArchiveKey', 'Arn') } },
+    CloudWatchLoggingOptions: {
+      Enabled: true,
+      LogGroupName: ref('FirehoseLogGroup'),
+      LogStreamName: ref(logStream),
+    },
+  };
+}
+
 function build(ctx: StackContext) {
   const { cfg, n } = ctx;
   const resources: Record<string, Resource> = {};
@@ -155,18 +176,7 @@ function build(ctx: StackContext) {
     DeliveryStreamType: 'DirectPut',
     DeliveryStreamEncryptionConfigurationInput: { KeyType: 'AWS_OWNED_CMK' },
     ExtendedS3DestinationConfiguration: {
-      BucketARN: getAtt('ArchiveBucket', 'Arn'),
-      RoleARN: getAtt('DeliveryRole', 'Arn'),
-      Prefix: `${MASKED_PREFIX}${dated}`,
-      ErrorOutputPrefix: `errors/!{firehose:error-output-type}/${dated}`,
-      BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 64 },
-      CompressionFormat: 'GZIP',
-      EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: getAtt('ArchiveKey', 'Arn') } },
-      CloudWatchLoggingOptions: {
-        Enabled: true,
-        LogGroupName: ref('FirehoseLogGroup'),
-        LogStreamName: ref('FirehoseDeliveryLogStream'),
-      },
+      ...archiveDestination(MASKED_PREFIX, 'errors/', 'FirehoseDeliveryLogStream'),
       ProcessingConfiguration: {
         Enabled: true,
         Processors: [
@@ -182,20 +192,7 @@ function build(ctx: StackContext) {
         ],
       },
       S3BackupMode: 'Enabled',
-      S3BackupConfiguration: {
-        BucketARN: getAtt('ArchiveBucket', 'Arn'),
-        RoleARN: getAtt('DeliveryRole', 'Arn'),
-        Prefix: `raw/${dated}`,
-        ErrorOutputPrefix: `errors/backup/!{firehose:error-output-type}/${dated}`,
-        BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 64 },
-        CompressionFormat: 'GZIP',
-        EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: getAtt('ArchiveKey', 'Arn') } },
-        CloudWatchLoggingOptions: {
-          Enabled: true,
-          LogGroupName: ref('FirehoseLogGroup'),
-          LogStreamName: ref('FirehoseBackupLogStream'),
-        },
-      },
+      S3BackupConfiguration: archiveDestination('raw/', 'errors/backup/', 'FirehoseBackupLogStream'),
     },
     Tags: ctx.tags(),
   });
