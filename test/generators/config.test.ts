@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseEnvConfig } from '../../generators/config/load.js';
 
-const good = readFileSync('environments/prod.yaml', 'utf8');
+const good = readFileSync('test/fixtures/environments/prod.yaml', 'utf8');
 
 function problemsOf(text: string, file = 'environments/prod.yaml') {
   try {
@@ -20,7 +20,10 @@ describe('environment config', () => {
     expect(prod.sceptreEnv).toBe('prod');
     expect(prod.retain).toBe(true);
     expect(prod.logs.retentionInDays).toBe(2557);
-    const dev = parseEnvConfig('environments/dev.yaml', readFileSync('environments/dev.yaml', 'utf8'));
+    const dev = parseEnvConfig(
+      'environments/dev.yaml',
+      readFileSync('test/fixtures/environments/dev.yaml', 'utf8'),
+    );
     expect(dev.retain).toBe(false);
     expect(dev.alarms.bounceRate.P1).toEqual({ threshold: 5, evaluationPeriods: 2 });
     expect(dev.notifications.P2).toEqual([]);

@@ -1,75 +1,31 @@
 /**
- * Starts a private moto_server (local AWS emulator) on 127.0.0.1 for integration tests.
+ * moto_server (local AWS emulator) on 127.0.0.1 for integration and end-to-end tests.
  * Never points anywhere but loopback; dummy credentials only.
+ *
+ * The `integration` and `e2e` vitest projects start ONE server per run (test/support/moto-global.ts) and run
+ * their files one at a time; `startMoto()` in a test file then resets that server to empty and hands it out.
+ * Outside those projects (a file run on its own with another config) it starts a private server.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { inject } from 'vitest';
+import { type Moto, startMotoServer } from './moto-server.js';
 
-export interface Moto {
-  readonly endpoint: string;
-  stop(): Promise<void>;
-}
+export { type Moto, motoClientConfig, startMotoServer } from './moto-server.js';
 
-const MOTO_BIN = resolve('tools/moto/.venv/bin/moto_server');
-
-/** Environment for SDK clients that must talk to moto only. */
-export function motoClientConfig(endpoint: string) {
-  return {
-    endpoint,
-    region: 'ap-northeast-1',
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  } as const;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => ok(port));
-    });
-  });
-}
-
-async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited early with code ${child.exitCode}`);
-    try {
-      const res = await fetch(`${endpoint}/moto-api/`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Endpoint of the run's shared moto_server, set by test/support/moto-global.ts. */
+    motoEndpoint?: string;
   }
-  throw new Error(`moto_server did not answer on ${endpoint} within ${timeoutMs} ms`);
 }
 
-/** Starts moto_server; requires `uv sync --project tools/moto` (done by .ci/run). */
+/**
+ * The run's shared moto_server, reset to empty (every service, every region), for one test file; `stop()`
+ * leaves the server to the global teardown. Without a shared server, a private one.
+ */
 export async function startMoto(): Promise<Moto> {
-  if (!existsSync(MOTO_BIN)) {
-    throw new Error(`moto_server not found at ${MOTO_BIN}: run 'uv sync --project tools/moto' first`);
-  }
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(MOTO_BIN, ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: 'ignore',
-    env: { ...process.env, AWS_DEFAULT_REGION: 'ap-northeast-1' },
-  });
-  await waitUntilUp(endpoint, child, 30_000);
-  return {
-    endpoint,
-    stop: () =>
-      new Promise<void>((ok) => {
-        if (child.exitCode !== null) return ok();
-        child.once('exit', () => ok());
-        child.kill('SIGTERM');
-      }),
-  };
+  const shared = inject('motoEndpoint');
+  if (!shared) return startMotoServer();
+  const res = await fetch(`${shared}/moto-api/reset`, { method: 'POST' });
+  if (!res.ok) throw new Error(`moto reset on ${shared} answered ${res.status}`);
+  return { endpoint: shared, stop: async () => {} };
 }

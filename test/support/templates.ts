@@ -1,17 +1,42 @@
-/** Renders the real environment files with fake bundle hashes, for template assertions. */
-import { readFileSync } from 'node:fs';
+/** Renders the fixture environment files with fake bundle hashes, for template assertions. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseEnvConfig } from '../../generators/config/load.js';
 import type { EnvConfig } from '../../generators/config/schema.js';
 import { generateAll } from '../../generators/generate.js';
 import type { HandlerBundle } from '../../generators/lib/template.js';
 import { STACKS } from '../../generators/stacks/index.js';
+import { replaceDirectories } from '../../scripts/lib/fs-atomic.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: templates are arbitrary JSON
 export type Json = any;
 
+/** Named fixture configs (copies of the operator's files as of the tiering), not environments/ itself. */
+export const FIXTURE_ENV_DIR = 'test/fixtures/environments';
+
 export function loadEnv(name: 'prod' | 'dev'): EnvConfig {
-  const file = `environments/${name}.yaml`;
+  const file = `${FIXTURE_ENV_DIR}/${name}.yaml`;
   return parseEnvConfig(file, readFileSync(file, 'utf8'));
+}
+
+let sceptreDir: string | undefined;
+/**
+ * A Sceptre project (config/ and templates/) generated from the fixture configs with fake bundle hashes, once
+ * per test process, in a temporary directory removed at exit. Replaces a frozen copy that drifted from the
+ * generator (it lacked the byodkim stack).
+ */
+export function generatedSceptreDir(): string {
+  if (sceptreDir) return sceptreDir;
+  const dir = mkdtempSync(join(tmpdir(), 'sceptre-fixture-'));
+  replaceDirectories(
+    dir,
+    ['templates', 'config'],
+    generateAll([loadEnv('prod'), loadEnv('dev')], fakeBundles()).files,
+  );
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  sceptreDir = dir;
+  return dir;
 }
 
 export function fakeBundles(): Map<string, HandlerBundle> {

@@ -1,5 +1,5 @@
 /** Fakes for the BYODKIM rotation: real RSA keys (node:crypto), a reversible fake KMS, SES, DNS, recorders. */
-import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { type ByodkimConfig, DEFAULT_TIMINGS } from '../../../handlers/byodkim/core/config.js';
 import { dkimTxtRecord } from '../../../handlers/byodkim/core/dkim.js';
 import { RotationEngine } from '../../../handlers/byodkim/core/engine.js';
@@ -43,14 +43,23 @@ export function fakeDecrypt(cipher: Uint8Array, ctx: KeyContext): Uint8Array {
   return Buffer.from(buf.subarray(header.length)).map((b) => b ^ MASK);
 }
 
-/** A real RSA 2048 pair: PKCS#8 DER private key, SPKI DER public key. */
+/**
+ * Real RSA 2048 pairs (PKCS#8 DER private key, SPKI DER public key) from a pool of TEST-ONLY keys committed in
+ * test/fixtures/keys: generating one costs ~300 ms, the pool costs nothing. Handed out in turn, so two
+ * consecutive keys always differ.
+ */
+const KEY_POOL = (
+  JSON.parse(readFileSync('test/fixtures/keys/TEST-ONLY-rsa-2048.json', 'utf8')) as {
+    keys: { privateKeyDer: string; publicKeyDer: string }[];
+  }
+).keys.map((k) => ({
+  privateKeyDer: Buffer.from(k.privateKeyDer, 'base64'),
+  publicKeyDer: Buffer.from(k.publicKeyDer, 'base64'),
+}));
+let nextKey = 0;
 export function realKeyPair() {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs8', format: 'der' },
-    publicKeyEncoding: { type: 'spki', format: 'der' },
-  });
-  return { privateKeyDer: privateKey, publicKeyDer: publicKey };
+  const k = KEY_POOL[nextKey++ % KEY_POOL.length]!;
+  return { privateKeyDer: Buffer.from(k.privateKeyDer), publicKeyDer: Buffer.from(k.publicKeyDer) };
 }
 
 export class FakeVault implements KeyVault {

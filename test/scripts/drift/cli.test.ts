@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,11 +6,10 @@ import {
   DescribeStacksCommand,
   GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { driftMain } from '../../../scripts/drift/cli.js';
 import { parseIgnoreFile } from '../../../scripts/drift/ignore.js';
 import { loadSceptreEnvironment } from '../../../scripts/drift/sceptre.js';
-import { type Moto, startMoto } from '../../support/moto.js';
 import { allInSync, cfMock, fakeClock, missingStack } from './support.js';
 
 const FIXTURE = 'test/fixtures/sceptre';
@@ -153,41 +151,4 @@ describe('driftMain', () => {
     expect(await driftMain([...argv, '--sceptre-dir', FIXTURE], t.io)).toBe(2);
     expect(t.err.join('')).toMatch(message);
   });
-});
-
-describe('drift CLI against moto (no stacks exist)', () => {
-  let moto: Moto;
-  beforeAll(async () => {
-    moto = await startMoto();
-  });
-  afterAll(async () => {
-    await moto?.stop();
-  });
-
-  it('reports each missing stack and exits 2 without a stack trace', () => {
-    const outDir = mkdtempSync(join(tmpdir(), 'drift-'));
-    const run = spawnSync(
-      process.execPath,
-      ['scripts/run.mjs', 'scripts/drift.ts', 'dev', '--sceptre-dir', FIXTURE, '--out-dir', outDir],
-      {
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          AWS_ENDPOINT_URL: moto.endpoint,
-          AWS_ACCESS_KEY_ID: 'testing',
-          AWS_SECRET_ACCESS_KEY: 'testing',
-          AWS_REGION: 'ap-northeast-1',
-        },
-        timeout: 60_000,
-      },
-    );
-    expect(run.status).toBe(2);
-    for (const stack of ['base', 'enhanced-kinesis', 'ses', 'monitoring', 'security']) {
-      expect(run.stdout).toContain(
-        `| \`ses-migration-dev-${stack}\` | ❌ ERROR | - | - | stack ses-migration-dev-${stack} does not exist |`,
-      );
-    }
-    expect(run.stderr).not.toMatch(/^\s+at /m);
-    expect(run.stderr).toContain('drift: exit 2 (errors)');
-  }, 60_000);
 });
