@@ -171,6 +171,15 @@ export const envConfigSchema = z
           .default([]),
         /** Record S3 data events on the archive bucket in a CloudTrail trail (PII access audit, seed 5.2.2). @default true */
         auditArchiveReads: z.boolean().default(true),
+        /**
+         * S3 Object Lock on the audit-trail bucket: `governance` (default in production: locked versions cannot be
+         * deleted or overwritten; bypassing needs s3:BypassGovernanceRetention, which the bucket policy denies to
+         * everyone), `compliance` (not even the root user can shorten it; cannot be undone), `off` (default
+         * elsewhere). @default governance in production, off otherwise
+         */
+        auditObjectLock: z.enum(['governance', 'compliance', 'off']).optional(),
+        /** Days each audit-trail log file stays locked. @default 400 */
+        auditLockDays: z.number().int().min(1).max(36500).default(400),
       })
       .strict()
       .prefault({}),

@@ -107,7 +107,8 @@ export function lambdaFunction(ctx: StackContext, spec: LambdaSpec): Record<stri
               Action: 'kms:Decrypt',
               Resource: ctx.fromStack('base', 'LogsKeyArn'),
             },
-            ...(spec.onFailure
+            // Lambda publishes failed events with the role; skipped when a statement already allows that publish.
+            ...(spec.onFailure && !allowsPublish(spec.statements, spec.onFailure)
               ? [
                   {
                     Sid: 'FailureDestination',
@@ -221,4 +222,15 @@ export function schedule(
       },
     }),
   };
+}
+
+/** Does one of `statements` already allow sns:Publish on `topic`? */
+function allowsPublish(statements: readonly Cfn[], topic: Cfn): boolean {
+  const key = JSON.stringify(topic);
+  return statements.some(
+    (st) =>
+      st.Effect === 'Allow' &&
+      [st.Action].flat().includes('sns:Publish') &&
+      [st.Resource].flat().some((r: Cfn) => JSON.stringify(r) === key),
+  );
 }

@@ -128,6 +128,25 @@ function build(ctx: StackContext) {
     // These read actions do not support resource-level permissions.
     Resource: '*',
   };
+  // The PII access audit trail: readable by both human roles, changeable by neither (no write, delete or
+  // retention action anywhere in their policies; the files are locked in production).
+  const readAuditTrail: Cfn[] = cfg.security.auditArchiveReads
+    ? [
+        {
+          Sid: 'ReadAuditTrail',
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:ListBucket'],
+          Resource: [getAtt('AuditTrailBucket', 'Arn'), sub('${AuditTrailBucket.Arn}/*')],
+        },
+        {
+          Sid: 'DecryptAuditTrail',
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: getAtt('AuditKey', 'Arn'),
+          Condition: { StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.amazonaws.com') } },
+        },
+      ]
+    : [];
   resources.AdminRole = res<RoleProperties>('AWS::IAM::Role', {
     RoleName: n.role('admin'),
     Description: 'SES administrators: full view (unmasked logs, raw archive), seed 3.4.2 Admin',
@@ -153,6 +172,7 @@ function build(ctx: StackContext) {
             Action: 'kms:Decrypt',
             Resource: [archiveKey, logsKey],
           },
+          ...readAuditTrail,
         ),
       },
     ],
@@ -196,6 +216,7 @@ function build(ctx: StackContext) {
             Action: ['s3:GetObject', 's3:GetObjectVersion'],
             Resource: RAW_PREFIXES.map((p) => inArchive(`/${p}*`)),
           },
+          ...readAuditTrail,
         ),
       },
     ],
@@ -203,26 +224,46 @@ function build(ctx: StackContext) {
   });
 
   if (cfg.security.auditArchiveReads) {
+    const trailArn = arn('cloudtrail', `trail/${n.trail}`);
+    const trailContext = {
+      'kms:EncryptionContext:aws:cloudtrail:arn': sub(
+        'arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*',
+      ),
+    };
     Object.assign(
       resources,
       kmsKey(ctx, 'AuditKey', 'audit', 'encrypts the archive-access CloudTrail trail', [
+        // AWS CloudTrail User Guide, "Configure AWS KMS key policies for CloudTrail": GenerateDataKey* with the
+        // trail's encryption context, DescribeKey (no encryption context: a separate statement), and Decrypt
+        // for the S3 Bucket Key data key CloudTrail reuses.
         {
           Sid: 'CloudTrailEncryptsLogs',
           Effect: 'Allow',
           Principal: { Service: 'cloudtrail.amazonaws.com' },
-          Action: ['kms:GenerateDataKey*', 'kms:DescribeKey'],
+          Action: 'kms:GenerateDataKey*',
           Resource: '*',
-          Condition: {
-            StringEquals: { 'aws:SourceArn': arn('cloudtrail', `trail/${n.trail}`) },
-            StringLike: {
-              'kms:EncryptionContext:aws:cloudtrail:arn': sub(
-                'arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*',
-              ),
-            },
-          },
+          Condition: { StringEquals: { 'aws:SourceArn': trailArn }, StringLike: trailContext },
+        },
+        {
+          Sid: 'CloudTrailDescribesKey',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Action: 'kms:DescribeKey',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+        },
+        {
+          Sid: 'CloudTrailDecryptsBucketKey',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Action: 'kms:Decrypt',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:SourceArn': trailArn }, StringLike: trailContext },
         },
       ]),
     );
+    const lockMode =
+      cfg.security.auditObjectLock ?? (cfg.environment === 'production' ? 'governance' : 'off');
     resources.AuditTrailBucket = secureBucket(ctx, {
       name: n.auditTrailBucket,
       keyArn: getAtt('AuditKey', 'Arn'),
@@ -236,8 +277,24 @@ function build(ctx: StackContext) {
           AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
         },
       ],
+      ...(lockMode === 'off'
+        ? {}
+        : {
+            // Every log file is locked for auditLockDays from delivery; lifecycle expiry waits for the lock.
+            extra: {
+              ObjectLockEnabled: true,
+              ObjectLockConfiguration: {
+                ObjectLockEnabled: 'Enabled',
+                Rule: {
+                  DefaultRetention: {
+                    Mode: lockMode === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE',
+                    Days: cfg.security.auditLockDays,
+                  },
+                },
+              },
+            },
+          }),
     });
-    const trailArn = arn('cloudtrail', `trail/${n.trail}`);
     resources.AuditTrailBucketPolicy = res<BucketPolicyProperties>('AWS::S3::BucketPolicy', {
       Bucket: ref('AuditTrailBucket'),
       PolicyDocument: policyDoc(
@@ -258,6 +315,18 @@ function build(ctx: StackContext) {
           Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
         },
         denyInsecureTransport('AuditTrailBucket'),
+        ...(lockMode === 'governance'
+          ? [
+              {
+                // Governance mode can be bypassed with s3:BypassGovernanceRetention: nobody may, while this stands.
+                Sid: 'NobodyBypassesTheLock',
+                Effect: 'Deny',
+                Principal: '*',
+                Action: 's3:BypassGovernanceRetention',
+                Resource: sub('${AuditTrailBucket.Arn}/*'),
+              },
+            ]
+          : []),
       ),
     });
     resources.ArchiveAccessTrail = res<TrailProperties & { AdvancedEventSelectors?: Cfn }>(

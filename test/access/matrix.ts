@@ -1,0 +1,1005 @@
+/**
+ * Who can do what, as data: principal × action × resource [× context] → Allow/Deny, with the reason.
+ *
+ * Resources are written `<stack>/<LogicalId>` (its ARN in the fixture environment; a log group's ARN without
+ * the trailing `:*`), optionally followed by a path (`enhanced-kinesis/ArchiveBucket/raw/x.gz` is an object);
+ * `${<stack>/<LogicalId>}` inside a context value is the same ARN, `${account}` the test account. Principals are
+ * `role:<name without the environment prefix>`, `user:<synthetic>` (test/access/support/model.ts) or
+ * `service:<service principal>`.
+ */
+
+export type Effect = 'Allow' | 'Deny';
+
+export interface Expectation {
+  readonly who: string;
+  readonly action: string;
+  readonly on: string;
+  readonly context?: Record<string, string | string[]>;
+  readonly expect: Effect;
+  readonly why: string;
+}
+
+const S3_VIA = { 'kms:ViaService': 's3.ap-northeast-1.amazonaws.com' };
+const ACCOUNT_CTX = { 'aws:SourceAccount': '${account}' };
+const OTHER_ACCOUNT = { 'aws:SourceAccount': '444455556666' };
+const TRAIL = 'arn:aws:cloudtrail:ap-northeast-1:${account}:trail/ses-migration-production-archive-access';
+const TRAIL_CTX = { 'aws:SourceArn': TRAIL, 'aws:SourceAccount': '${account}' };
+const FOREIGN_TRAIL_CTX = {
+  'aws:SourceArn': 'arn:aws:cloudtrail:ap-northeast-1:444455556666:trail/other',
+  'aws:SourceAccount': '444455556666',
+};
+const RAW = 'enhanced-kinesis/ArchiveBucket/raw/2026/12/01/00/ses-events-1.gz';
+const ERRORS = 'enhanced-kinesis/ArchiveBucket/errors/processing-failed/2026/12/01/x.gz';
+const MASKED = 'enhanced-kinesis/ArchiveBucket/masked/2026/12/01/00/ses-events-1.gz';
+const AUDIT_OBJECT =
+  'security/AuditTrailBucket/AWSLogs/${account}/CloudTrail/ap-northeast-1/2026/12/01/x.json.gz';
+const PII_GROUPS = ['ses/SesEventsLogGroup', 'monitoring/ApplicationLogGroup'];
+const BYODKIM = { 'kms:EncryptionContext:purpose': 'ses-byodkim' };
+const SEND = { 'ses:FromAddress': 'noreply@goo.ne.jp', 'aws:SourceIp': '203.0.113.10' };
+
+function rows(base: Omit<Expectation, 'who'>, who: string[]): Expectation[] {
+  return who.map((w) => ({ ...base, who: w }));
+}
+
+/** Every delivery path an AWS service needs. */
+const deliveryPaths: Expectation[] = [
+  // CloudWatch alarms → encrypted alarm topics.
+  ...(['P1', 'P2', 'P3'] as const).flatMap((s) => [
+    {
+      who: 'service:cloudwatch.amazonaws.com',
+      action: 'sns:Publish',
+      on: `base/AlarmTopic${s}`,
+      context: ACCOUNT_CTX,
+      expect: 'Allow' as const,
+      why: `alarms of severity ${s} publish to their alarm topic`,
+    },
+  ]),
+  {
+    who: 'service:cloudwatch.amazonaws.com',
+    action: 'sns:Publish',
+    on: 'base/AlarmTopicP1',
+    context: OTHER_ACCOUNT,
+    expect: 'Deny' as const,
+    why: 'confused deputy: an alarm of another account may not publish',
+  },
+  {
+    who: 'service:cloudwatch.amazonaws.com',
+    action: 'sns:Publish',
+    on: 'base/DeliveryTopicP1',
+    context: ACCOUNT_CTX,
+    expect: 'Deny' as const,
+    why: 'alarms reach people only through the notifier',
+  },
+  ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action) => ({
+    who: 'service:cloudwatch.amazonaws.com',
+    action,
+    on: 'base/NotificationsKey',
+    context: ACCOUNT_CTX,
+    expect: 'Allow' as const,
+    why: 'CloudWatch encrypts the message for the KMS-encrypted topic',
+  })),
+  {
+    who: 'service:cloudwatch.amazonaws.com',
+    action: 'kms:GenerateDataKey',
+    on: 'base/NotificationsKey',
+    context: OTHER_ACCOUNT,
+    expect: 'Deny' as const,
+    why: 'aws:SourceAccount guards the notifications key',
+  },
+  {
+    who: 'service:events.amazonaws.com',
+    action: 'kms:GenerateDataKey',
+    on: 'base/NotificationsKey',
+    context: ACCOUNT_CTX,
+    expect: 'Allow' as const,
+    why: 'EventBridge rules and Scheduler may publish to encrypted topics',
+  },
+  // Alarm topics → notifier.
+  ...(['P1', 'P2', 'P3'] as const).map((s) => ({
+    who: 'service:sns.amazonaws.com',
+    action: 'lambda:InvokeFunction',
+    on: 'monitoring/NotifierFunction',
+    context: { 'aws:SourceArn': `\${base/AlarmTopic${s}}`, ...ACCOUNT_CTX },
+    expect: 'Allow' as const,
+    why: `the ${s} alarm topic invokes the notifier`,
+  })),
+  {
+    who: 'service:sns.amazonaws.com',
+    action: 'lambda:InvokeFunction',
+    on: 'monitoring/NotifierFunction',
+    context: { 'aws:SourceArn': '${base/DeliveryTopicP1}', ...ACCOUNT_CTX },
+    expect: 'Deny' as const,
+    why: 'only the alarm topics invoke the notifier (aws:SourceArn)',
+  },
+  // CloudWatch Logs → logs key, with the log-group encryption context.
+  ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action) => ({
+    who: 'service:logs.ap-northeast-1.amazonaws.com',
+    action,
+    on: 'base/LogsKey',
+    context: {
+      'kms:EncryptionContext:aws:logs:arn':
+        'arn:aws:logs:ap-northeast-1:${account}:log-group:/aws/application/ses-migration/production',
+    },
+    expect: 'Allow' as const,
+    why: 'CloudWatch Logs encrypts and decrypts the project log groups',
+  })),
+  {
+    who: 'service:logs.ap-northeast-1.amazonaws.com',
+    action: 'kms:Decrypt',
+    on: 'base/LogsKey',
+    context: {
+      'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:ap-northeast-1:444455556666:log-group:x',
+    },
+    expect: 'Deny' as const,
+    why: "the logs key serves only this account's log groups",
+  },
+  {
+    who: 'service:logs.ap-northeast-1.amazonaws.com',
+    action: 'kms:Decrypt',
+    on: 'base/LogsKey',
+    expect: 'Deny' as const,
+    why: 'no log-group encryption context, no use of the logs key',
+  },
+  // EventBridge → the SES events log group (CloudWatch Logs resource policy).
+  ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action) => ({
+    who: 'service:events.amazonaws.com',
+    action,
+    on: 'ses/SesEventsLogGroup:log-stream:x',
+    context: ACCOUNT_CTX,
+    expect: 'Allow' as const,
+    why: 'the SES event rule writes to /aws/ses/events',
+  })),
+  {
+    who: 'service:events.amazonaws.com',
+    action: 'logs:PutLogEvents',
+    on: 'ses/SesEventsLogGroup:log-stream:x',
+    context: OTHER_ACCOUNT,
+    expect: 'Deny' as const,
+    why: 'confused deputy: another account may not write SES events',
+  },
+  {
+    who: 'service:events.amazonaws.com',
+    action: 'logs:PutLogEvents',
+    on: 'monitoring/ApplicationLogGroup:log-stream:x',
+    context: ACCOUNT_CTX,
+    expect: 'Deny' as const,
+    why: 'EventBridge writes only the SES events group',
+  },
+  // SES → Firehose through its role.
+  {
+    who: 'service:ses.amazonaws.com',
+    action: 'sts:AssumeRole',
+    on: 'ses/FirehoseDestinationRole',
+    context: { 'aws:SourceArn': '${ses/ConfigurationSet}', ...ACCOUNT_CTX },
+    expect: 'Allow' as const,
+    why: 'the configuration set delivers events to Firehose',
+  },
+  {
+    who: 'service:ses.amazonaws.com',
+    action: 'sts:AssumeRole',
+    on: 'ses/FirehoseDestinationRole',
+    context: {
+      'aws:SourceArn': 'arn:aws:ses:ap-northeast-1:${account}:configuration-set/other',
+      ...ACCOUNT_CTX,
+    },
+    expect: 'Deny' as const,
+    why: 'only the project configuration set may use the role',
+  },
+  ...['firehose:PutRecord', 'firehose:PutRecordBatch'].map((action) => ({
+    who: 'role:ses-firehose',
+    action,
+    on: 'enhanced-kinesis/DeliveryStream',
+    expect: 'Allow' as const,
+    why: 'SES puts events into the delivery stream',
+  })),
+  // Firehose → archive bucket, key, masking function.
+  {
+    who: 'service:firehose.amazonaws.com',
+    action: 'sts:AssumeRole',
+    on: 'enhanced-kinesis/DeliveryRole',
+    context: { 'sts:ExternalId': '${account}' },
+    expect: 'Allow' as const,
+    why: 'Firehose assumes its delivery role with the account id as external id',
+  },
+  {
+    who: 'service:firehose.amazonaws.com',
+    action: 'sts:AssumeRole',
+    on: 'enhanced-kinesis/DeliveryRole',
+    context: { 'sts:ExternalId': '444455556666' },
+    expect: 'Deny' as const,
+    why: 'a stream of another account may not assume it',
+  },
+  ...[MASKED, RAW, ERRORS].map((on) => ({
+    who: 'role:firehose-delivery',
+    action: 's3:PutObject',
+    on,
+    expect: 'Allow' as const,
+    why: 'Firehose writes the masked objects, the raw backup and failed records',
+  })),
+  ...['s3:ListBucket', 's3:GetBucketLocation', 's3:ListBucketMultipartUploads'].map((action) => ({
+    who: 'role:firehose-delivery',
+    action,
+    on: 'enhanced-kinesis/ArchiveBucket',
+    expect: 'Allow' as const,
+    why: 'Firehose S3 destination requirements',
+  })),
+  {
+    who: 'role:firehose-delivery',
+    action: 's3:AbortMultipartUpload',
+    on: MASKED,
+    expect: 'Allow' as const,
+    why: 'Firehose S3 destination requirements',
+  },
+  {
+    who: 'role:firehose-delivery',
+    action: 's3:GetObject',
+    on: RAW,
+    expect: 'Deny' as const,
+    why: 'Firehose writes, it never reads the archive',
+  },
+  ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action) => ({
+    who: 'role:firehose-delivery',
+    action,
+    on: 'enhanced-kinesis/ArchiveKey',
+    context: S3_VIA,
+    expect: 'Allow' as const,
+    why: 'SSE-KMS through S3',
+  })),
+  {
+    who: 'role:firehose-delivery',
+    action: 'kms:Decrypt',
+    on: 'enhanced-kinesis/ArchiveKey',
+    expect: 'Deny' as const,
+    why: 'KMS negative: the archive key only through S3 (kms:ViaService)',
+  },
+  ...['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'].map((action) => ({
+    who: 'role:firehose-delivery',
+    action,
+    on: 'enhanced-kinesis/DataMaskingFunction',
+    expect: 'Allow' as const,
+    why: 'Firehose runs the masking transform',
+  })),
+  {
+    who: 'role:firehose-delivery',
+    action: 'lambda:InvokeFunction',
+    on: 'monitoring/NotifierFunction',
+    expect: 'Deny' as const,
+    why: 'only the masking function',
+  },
+  {
+    who: 'role:firehose-delivery',
+    action: 'logs:PutLogEvents',
+    on: 'enhanced-kinesis/FirehoseLogGroup:log-stream:DestinationDelivery',
+    expect: 'Allow' as const,
+    why: 'Firehose error logging',
+  },
+  // CloudTrail → audit key and bucket (CloudTrail guide: GenerateDataKey*, DescribeKey, Decrypt).
+  {
+    who: 'service:cloudtrail.amazonaws.com',
+    action: 'kms:GenerateDataKey',
+    on: 'security/AuditKey',
+    context: { ...TRAIL_CTX, 'kms:EncryptionContext:aws:cloudtrail:arn': TRAIL },
+    expect: 'Allow' as const,
+    why: 'CloudTrail encrypts log files',
+  },
+  {
+    who: 'service:cloudtrail.amazonaws.com',
+    action: 'kms:DescribeKey',
+    on: 'security/AuditKey',
+    context: TRAIL_CTX,
+    expect: 'Allow' as const,
+    why: 'CloudTrail describes the key when the trail is created or updated (no encryption context)',
+  },
+  {
+    who: 'service:cloudtrail.amazonaws.com',
+    action: 'kms:Decrypt',
+    on: 'security/AuditKey',
+    context: { ...TRAIL_CTX, 'kms:EncryptionContext:aws:cloudtrail:arn': TRAIL },
+    expect: 'Allow' as const,
+    why: 'CloudTrail decrypts the S3 Bucket Key data key it reuses',
+  },
+  {
+    who: 'service:cloudtrail.amazonaws.com',
+    action: 'kms:GenerateDataKey',
+    on: 'security/AuditKey',
+    context: {
+      ...FOREIGN_TRAIL_CTX,
+      'kms:EncryptionContext:aws:cloudtrail:arn': FOREIGN_TRAIL_CTX['aws:SourceArn'],
+    },
+    expect: 'Deny' as const,
+    why: "confused deputy: another account's trail may not use the audit key",
+  },
+  {
+    who: 'service:cloudtrail.amazonaws.com',
+    action: 's3:GetBucketAcl',
+    on: 'security/AuditTrailBucket',
+    context: TRAIL_CTX,
+    expect: 'Allow' as const,
+    why: 'CloudTrail checks the bucket ACL',
+  },
+  {
+    who: 'service:cloudtrail.amazonaws.com',
+    action: 's3:PutObject',
+    on: AUDIT_OBJECT,
+    context: TRAIL_CTX,
+    expect: 'Allow' as const,
+    why: 'CloudTrail delivers log files',
+  },
+  {
+    who: 'service:cloudtrail.amazonaws.com',
+    action: 's3:PutObject',
+    on: AUDIT_OBJECT,
+    context: FOREIGN_TRAIL_CTX,
+    expect: 'Deny' as const,
+    why: "confused deputy: another account's trail may not write here",
+  },
+  {
+    who: 'service:logging.s3.amazonaws.com',
+    action: 's3:PutObject',
+    on: 'base/AccessLogsBucket/ses-migration-production-ses-archive/2026-12-01-x',
+    context: ACCOUNT_CTX,
+    expect: 'Allow' as const,
+    why: 'S3 server access logs of the project buckets',
+  },
+  {
+    who: 'service:logging.s3.amazonaws.com',
+    action: 's3:PutObject',
+    on: 'base/AccessLogsBucket/x',
+    context: OTHER_ACCOUNT,
+    expect: 'Deny' as const,
+    why: 'confused deputy on the access-log bucket',
+  },
+];
+
+/** Lambda and Scheduler assume the function and schedule roles; schedules invoke only their function. */
+const FUNCTION_ROLES = [
+  'custom-metrics-fn',
+  'notifier-fn',
+  'drift-detection-fn',
+  'data-masking-fn',
+  'dkim-rotation-orchestrator-fn',
+  'dkim-key-generator-fn',
+  'ses-config-updater-fn',
+  'notification-manager-fn',
+  'validation-monitor-fn',
+];
+const SCHEDULES: [string, string, string][] = [
+  ['custom-metrics-schedule', 'monitoring/MetricsFunction', 'monitoring/NotifierFunction'],
+  ['escalation-check-schedule', 'monitoring/NotifierFunction', 'monitoring/MetricsFunction'],
+  ['drift-detection-schedule', 'monitoring/DriftDetectionFunction', 'monitoring/NotifierFunction'],
+  ['byodkim-rotation-tick-schedule', 'byodkim/OrchestratorFunction', 'byodkim/KeyGeneratorFunction'],
+  ['byodkim-validation-check-schedule', 'byodkim/ValidationMonitorFunction', 'byodkim/OrchestratorFunction'],
+];
+const roleOf: Record<string, string> = {
+  'custom-metrics-fn': 'monitoring/MetricsRole',
+  'notifier-fn': 'monitoring/NotifierRole',
+  'drift-detection-fn': 'monitoring/DriftDetectionRole',
+  'data-masking-fn': 'enhanced-kinesis/DataMaskingRole',
+  'dkim-rotation-orchestrator-fn': 'byodkim/OrchestratorRole',
+  'dkim-key-generator-fn': 'byodkim/KeyGeneratorRole',
+  'ses-config-updater-fn': 'byodkim/SesConfigUpdaterRole',
+  'notification-manager-fn': 'byodkim/NotificationManagerRole',
+  'validation-monitor-fn': 'byodkim/ValidationMonitorRole',
+  'custom-metrics-schedule': 'monitoring/MetricsScheduleRole',
+  'escalation-check-schedule': 'monitoring/EscalationScheduleRole',
+  'drift-detection-schedule': 'monitoring/DriftDetectionScheduleRole',
+  'byodkim-rotation-tick-schedule': 'byodkim/RotationTickScheduleRole',
+  'byodkim-validation-check-schedule': 'byodkim/ValidationCheckScheduleRole',
+};
+const assumptions: Expectation[] = [
+  ...FUNCTION_ROLES.flatMap((r) => [
+    {
+      who: 'service:lambda.amazonaws.com',
+      action: 'sts:AssumeRole',
+      on: roleOf[r]!,
+      context: ACCOUNT_CTX,
+      expect: 'Allow' as const,
+      why: `Lambda runs ${r} with its role`,
+    },
+    {
+      who: 'service:lambda.amazonaws.com',
+      action: 'sts:AssumeRole',
+      on: roleOf[r]!,
+      context: OTHER_ACCOUNT,
+      expect: 'Deny' as const,
+      why: 'confused deputy: a function of another account may not use the role',
+    },
+  ]),
+  ...SCHEDULES.flatMap(([r, fn, other]) => [
+    {
+      who: 'service:scheduler.amazonaws.com',
+      action: 'sts:AssumeRole',
+      on: roleOf[r]!,
+      context: ACCOUNT_CTX,
+      expect: 'Allow' as const,
+      why: `Scheduler assumes ${r}`,
+    },
+    {
+      who: 'service:scheduler.amazonaws.com',
+      action: 'sts:AssumeRole',
+      on: roleOf[r]!,
+      context: OTHER_ACCOUNT,
+      expect: 'Deny' as const,
+      why: 'confused deputy: a schedule of another account may not use the role',
+    },
+    {
+      who: `role:${r}`,
+      action: 'lambda:InvokeFunction',
+      on: fn,
+      expect: 'Allow' as const,
+      why: 'the schedule invokes its function',
+    },
+    {
+      who: `role:${r}`,
+      action: 'lambda:InvokeFunction',
+      on: other,
+      expect: 'Deny' as const,
+      why: 'a schedule role invokes only its own function',
+    },
+  ]),
+  // People assume the admin and read-only roles, with MFA only.
+  ...['security/AdminRole', 'security/MonitoringRole'].flatMap((role) => [
+    {
+      who: 'user:operator',
+      action: 'sts:AssumeRole',
+      on: role,
+      context: { 'aws:MultiFactorAuthPresent': 'true' },
+      expect: 'Allow' as const,
+      why: 'an operator of the account with MFA',
+    },
+    {
+      who: 'user:operator',
+      action: 'sts:AssumeRole',
+      on: role,
+      expect: 'Deny' as const,
+      why: 'no MFA, no role',
+    },
+    {
+      who: 'user:nobody',
+      action: 'sts:AssumeRole',
+      on: role,
+      context: { 'aws:MultiFactorAuthPresent': 'true' },
+      expect: 'Deny' as const,
+      why: 'the trust delegates to IAM: a user without sts:AssumeRole cannot',
+    },
+  ]),
+  {
+    who: 'user:operator',
+    action: 'sts:AssumeRole',
+    on: 'security/GitHubDriftRole',
+    context: { 'aws:MultiFactorAuthPresent': 'true' },
+    expect: 'Deny' as const,
+    why: 'the GitHub drift role is for the workflow only (web identity)',
+  },
+];
+
+/** The PII rules (seed 5.2.2): who reads unmasked addresses. */
+const NO_PII_READERS = [
+  'role:monitoring-readonly',
+  'role:drift-detection-fn',
+  'role:github-drift',
+  'user:nobody',
+];
+const pii: Expectation[] = [
+  ...[RAW, ERRORS].flatMap((on) => [
+    ...rows(
+      { action: 's3:GetObject', on, expect: 'Deny', why: 'raw and failed records hold unmasked addresses' },
+      [...NO_PII_READERS, 'user:account-admin'],
+    ),
+    ...rows({ action: 's3:GetObjectVersion', on, expect: 'Deny', why: 'also old versions of raw objects' }, [
+      'role:monitoring-readonly',
+      'user:account-admin',
+    ]),
+    {
+      who: 'role:admin',
+      action: 's3:GetObject',
+      on,
+      expect: 'Allow' as const,
+      why: 'the admin role reads raw records',
+    },
+  ]),
+  {
+    who: 'role:admin',
+    action: 's3:GetObjectVersion',
+    on: RAW,
+    expect: 'Allow' as const,
+    why: 'the admin role reads raw records',
+  },
+  ...rows({ action: 's3:GetObject', on: MASKED, expect: 'Allow', why: 'masked archive is for monitoring' }, [
+    'role:monitoring-readonly',
+    'role:admin',
+  ]),
+  ...rows(
+    {
+      action: 's3:ListBucket',
+      on: 'enhanced-kinesis/ArchiveBucket',
+      context: { 's3:prefix': 'masked/2026/' },
+      expect: 'Allow' as const,
+      why: 'list the masked archive',
+    },
+    ['role:monitoring-readonly', 'role:admin'],
+  ),
+  {
+    who: 'role:monitoring-readonly',
+    action: 's3:ListBucket',
+    on: 'enhanced-kinesis/ArchiveBucket',
+    context: { 's3:prefix': 'raw/' },
+    expect: 'Deny' as const,
+    why: 'object keys of raw records are not listed to monitoring',
+  },
+  ...rows(
+    {
+      action: 'kms:Decrypt',
+      on: 'enhanced-kinesis/ArchiveKey',
+      expect: 'Deny' as const,
+      why: 'KMS negative: no direct decrypt under the archive key',
+    },
+    NO_PII_READERS,
+  ),
+  {
+    who: 'role:monitoring-readonly',
+    action: 'kms:Decrypt',
+    on: 'enhanced-kinesis/ArchiveKey',
+    context: S3_VIA,
+    expect: 'Allow' as const,
+    why: 'reading masked objects through S3 decrypts them',
+  },
+  {
+    who: 'role:admin',
+    action: 'kms:Decrypt',
+    on: 'enhanced-kinesis/ArchiveKey',
+    expect: 'Allow' as const,
+    why: 'the admin role decrypts the archive',
+  },
+  ...['enhanced-kinesis/ArchiveKey', 'base/LogsKey', 'security/AuditKey', 'base/NotificationsKey'].map(
+    (on) => ({
+      who: 'user:other-account-admin',
+      action: 'kms:Decrypt',
+      on,
+      expect: 'Deny' as const,
+      why: 'KMS negative: its identity policy allows, the key policy is silent about its account',
+    }),
+  ),
+  {
+    who: 'user:other-account-admin',
+    action: 's3:GetObject',
+    on: MASKED,
+    expect: 'Deny' as const,
+    why: 'the bucket policy grants no other account',
+  },
+  ...rows(
+    {
+      action: 'kms:Decrypt',
+      on: 'base/LogsKey',
+      expect: 'Deny' as const,
+      why: 'KMS negative: no decrypt under the logs key',
+    },
+    ['role:monitoring-readonly', 'role:github-drift', 'user:nobody'],
+  ),
+  {
+    who: 'role:admin',
+    action: 'kms:Decrypt',
+    on: 'base/LogsKey',
+    expect: 'Allow' as const,
+    why: 'admin decrypts logs',
+  },
+  ...PII_GROUPS.flatMap((g) => [
+    ...rows({ action: 'logs:Unmask', on: g, expect: 'Deny', why: 'masked views only' }, NO_PII_READERS),
+    {
+      who: 'role:admin',
+      action: 'logs:Unmask',
+      on: g,
+      expect: 'Allow' as const,
+      why: 'admins unmask (audited)',
+    },
+    {
+      who: 'user:account-admin',
+      action: 'logs:Unmask',
+      on: g,
+      expect: 'Allow' as const,
+      why: 'no resource policy can refuse an account administrator: unmasking is audited instead',
+    },
+    ...rows(
+      { action: 'logs:GetLogEvents', on: `${g}:log-stream:x`, expect: 'Allow', why: 'masked log views' },
+      ['role:monitoring-readonly', 'role:admin'],
+    ),
+    ...rows({ action: 'logs:StartQuery', on: g, expect: 'Allow', why: 'Logs Insights over masked events' }, [
+      'role:monitoring-readonly',
+      'role:admin',
+    ]),
+  ]),
+  // The audit trail: readable by the read-only role, changeable by nobody through the project roles.
+  ...rows({ action: 's3:GetObject', on: AUDIT_OBJECT, expect: 'Allow', why: 'auditors read the trail' }, [
+    'role:monitoring-readonly',
+    'role:admin',
+  ]),
+  ...rows(
+    {
+      action: 'kms:Decrypt',
+      on: 'security/AuditKey',
+      context: S3_VIA,
+      expect: 'Allow' as const,
+      why: 'reading trail files through S3',
+    },
+    ['role:monitoring-readonly', 'role:admin'],
+  ),
+  ...['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectRetention'].flatMap(
+    (action) =>
+      rows(
+        {
+          action,
+          on: AUDIT_OBJECT,
+          expect: 'Deny' as const,
+          why: 'the audit trail is not changeable by project roles',
+        },
+        ['role:monitoring-readonly', 'role:admin', 'role:github-drift', 'role:drift-detection-fn'],
+      ),
+  ),
+  {
+    who: 'user:account-admin',
+    action: 's3:BypassGovernanceRetention',
+    on: AUDIT_OBJECT,
+    expect: 'Deny' as const,
+    why: 'governance-mode retention cannot be bypassed while the bucket policy stands',
+  },
+];
+
+/** Monitoring state reads of the human roles, and the drift roles. */
+const reads: Expectation[] = [
+  ...['cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData', 'ses:GetAccount'].flatMap((action) =>
+    rows({ action, on: '*', expect: 'Allow', why: 'monitoring state for people' }, [
+      'role:admin',
+      'role:monitoring-readonly',
+    ]),
+  ),
+  ...[
+    'cloudformation:DetectStackDrift',
+    'cloudformation:GetTemplate',
+    'cloudformation:DescribeStackResourceDrifts',
+  ].map((action) => ({
+    who: 'role:github-drift',
+    action,
+    on: '*',
+    expect: 'Allow' as const,
+    why: 'the weekly drift workflow',
+  })),
+  {
+    who: 'federated:token.actions.githubusercontent.com',
+    action: 'sts:AssumeRoleWithWebIdentity',
+    on: 'security/GitHubDriftRole',
+    context: {
+      'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+      'token.actions.githubusercontent.com:sub': 'repo:example-org/ses-migration-ops:ref:refs/heads/main',
+    },
+    expect: 'Allow' as const,
+    why: 'the drift workflow on the main branch',
+  },
+  {
+    who: 'federated:token.actions.githubusercontent.com',
+    action: 'sts:AssumeRoleWithWebIdentity',
+    on: 'security/GitHubDriftRole',
+    context: {
+      'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+      'token.actions.githubusercontent.com:sub': 'repo:example-org/ses-migration-ops:pull_request',
+    },
+    expect: 'Deny' as const,
+    why: 'pull requests (forks) may not assume the drift role',
+  },
+];
+
+/** The sending policy: configured identities, through the configuration set, from the allowed ranges. */
+const sending: Expectation[] = [
+  ...['ses/ConfigurationSet', 'ses:identity/goo.ne.jp'].map((on) => ({
+    who: 'role:sending-app',
+    action: 'ses:SendEmail',
+    on,
+    context: SEND,
+    expect: 'Allow' as const,
+    why: 'send as goo.ne.jp through the configuration set from the allowed range',
+  })),
+  {
+    who: 'role:sending-app',
+    action: 'ses:SendEmail',
+    on: 'ses:identity/goo.ne.jp',
+    context: { ...SEND, 'aws:SourceIp': '198.51.100.7' },
+    expect: 'Deny' as const,
+    why: 'outside the allowed sending ranges',
+  },
+  {
+    who: 'role:sending-app',
+    action: 'ses:SendRawEmail',
+    on: 'ses:identity/goo.ne.jp',
+    context: { 'ses:FromAddress': 'noreply@goo.ne.jp', 'aws:SourceVpce': 'vpce-0123456789abcdef0' },
+    expect: 'Allow' as const,
+    why: 'through the allowed VPC endpoint (no aws:SourceIp)',
+  },
+  {
+    who: 'role:sending-app',
+    action: 'ses:SendRawEmail',
+    on: 'ses:identity/goo.ne.jp',
+    context: { 'ses:FromAddress': 'noreply@goo.ne.jp', 'aws:SourceVpce': 'vpce-0fffffffffffffff0' },
+    expect: 'Deny' as const,
+    why: 'through another VPC endpoint',
+  },
+  {
+    who: 'role:sending-app',
+    action: 'ses:SendEmail',
+    on: 'ses:identity/goo.ne.jp',
+    context: { ...SEND, 'ses:FromAddress': 'spoof@example.com' },
+    expect: 'Deny' as const,
+    why: 'From address outside the configured domains',
+  },
+  {
+    who: 'role:sending-app',
+    action: 'ses:SendEmail',
+    on: 'ses:configuration-set/other',
+    context: SEND,
+    expect: 'Deny' as const,
+    why: 'only the project configuration set',
+  },
+  {
+    who: 'role:sending-app',
+    action: 'ses:SendEmail',
+    on: 'ses:identity/example.com',
+    context: { ...SEND, 'ses:FromAddress': 'a@example.com' },
+    expect: 'Deny' as const,
+    why: 'only the configured identities',
+  },
+];
+
+/** The BYODKIM key: only the rotation functions generate or decrypt. */
+const byodkim: Expectation[] = [
+  ...['role:dkim-key-generator-fn', 'role:dkim-rotation-orchestrator-fn'].map((who) => ({
+    who,
+    action: 'kms:GenerateDataKeyPairWithoutPlaintext',
+    on: 'byodkim/ByodkimKey',
+    context: BYODKIM,
+    expect: 'Allow' as const,
+    why: 'rotation generates the DKIM key pair',
+  })),
+  {
+    who: 'role:dkim-key-generator-fn',
+    action: 'kms:GenerateDataKeyPairWithoutPlaintext',
+    on: 'byodkim/ByodkimKey',
+    expect: 'Deny' as const,
+    why: 'only with the BYODKIM encryption context',
+  },
+  ...['role:ses-config-updater-fn', 'role:dkim-rotation-orchestrator-fn'].map((who) => ({
+    who,
+    action: 'kms:Decrypt',
+    on: 'byodkim/ByodkimKey',
+    context: BYODKIM,
+    expect: 'Allow' as const,
+    why: 'the private key is decrypted only to hand it to SES',
+  })),
+  ...rows(
+    {
+      action: 'kms:Decrypt',
+      on: 'byodkim/ByodkimKey',
+      context: BYODKIM,
+      expect: 'Deny' as const,
+      why: 'KMS negative: nobody else decrypts DKIM private keys (key policy Deny beats IAM Allow)',
+    },
+    [
+      'user:account-admin',
+      'role:admin',
+      'role:monitoring-readonly',
+      'role:github-drift',
+      'role:drift-detection-fn',
+      'role:notification-manager-fn',
+      'role:validation-monitor-fn',
+      'role:dkim-key-generator-fn',
+    ],
+  ),
+  {
+    who: 'role:ses-config-updater-fn',
+    action: 'route53:ChangeResourceRecordSets',
+    on: 'arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ',
+    context: {
+      'route53:ChangeResourceRecordSetsRecordTypes': ['A'],
+      'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['www.goo.ne.jp'],
+    },
+    expect: 'Deny' as const,
+    why: 'DNS changes only for DKIM TXT records',
+  },
+  ...rows(
+    {
+      action: 'kms:GenerateDataKeyPairWithoutPlaintext',
+      on: 'byodkim/ByodkimKey',
+      context: BYODKIM,
+      expect: 'Deny' as const,
+      why: 'nobody else generates DKIM keys',
+    },
+    ['user:account-admin', 'role:admin', 'role:ses-config-updater-fn', 'role:validation-monitor-fn'],
+  ),
+];
+
+export const EXPECTATIONS: Expectation[] = [
+  ...deliveryPaths,
+  ...assumptions,
+  ...pii,
+  ...reads,
+  ...sending,
+  ...byodkim,
+];
+
+/**
+ * The calls each function's code makes, per role. The access test derives the SDK calls of each handler
+ * bundle from its source (every `new XCommand` reachable from handlers/<bundle>/index.ts) and requires that
+ * each appears here, either under `calls` (the role must be allowed on these resources) or under `notCalled`
+ * (the bundle contains the code but this function never runs it; the role must be denied). A new SDK call
+ * without a permission fails the test. `runtime` lists what the Lambda runtime does with the role.
+ */
+export interface FunctionCalls {
+  readonly bundle: string;
+  readonly calls: Record<string, { on: string[]; context?: Record<string, string | string[]> }>;
+  readonly notCalled?: Record<string, { on: string; why: string }>;
+}
+
+const DELIVERY_TOPICS = ['base/DeliveryTopicP1', 'base/DeliveryTopicP2', 'base/DeliveryTopicP3'];
+const IDENTITY = 'ses:identity/goo.ne.jp';
+/** What the Lambda runtime does with the role: write its own log group, decrypt its environment variables. */
+const ownLogs = (group: string) => ({
+  'logs:CreateLogStream': { on: [`${group}:log-stream:x`] },
+  'logs:PutLogEvents': { on: [`${group}:log-stream:x`] },
+  'kms:Decrypt': { on: ['base/LogsKey'] },
+});
+/** Publishing to a KMS-encrypted topic needs the notifications key. */
+const PUBLISH_ENCRYPTED = { 'kms:GenerateDataKey': { on: ['base/NotificationsKey'] } };
+const DKIM_DNS = {
+  on: ['arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ'],
+  context: {
+    'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'],
+    'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['sel2026._domainkey.goo.ne.jp'],
+  },
+};
+const STATE = 'byodkim/StateTable';
+
+export const FUNCTION_CALLS: Record<string, FunctionCalls> = {
+  'custom-metrics-fn': {
+    bundle: 'metrics',
+    calls: { 'cloudwatch:GetMetricData': { on: ['*'] }, ...ownLogs('monitoring/MetricsLogGroup') },
+  },
+  'notifier-fn': {
+    bundle: 'notifier',
+    calls: {
+      'sns:Publish': {
+        on: [
+          ...DELIVERY_TOPICS,
+          'base/EscalationTopicLevel1',
+          'base/EscalationTopicLevel2',
+          'base/EscalationTopicLevel3',
+        ],
+      },
+      'cloudwatch:DescribeAlarms': { on: ['*'] },
+      'kms:GenerateDataKey': { on: ['base/NotificationsKey'] },
+      ...ownLogs('monitoring/NotifierLogGroup'),
+    },
+  },
+  'drift-detection-fn': {
+    bundle: 'drift-detection',
+    calls: {
+      'cloudformation:DescribeStacks': { on: ['*'] },
+      'cloudformation:DetectStackDrift': { on: ['*'] },
+      'cloudformation:DescribeStackDriftDetectionStatus': { on: ['*'] },
+      'cloudformation:DescribeStackResourceDrifts': { on: ['*'] },
+      's3:PutObject': { on: ['base/ArtifactsBucket/drift-reports/2026-12-01.json'] },
+      'sns:Publish': { on: ['base/DeliveryTopicP2', 'base/DeliveryTopicP3'] },
+      'kms:GenerateDataKey': { on: ['base/ArtifactsKey', 'base/NotificationsKey'] },
+      ...ownLogs('monitoring/DriftDetectionLogGroup'),
+    },
+    notCalled: {
+      'cloudformation:GetTemplate': {
+        on: '*',
+        why: 'the template comparison runs only in `npm run drift`, not in the weekly function',
+      },
+    },
+  },
+  'data-masking-fn': { bundle: 'firehose-masking', calls: ownLogs('enhanced-kinesis/DataMaskingLogGroup') },
+  'dkim-rotation-orchestrator-fn': {
+    bundle: 'byodkim/dkim-rotation-orchestrator',
+    calls: {
+      'dynamodb:GetItem': { on: [STATE] },
+      'dynamodb:PutItem': { on: [STATE] },
+      'dynamodb:DeleteItem': { on: [STATE] },
+      'kms:GenerateDataKeyPairWithoutPlaintext': { on: ['byodkim/ByodkimKey'], context: BYODKIM },
+      'ses:GetEmailIdentity': { on: [IDENTITY] },
+      'ses:PutEmailIdentityDkimSigningAttributes': { on: [IDENTITY] },
+      'sns:Publish': { on: DELIVERY_TOPICS },
+      'route53:ChangeResourceRecordSets': DKIM_DNS,
+      'lambda:InvokeFunction': { on: ['byodkim/NotificationManagerFunction'] },
+      ...PUBLISH_ENCRYPTED,
+      ...ownLogs('byodkim/OrchestratorLogGroup'),
+      // The logs key for its environment, the BYODKIM key (with its context) for private keys.
+      'kms:Decrypt': { on: ['byodkim/ByodkimKey', 'base/LogsKey'], context: BYODKIM },
+    },
+    notCalled: {
+      'kms:DescribeKey': { on: 'byodkim/ByodkimKey', why: 'only the validation monitor describes the key' },
+    },
+  },
+  'dkim-key-generator-fn': {
+    bundle: 'byodkim/dkim-key-generator',
+    calls: {
+      'dynamodb:GetItem': { on: [STATE] },
+      'dynamodb:PutItem': { on: [STATE] },
+      'dynamodb:DeleteItem': { on: [STATE] },
+      'kms:GenerateDataKeyPairWithoutPlaintext': { on: ['byodkim/ByodkimKey'], context: BYODKIM },
+      'ses:GetEmailIdentity': { on: [IDENTITY] },
+      'sns:Publish': { on: DELIVERY_TOPICS },
+      ...PUBLISH_ENCRYPTED,
+      ...ownLogs('byodkim/KeyGeneratorLogGroup'),
+    },
+    notCalled: {
+      'route53:ChangeResourceRecordSets': {
+        on: 'arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ',
+        why: 'the orchestrator and the updater publish DNS',
+      },
+      'kms:Decrypt': { on: 'byodkim/ByodkimKey', why: 'the generator never sees a private key' },
+      'kms:DescribeKey': { on: 'byodkim/ByodkimKey', why: 'only the validation monitor describes the key' },
+      'ses:PutEmailIdentityDkimSigningAttributes': { on: IDENTITY, why: 'only the updater switches SES' },
+    },
+  },
+  'ses-config-updater-fn': {
+    bundle: 'byodkim/ses-config-updater',
+    calls: {
+      'dynamodb:GetItem': { on: [STATE] },
+      'dynamodb:PutItem': { on: [STATE] },
+      'dynamodb:DeleteItem': { on: [STATE] },
+      'ses:GetEmailIdentity': { on: [IDENTITY] },
+      'ses:PutEmailIdentityDkimSigningAttributes': { on: [IDENTITY] },
+      'sns:Publish': { on: DELIVERY_TOPICS },
+      'route53:ChangeResourceRecordSets': DKIM_DNS,
+      ...PUBLISH_ENCRYPTED,
+      ...ownLogs('byodkim/SesConfigUpdaterLogGroup'),
+      'kms:Decrypt': { on: ['byodkim/ByodkimKey', 'base/LogsKey'], context: BYODKIM },
+    },
+    notCalled: {
+      'kms:GenerateDataKeyPairWithoutPlaintext': { on: 'byodkim/ByodkimKey', why: 'only the generator' },
+      'kms:DescribeKey': { on: 'byodkim/ByodkimKey', why: 'only the validation monitor describes the key' },
+    },
+  },
+  'notification-manager-fn': {
+    bundle: 'byodkim/notification-manager',
+    calls: {
+      'sns:Publish': { on: DELIVERY_TOPICS },
+      ...PUBLISH_ENCRYPTED,
+      ...ownLogs('byodkim/NotificationManagerLogGroup'),
+    },
+    notCalled: {
+      'dynamodb:GetItem': { on: STATE, why: 'notices carry their state in the event' },
+      'dynamodb:PutItem': { on: STATE, why: 'notices never change the state' },
+      'dynamodb:DeleteItem': { on: STATE, why: 'notices never change the state' },
+      'kms:GenerateDataKeyPairWithoutPlaintext': { on: 'byodkim/ByodkimKey', why: 'no key material' },
+      'kms:Decrypt': { on: 'byodkim/ByodkimKey', why: 'no key material' },
+      'kms:DescribeKey': { on: 'byodkim/ByodkimKey', why: 'no key material' },
+      'ses:GetEmailIdentity': { on: IDENTITY, why: 'no SES reads' },
+      'ses:PutEmailIdentityDkimSigningAttributes': { on: IDENTITY, why: 'no SES changes' },
+      'route53:ChangeResourceRecordSets': {
+        on: 'arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ',
+        why: 'no DNS changes',
+      },
+    },
+  },
+  'validation-monitor-fn': {
+    bundle: 'byodkim/validation-monitor',
+    calls: {
+      'dynamodb:GetItem': { on: [STATE] },
+      'kms:DescribeKey': { on: ['byodkim/ByodkimKey'] },
+      'ses:GetEmailIdentity': { on: [IDENTITY] },
+      'lambda:InvokeFunction': { on: ['byodkim/NotificationManagerFunction'] },
+      ...ownLogs('byodkim/ValidationMonitorLogGroup'),
+    },
+    notCalled: {
+      'dynamodb:PutItem': { on: STATE, why: 'the monitor only reads the state' },
+      'dynamodb:DeleteItem': { on: STATE, why: 'the monitor only reads the state' },
+      'kms:GenerateDataKeyPairWithoutPlaintext': { on: 'byodkim/ByodkimKey', why: 'no key material' },
+      'kms:Decrypt': { on: 'byodkim/ByodkimKey', why: 'no key material' },
+      'ses:PutEmailIdentityDkimSigningAttributes': { on: IDENTITY, why: 'the monitor never switches SES' },
+      'route53:ChangeResourceRecordSets': {
+        on: 'arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ',
+        why: 'no DNS changes',
+      },
+      'sns:Publish': { on: 'base/DeliveryTopicP1', why: 'failures go to the notification manager' },
+    },
+  },
+};
