@@ -2,13 +2,11 @@
  * The whole generator as one pure function: validated environments (+ handler bundle hashes) in, the files of
  * the Sceptre project out (paths relative to sceptre/). Deterministic: same input, same bytes.
  */
+import { INLINE_TEMPLATE_LIMIT } from '../contracts/limits.js';
 import type { EnvConfig } from './config/schema.js';
 import { type HandlerBundle, type RenderedStack, renderStack } from './lib/template.js';
 import { envConfig, projectConfig, stackConfig } from './sceptre.js';
 import { STACKS } from './stacks/index.js';
-
-/** Sceptre prepends 4 bytes; CloudFormation accepts at most 51,200 bytes of inline template body. */
-export const INLINE_TEMPLATE_LIMIT = 51_200 - 4;
 
 export interface GenerateResult {
   readonly files: ReadonlyMap<string, string>;

@@ -4,14 +4,7 @@
  * aws-facts.md says the seed is wrong (e.g. 2557 days retention instead of the invalid 2555).
  */
 import { z } from 'zod';
-
-/** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
-
-export const SEVERITIES = ['P1', 'P2', 'P3'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+import { LOG_RETENTION_DAYS, ROTATION_INTERVAL_DAYS } from '../../contracts/limits.js';
 
 const email = z.email({ error: 'must be an email address such as ops@example.co.jp' });
 const emailList = z
@@ -45,7 +38,12 @@ const domain = z
     /** The SES domain identity, e.g. goo.ne.jp. */
     name: domainName,
     /** BYODKIM rotation interval in days. @default 365 (seed: yearly; M3AAWG suggests 180). */
-    rotationIntervalDays: z.number().int().min(30).max(730).default(365),
+    rotationIntervalDays: z
+      .number()
+      .int()
+      .min(ROTATION_INTERVAL_DAYS.min)
+      .max(ROTATION_INTERVAL_DAYS.max)
+      .default(ROTATION_INTERVAL_DAYS.default),
     /** Route 53 hosted zone id: when set, rotation publishes and removes TXT records itself. @default - manual DNS-team flow */
     hostedZoneId: z
       .string()

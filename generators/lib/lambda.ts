@@ -7,7 +7,7 @@
 import type { RoleProperties } from 'cloudform-types/types/iam/role';
 import type { FunctionProperties } from 'cloudform-types/types/lambda/function';
 import type Resource from 'cloudform-types/types/resource';
-import type { Severity } from '../config/schema.js';
+import type { Severity } from '../../contracts/severity.js';
 import { alarm, checkovSkip, getAtt, logGroup, policyDoc, ref, res, serviceTrust, sub } from './resources.js';
 import type { Cfn, StackContext } from './template.js';
 

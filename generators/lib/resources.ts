@@ -9,7 +9,7 @@ import type { KeyProperties } from 'cloudform-types/types/kms/key';
 import type { LogGroupProperties } from 'cloudform-types/types/logs/logGroup';
 import type Resource from 'cloudform-types/types/resource';
 import type { BucketProperties } from 'cloudform-types/types/s3/bucket';
-import type { Severity } from '../config/schema.js';
+import { SEVERITY_LABEL, type Severity } from '../../contracts/severity.js';
 import { type Cfn, checkovSkip, getAtt, ref, type StackContext, sub } from './template.js';
 
 type Attrs = Pick<Resource, 'DependsOn' | 'Metadata' | 'Condition'> & {
@@ -192,8 +192,6 @@ export function logGroup(
     ctx.retention,
   );
 }
-
-export const SEVERITY_LABEL: Record<Severity, string> = { P1: '緊急', P2: '重要', P3: '情報' };
 
 export interface AlarmSpec {
   readonly name: string;

@@ -4,11 +4,11 @@
  * final template. Pure: no AWS calls, no file system, no environment reads.
  */
 import type Resource from 'cloudform-types/types/resource';
+import { type Names, names, STACK_IDS, type StackId } from '../../contracts/names.js';
+import type { Severity } from '../../contracts/severity.js';
 import type { EnvConfig } from '../config/schema.js';
-import { type Names, names } from '../names.js';
 
-export const STACK_IDS = ['base', 'monitoring', 'enhanced-kinesis', 'ses', 'security', 'byodkim'] as const;
-export type StackId = (typeof STACK_IDS)[number];
+export { STACK_IDS, type StackId };
 
 /** A CloudFormation value: literal or intrinsic function (plain JSON objects). */
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation values are arbitrary JSON
@@ -71,7 +71,7 @@ export class StackContext {
   }
 
   /** The alarm topic ARN of a severity (base stack). */
-  alarmTopic(severity: 'P1' | 'P2' | 'P3'): Cfn {
+  alarmTopic(severity: Severity): Cfn {
     return this.fromStack('base', `AlarmTopic${severity}Arn`);
   }
 

@@ -2,8 +2,9 @@
  * The alarm tiers of seed 3.2.1-3.2.4 and where each lives. The seed names go to the matching tiers; the other
  * tiers are named `<seed name>-p2|-p3` (or `-p1`). This table is the single source for the README's tier table.
  */
-import type { EnvConfig, Severity } from '../config/schema.js';
-import { names } from '../names.js';
+import { names } from '../../contracts/names.js';
+import type { Severity } from '../../contracts/severity.js';
+import type { EnvConfig } from '../config/schema.js';
 
 export type Family = 'bounceRate' | 'complaintRate' | 'sendSuccessRate' | 'applicationErrors';
 

@@ -10,7 +10,7 @@ import type { BucketPolicyProperties } from 'cloudform-types/types/s3/bucketPoli
 import type { SubscriptionProperties } from 'cloudform-types/types/sns/subscription';
 import type { TopicProperties } from 'cloudform-types/types/sns/topic';
 import type { TopicPolicyProperties } from 'cloudform-types/types/sns/topicPolicy';
-import { SEVERITIES, type Severity } from '../config/schema.js';
+import { SEVERITIES, type Severity } from '../../contracts/severity.js';
 import {
   checkovSkip,
   denyInsecureTransport,

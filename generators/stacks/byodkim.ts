@@ -6,11 +6,12 @@
  * alarms on account-wide metrics of the BYODKIM namespace and saved queries. No key material in the template.
  */
 import type Resource from 'cloudform-types/types/resource';
+import { METRICS } from '../../contracts/metrics.js';
+import { SCHEDULES } from '../../contracts/names.js';
+import type { Severity } from '../../contracts/severity.js';
 import { lambdaFunction, schedule } from '../lib/lambda.js';
 import { alarm, checkovSkip, getAtt, kmsKey, ref, res, sub } from '../lib/resources.js';
 import type { Cfn, StackContext, StackDefinition } from '../lib/template.js';
-
-type Severity = 'P1' | 'P2' | 'P3';
 
 /** The five functions: logical id prefix, name suffix (seed), handler folder. */
 const FN = {
@@ -44,7 +45,7 @@ const ALARMS: readonly MetricAlarm[] = [
     id: 'VerificationFailed',
     suffix: 'byodkim-verification-failed',
     severity: 'P1',
-    metric: 'BYODKIMVerificationFailed',
+    metric: METRICS.byodkimVerificationFailed.name,
     statistic: 'Maximum',
     comparison: 'GreaterThanOrEqualToThreshold',
     threshold: 1,
@@ -58,7 +59,7 @@ const ALARMS: readonly MetricAlarm[] = [
     id: 'KeyRotation',
     suffix: 'byodkim-key-rotation',
     severity: 'P2',
-    metric: 'BYODKIMKeyRotation',
+    metric: METRICS.byodkimKeyRotation.name,
     statistic: 'Sum',
     comparison: 'GreaterThanThreshold',
     threshold: 0,
@@ -71,7 +72,7 @@ const ALARMS: readonly MetricAlarm[] = [
     id: 'KeyGenerationFailed',
     suffix: 'kms-key-generation-failed',
     severity: 'P1',
-    metric: 'BYODKIMKeyGenerationStatus',
+    metric: METRICS.byodkimKeyGenerationStatus.name,
     statistic: 'Minimum',
     comparison: 'LessThanThreshold',
     threshold: 1,
@@ -85,7 +86,7 @@ const ALARMS: readonly MetricAlarm[] = [
     id: 'DnsInconsistency',
     suffix: 'dns-inconsistency',
     severity: 'P1',
-    metric: 'DNSRecordConsistency',
+    metric: METRICS.dnsRecordConsistency.name,
     statistic: 'Minimum',
     comparison: 'LessThanThreshold',
     threshold: 1,
@@ -99,7 +100,7 @@ const ALARMS: readonly MetricAlarm[] = [
     id: 'TemporaryFailure',
     suffix: 'byodkim-temporary-failure',
     severity: 'P3',
-    metric: 'BYODKIMTemporaryFailure',
+    metric: METRICS.byodkimTemporaryFailure.name,
     statistic: 'Maximum',
     comparison: 'GreaterThanOrEqualToThreshold',
     threshold: 1,
@@ -112,7 +113,7 @@ const ALARMS: readonly MetricAlarm[] = [
     id: 'PendingOver72h',
     suffix: 'byodkim-pending-72h',
     severity: 'P2',
-    metric: 'BYODKIMPendingHours',
+    metric: METRICS.byodkimPendingHours.name,
     statistic: 'Maximum',
     comparison: 'GreaterThanThreshold',
     threshold: 72,
@@ -126,7 +127,7 @@ const ALARMS: readonly MetricAlarm[] = [
     id: 'DnsNotPublished48h',
     suffix: 'byodkim-dns-not-published-48h',
     severity: 'P1',
-    metric: 'DNSRequestAgeHours',
+    metric: METRICS.dnsRequestAgeHours.name,
     statistic: 'Maximum',
     comparison: 'GreaterThanOrEqualToThreshold',
     threshold: 48,
@@ -140,7 +141,7 @@ const ALARMS: readonly MetricAlarm[] = [
     id: 'DnsPropagation24h',
     suffix: 'byodkim-dns-propagation-24h',
     severity: 'P2',
-    metric: 'DNSPropagationHours',
+    metric: METRICS.dnsPropagationHours.name,
     statistic: 'Maximum',
     comparison: 'GreaterThanThreshold',
     threshold: 24,
@@ -154,7 +155,7 @@ const ALARMS: readonly MetricAlarm[] = [
     id: 'OldRecordNotRemoved7d',
     suffix: 'byodkim-old-record-7d',
     severity: 'P2',
-    metric: 'OldRecordAgeDays',
+    metric: METRICS.oldRecordAgeDays.name,
     statistic: 'Maximum',
     comparison: 'GreaterThanOrEqualToThreshold',
     threshold: 7,
@@ -168,7 +169,7 @@ const ALARMS: readonly MetricAlarm[] = [
     id: 'KmsKeyState',
     suffix: 'byodkim-kms-key-state',
     severity: 'P2',
-    metric: 'BYODKIMKeyStatus',
+    metric: METRICS.byodkimKeyStatus.name,
     statistic: 'Minimum',
     comparison: 'LessThanThreshold',
     threshold: 1,
@@ -182,7 +183,7 @@ const ALARMS: readonly MetricAlarm[] = [
     id: 'RotationFailed',
     suffix: 'byodkim-rotation-failed',
     severity: 'P1',
-    metric: 'RotationFailed',
+    metric: METRICS.rotationFailed.name,
     statistic: 'Maximum',
     comparison: 'GreaterThanOrEqualToThreshold',
     threshold: 1,
@@ -197,7 +198,7 @@ const ALARMS: readonly MetricAlarm[] = [
     id: 'RotationScheduleMissing',
     suffix: 'byodkim-rotation-schedule-missing',
     severity: 'P2',
-    metric: 'DNSRequestAgeHours',
+    metric: METRICS.dnsRequestAgeHours.name,
     statistic: 'SampleCount',
     comparison: 'LessThanThreshold',
     threshold: 1,
@@ -245,7 +246,7 @@ function build(ctx: StackContext) {
   resources.StateTable = res(
     'AWS::DynamoDB::Table',
     {
-      TableName: `${n.prefix}-byodkim-state`,
+      TableName: n.stateTable,
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
@@ -413,7 +414,7 @@ function build(ctx: StackContext) {
     }),
     schedule(ctx, {
       id: 'RotationTick',
-      name: 'byodkim-rotation-tick',
+      name: SCHEDULES.rotationTick,
       expression: 'cron(0 * * * ? *)',
       functionId: 'OrchestratorFunction',
       input: { action: 'tick' },
@@ -422,7 +423,7 @@ function build(ctx: StackContext) {
     }),
     schedule(ctx, {
       id: 'ValidationCheck',
-      name: 'byodkim-validation-check',
+      name: SCHEDULES.validationCheck,
       expression: 'cron(0/15 * * * ? *)',
       functionId: 'ValidationMonitorFunction',
       input: { action: 'check' },

@@ -6,11 +6,11 @@ import type { DashboardProperties } from 'cloudform-types/types/cloudWatch/dashb
 import type { MetricFilterProperties } from 'cloudform-types/types/logs/metricFilter';
 import type { QueryDefinitionProperties } from 'cloudform-types/types/logs/queryDefinition';
 import type Resource from 'cloudform-types/types/resource';
+import { type Names, names } from '../../contracts/names.js';
 import type { EnvConfig } from '../config/schema.js';
 import { lambdaFunction, schedule } from '../lib/lambda.js';
 import { alarm, getAtt, guardedRate, logGroup, ref, res } from '../lib/resources.js';
 import { pascal, STACK_IDS, type StackContext, type StackDefinition, sub } from '../lib/template.js';
-import { type Names, names } from '../names.js';
 import { tierAlarms } from './alarm-catalog.js';
 
 const PERIOD = 300;

@@ -12,7 +12,9 @@ import type { ResourcePolicyProperties } from 'cloudform-types/types/logs/resour
 import type Resource from 'cloudform-types/types/resource';
 import type { ConfigurationSetProperties } from 'cloudform-types/types/ses/configurationSet';
 import type { EmailIdentityProperties } from 'cloudform-types/types/ses/emailIdentity';
-import { alarm, getAtt, logGroup, policyDoc, ref, res, SEVERITY_LABEL, sub } from '../lib/resources.js';
+import { METRICS } from '../../contracts/metrics.js';
+import { SEVERITY_LABEL } from '../../contracts/severity.js';
+import { alarm, getAtt, logGroup, policyDoc, ref, res, sub } from '../lib/resources.js';
 import { type Cfn, pascal, type StackContext, type StackDefinition } from '../lib/template.js';
 import { tierAlarms } from './alarm-catalog.js';
 
@@ -154,9 +156,9 @@ function build(ctx: StackContext) {
       MetricTransformations: [
         {
           MetricNamespace: n.namespace.monitoring,
-          MetricName: 'DeliveryProcessingTime',
+          MetricName: METRICS.deliveryProcessingTime.name,
           MetricValue: '$.detail.delivery.processingTimeMillis',
-          Unit: 'Milliseconds',
+          Unit: METRICS.deliveryProcessingTime.unit,
         } as never,
       ],
     },
@@ -171,7 +173,7 @@ function build(ctx: StackContext) {
     treatMissingData: 'notBreaching',
     metric: {
       namespace: n.namespace.monitoring,
-      name: 'DeliveryProcessingTime',
+      name: METRICS.deliveryProcessingTime.name,
       extendedStatistic: 'p90',
       period: 300,
     },
@@ -194,7 +196,10 @@ function build(ctx: StackContext) {
       treatMissingData: 'ignore',
       metric: {
         namespace: 'AWS/SES',
-        name: t.family === 'bounceRate' ? 'Reputation.BounceRate' : 'Reputation.ComplaintRate',
+        name:
+          t.family === 'bounceRate'
+            ? METRICS.sesReputationBounceRate.name
+            : METRICS.sesReputationComplaintRate.name,
         statistic: 'Maximum',
         period: REPUTATION_PERIOD,
       },

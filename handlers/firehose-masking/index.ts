@@ -8,6 +8,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import { METRICS } from '../../contracts/metrics.js';
 import { maskRecords } from './transform.js';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'firehose-masking';
@@ -19,8 +20,8 @@ const metrics = new Metrics({
 });
 
 /** Metric names (EMF, dimension `service`): records received and records returned `ProcessingFailed`. */
-export const METRIC_RECORDS = 'MaskingRecords';
-export const METRIC_FAILED = 'MaskingFailedRecords';
+export const METRIC_RECORDS = METRICS.maskingRecords.name;
+export const METRIC_FAILED = METRICS.maskingFailedRecords.name;
 
 export const handler = async (event: FirehoseTransformationEvent): Promise<FirehoseTransformationResult> => {
   const batch = maskRecords(event.records);

@@ -18,10 +18,17 @@
  * happen, which can be after the window the Send was counted in, so the raw ratio may exceed 100.
  */
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { DIMENSIONS, METRICS } from '../../contracts/metrics.js';
 import { MetricsQueryError } from './errors.js';
 
 /** The `AWS/SES` counters read, in query order. */
-export const SES_COUNT_METRICS = ['Send', 'Delivery', 'Bounce', 'Complaint', 'Reject'] as const;
+export const SES_COUNT_METRICS = [
+  METRICS.sesSend.name,
+  METRICS.sesDelivery.name,
+  METRICS.sesBounce.name,
+  METRICS.sesComplaint.name,
+  METRICS.sesReject.name,
+] as const;
 export type SesCountMetric = (typeof SES_COUNT_METRICS)[number];
 export type SesCounts = Readonly<Record<SesCountMetric, number>>;
 
@@ -30,9 +37,9 @@ export const BUCKET_SECONDS = 300;
 const BUCKET_MS = BUCKET_SECONDS * 1000;
 
 /** Dimension that a configuration set's CloudWatch event destination puts on per-domain `AWS/SES` metrics. */
-export const SES_DOMAIN_DIMENSION = 'ses:from-domain';
+export const SES_DOMAIN_DIMENSION = DIMENSIONS.sesFromDomain;
 /** Dimension of the per-domain metrics this handler publishes (the alarms match exactly this set). */
-export const DOMAIN_DIMENSION = 'Domain';
+export const DOMAIN_DIMENSION = DIMENSIONS.domain;
 
 /** GetMetricData accepts at most 500 queries per request. */
 export const MAX_QUERIES_PER_REQUEST = 500;
@@ -188,9 +195,9 @@ export interface MetricDocument {
 
 function rateMetrics(rates: Rates): MetricValue[] {
   const out: MetricValue[] = [];
-  for (const name of ['SendSuccessRate', 'BounceRate', 'ComplaintRate'] as const) {
+  for (const { name, unit } of [METRICS.sendSuccessRate, METRICS.bounceRate, METRICS.complaintRate]) {
     const value = rates[name];
-    if (value !== undefined) out.push({ name, unit: 'Percent', value });
+    if (value !== undefined) out.push({ name, unit, value });
   }
   return out;
 }
@@ -212,8 +219,8 @@ export function planDocuments(window: MetricsWindow, counts: ScopeCounts): Metri
   const account: MetricDocument = {
     dimensions: {},
     metrics: [
-      { name: 'MetricsHeartbeat', unit: 'Count', value: 1 },
-      { name: 'SendVolume', unit: 'Count', value: counts.account.Send },
+      { name: METRICS.metricsHeartbeat.name, unit: METRICS.metricsHeartbeat.unit, value: 1 },
+      { name: METRICS.sendVolume.name, unit: METRICS.sendVolume.unit, value: counts.account.Send },
       ...rateMetrics(computeRates(counts.account)),
     ],
     metadata: countsMetadata(window, counts.account),
@@ -221,7 +228,10 @@ export function planDocuments(window: MetricsWindow, counts: ScopeCounts): Metri
   const perDomain = counts.domains.map(
     ({ domain, counts: c }): MetricDocument => ({
       dimensions: { [DOMAIN_DIMENSION]: domain },
-      metrics: [{ name: 'SendVolume', unit: 'Count', value: c.Send }, ...rateMetrics(computeRates(c))],
+      metrics: [
+        { name: METRICS.sendVolume.name, unit: METRICS.sendVolume.unit, value: c.Send },
+        ...rateMetrics(computeRates(c)),
+      ],
       metadata: countsMetadata(window, c),
     }),
   );

@@ -19,6 +19,7 @@
  * `StateUpdatedTimestamp`, which also moves when an alarm re-evaluates and stays in ALARM. moto returns
  * only the latter, hence the fallback.
  */
+import type { EscalationLevel } from '../../contracts/severity.js';
 
 export interface AlarmSnapshot {
   readonly name: string;
@@ -41,7 +42,7 @@ export interface EscalationSettings {
   readonly checkMinutes: number;
 }
 
-export type EscalationLevel = 1 | 2 | 3;
+export type { EscalationLevel } from '../../contracts/severity.js';
 
 export interface DueEscalation {
   readonly alarm: AlarmSnapshot;

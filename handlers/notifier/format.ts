@@ -5,13 +5,12 @@
  * "ASCII text" and "UTF-8 text" for `Subject` over the years, and always "less than 100 characters";
  * ASCII satisfies every version, and mail clients show it unencoded. The Japanese text is in the body.
  */
+import { SEVERITY_LABEL, type Severity } from '../../contracts/severity.js';
 import type { AlarmNotice, AlarmState, TriggerInfo } from './alarm-message.js';
 import { formatJst } from './jst.js';
 
-export type Severity = 'P1' | 'P2' | 'P3';
-export const SEVERITIES: readonly Severity[] = ['P1', 'P2', 'P3'];
+export { SEVERITIES, SEVERITY_LABEL, type Severity } from '../../contracts/severity.js';
 
-export const SEVERITY_LABEL: Readonly<Record<Severity, string>> = { P1: '緊急', P2: '重要', P3: '情報' };
 const STATE_LABEL: Readonly<Record<AlarmState, string>> = {
   ALARM: 'アラーム',
   OK: '正常',

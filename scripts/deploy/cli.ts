@@ -16,6 +16,8 @@ import {
   type Parameter,
 } from '@aws-sdk/client-cloudformation';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CFN_TEMPLATE_BODY_LIMIT, INLINE_TEMPLATE_LIMIT } from '../../contracts/limits.js';
+import { stackName } from '../../contracts/names.js';
 import { environmentArg, parseCli } from '../drift/args.js';
 import type { CloudFormationSender } from '../drift/core.js';
 import { ConfigError, describeError, isMissingStack, UsageError } from '../drift/errors.js';
@@ -24,9 +26,6 @@ import { parseTemplate } from '../drift/template-diff.js';
 
 export const DEPLOY_USAGE = `usage: npm run deploy -- <env> [--dry-run] [--sceptre-dir sceptre]
 exit codes: 0 done, 1 a step failed (lint failure refuses the deploy), 2 usage error`;
-
-/** Inline template bodies are limited to 51,200 bytes (Sceptre adds 4 bytes of `---\n`). */
-export const INLINE_TEMPLATE_LIMIT = 51_200;
 
 export interface DeployIo {
   readonly stdout: (text: string) => void;
@@ -110,11 +109,11 @@ async function previewStack(
   const body = readFileSync(stack.templatePath, 'utf8');
   let template: { TemplateBody: string } | { TemplateURL: string } = { TemplateBody: body };
   let uploaded: { bucket: string; key: string } | undefined;
-  if (Buffer.byteLength(body) + 4 > INLINE_TEMPLATE_LIMIT) {
+  if (Buffer.byteLength(body) > INLINE_TEMPLATE_LIMIT) {
     if (!io.s3) {
       return {
         lines: [
-          `${stack.stackName}: template is over the ${INLINE_TEMPLATE_LIMIT}-byte inline limit and no S3 client is set`,
+          `${stack.stackName}: template is over the ${CFN_TEMPLATE_BODY_LIMIT}-byte inline limit and no S3 client is set`,
         ],
         failed: true,
         create: false,
@@ -231,7 +230,8 @@ export async function deployMain(argv: readonly string[], io: DeployIo): Promise
     }
     const cfn = io.cloudformation(sceptre.region);
     const baseStackName =
-      sceptre.stacks.find((s) => s.name === 'base')?.stackName ?? `ses-migration-${env}-base`;
+      sceptre.stacks.find((s) => s.name === 'base')?.stackName ??
+      stackName({ projectCode: sceptre.projectCode, sceptreEnv: env }, 'base');
     const where = { region: sceptre.region, baseStackName };
     const results = await Promise.all(sceptre.stacks.map((s) => previewStack(s, cfn, io, where)));
     const create = sceptre.stacks.filter((_, i) => results[i]?.create).map((s) => s.stackName);

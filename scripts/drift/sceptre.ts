@@ -6,10 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, type Tags } from 'yaml';
+import { ENVIRONMENT_NAMES, stackName } from '../../contracts/names.js';
 import { ConfigError } from './errors.js';
-
-/** Human environment names used in resource names (`ses-migration-production-...`). */
-export const ENVIRONMENT_NAMES: Readonly<Record<string, string>> = { prod: 'production', dev: 'development' };
 
 /** A Sceptre resolver value (`!stack_output prod/base.yaml::TopicArn`) kept as text, never resolved here. */
 export interface ResolverValue {
@@ -176,7 +174,8 @@ export function loadSceptreEnvironment(dir: string, env: string): SceptreEnviron
       const parameters = config.parameters;
       return {
         name,
-        stackName: stringKey(config, 'stack_name', configPath) ?? `${projectCode}-${env}-${name}`,
+        stackName:
+          stringKey(config, 'stack_name', configPath) ?? stackName({ projectCode, sceptreEnv: env }, name),
         configPath,
         templatePath: templatePathOf(config, root, env, name, configPath),
         parameters:

@@ -3,11 +3,14 @@
  * attention, 1 when something does (alarm in ALARM, reputation at an AWS threshold, DKIM not SUCCESS, KMS key
  * not enabled), 2 for usage errors. Sections that cannot be read say why; they do not change the exit code.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ENVIRONMENT_NAMES } from '../../contracts/names.js';
+import { ConfigError as EnvConfigError, parseEnvConfig } from '../../generators/config/load.js';
+import type { EnvConfig } from '../../generators/config/schema.js';
 import { environmentArg, parseCli, positiveInt } from '../drift/args.js';
 import { ConfigError, UsageError } from '../drift/errors.js';
-import { ENVIRONMENT_NAMES, loadSceptreEnvironment, readSceptreYaml } from '../drift/sceptre.js';
+import { loadSceptreEnvironment } from '../drift/sceptre.js';
 import { SECTIONS, type Section, type StatusClients, type StatusContext } from './sections.js';
 
 export const STATUS_USAGE = `usage: npm run status -- <env> [--domain example.jp ...] [--since-minutes 60] [--unmask]
@@ -24,7 +27,7 @@ export interface StatusIo {
 
 const MARK: Record<Section['state'], string> = { ok: 'OK', attention: 'ATTENTION', unavailable: 'NOT READ' };
 
-interface EnvironmentFacts {
+export interface EnvironmentFacts {
   projectCode: string;
   environment: string;
   region: string;
@@ -32,29 +35,26 @@ interface EnvironmentFacts {
   source: string;
 }
 
-/** projectCode, environment, region and domains from environments/<env>.yaml, else Sceptre, else defaults. */
-function environmentFacts(env: string, environmentsDir: string, sceptreDir: string): EnvironmentFacts {
+/**
+ * projectCode, environment, region and domains from environments/<env>.yaml (validated like `npm run generate`
+ * does, so every name the sections use is the one the templates create), else from the generated Sceptre
+ * project, else the defaults of the environments shipped here.
+ */
+export function environmentFacts(env: string, environmentsDir: string, sceptreDir: string): EnvironmentFacts {
   const file = join(environmentsDir, `${env}.yaml`);
   if (existsSync(file)) {
-    const doc = readSceptreYaml(file);
-    const ses = (doc.ses ?? {}) as { domains?: unknown };
-    const list = Array.isArray(ses.domains) ? ses.domains : [];
-    const domains = list.map((d, i) => {
-      const name =
-        typeof d === 'string'
-          ? d
-          : ((d as { name?: unknown; domain?: unknown })?.name ?? (d as { domain?: unknown })?.domain);
-      if (typeof name !== 'string' || !name)
-        throw new ConfigError(`${file}: ses.domains[${i}].name must be a domain name`);
-      return name;
-    });
-    const str = (key: string, fallback: string) =>
-      typeof doc[key] === 'string' ? (doc[key] as string) : fallback;
+    let cfg: EnvConfig;
+    try {
+      cfg = parseEnvConfig(file, readFileSync(file, 'utf8'));
+    } catch (error) {
+      if (error instanceof EnvConfigError) throw new ConfigError(error.message);
+      throw error;
+    }
     return {
-      projectCode: str('projectCode', 'ses-migration'),
-      environment: str('environment', ENVIRONMENT_NAMES[env] ?? env),
-      region: str('region', 'ap-northeast-1'),
-      domains,
+      projectCode: cfg.projectCode,
+      environment: cfg.environment,
+      region: cfg.region,
+      domains: cfg.ses.domains.map((d) => d.name),
       source: `${file} ses.domains is empty`,
     };
   }

@@ -27,6 +27,9 @@ import {
   type GetAccountCommandOutput,
   GetEmailIdentityCommand,
 } from '@aws-sdk/client-sesv2';
+import { METRICS, type MetricDef } from '../../contracts/metrics.js';
+import { names, SCHEDULES, stackName } from '../../contracts/names.js';
+import { SEVERITY_ORDER } from '../../contracts/severity.js';
 import { describeError, errorName, isAccessDenied, isMissingStack } from '../drift/errors.js';
 import { nextRun } from './cron.js';
 
@@ -75,8 +78,6 @@ export interface Section {
 export const BOUNCE_REVIEW = 0.05;
 export const COMPLAINT_REVIEW = 0.001;
 
-const SEVERITY_ORDER = ['P1', 'P2', 'P3', 'unknown'];
-
 /** Why a read failed, in words for the operator. */
 export function unreadable(error: unknown, what: string): string {
   const text = describeError(error).split('\n')[0]?.slice(0, 200) ?? '';
@@ -119,7 +120,7 @@ export function severityOf(
 export function alarmsSection(ctx: StatusContext, c: StatusClients): Promise<Section> {
   const title = 'Alarms in ALARM';
   return guarded(title, 'CloudWatch alarms', async () => {
-    const prefix = `${ctx.projectCode}-${ctx.environment}-`;
+    const prefix = names(ctx).alarmPrefix;
     const alarms: { name: string; arn?: string; description?: string; reason?: string; since?: Date }[] = [];
     let token: string | undefined;
     do {
@@ -220,9 +221,9 @@ export function reputationSection(ctx: StatusContext, c: StatusClients): Promise
   return guarded(title, 'AWS/SES metrics (cloudwatch:GetMetricData)', async () => {
     const end = new Date(Math.floor(ctx.now() / 60_000) * 60_000);
     const start = new Date(end.getTime() - 24 * 3600_000);
-    const metric = (id: string, name: string, stat: string) => ({
+    const metric = (id: string, def: MetricDef, stat: string) => ({
       Id: id,
-      MetricStat: { Metric: { Namespace: 'AWS/SES', MetricName: name }, Period: 3600, Stat: stat },
+      MetricStat: { Metric: { Namespace: def.namespace, MetricName: def.name }, Period: 3600, Stat: stat },
       ReturnData: true,
     });
     const out: GetMetricDataCommandOutput = await c.cloudwatch.send(
@@ -230,11 +231,11 @@ export function reputationSection(ctx: StatusContext, c: StatusClients): Promise
         StartTime: start,
         EndTime: end,
         MetricDataQueries: [
-          metric('bouncerate', 'Reputation.BounceRate', 'Maximum'),
-          metric('complaintrate', 'Reputation.ComplaintRate', 'Maximum'),
-          metric('send', 'Send', 'Sum'),
-          metric('bounce', 'Bounce', 'Sum'),
-          metric('complaint', 'Complaint', 'Sum'),
+          metric('bouncerate', METRICS.sesReputationBounceRate, 'Maximum'),
+          metric('complaintrate', METRICS.sesReputationComplaintRate, 'Maximum'),
+          metric('send', METRICS.sesSend, 'Sum'),
+          metric('bounce', METRICS.sesBounce, 'Sum'),
+          metric('complaint', METRICS.sesComplaint, 'Sum'),
         ],
       }),
     );
@@ -314,18 +315,18 @@ function output(outputs: readonly Output[], pattern: RegExp): string | undefined
 /** 5. BYODKIM stack: KMS key state and each domain's rotation stage. */
 export function byodkimSection(ctx: StatusContext, c: StatusClients): Promise<Section> {
   const title = 'BYODKIM key and rotation';
-  const stackName = `${ctx.projectCode}-${ctx.env}-byodkim`;
-  return guarded(title, `stack ${stackName}`, async () => {
+  const stack = stackName({ projectCode: ctx.projectCode, sceptreEnv: ctx.env }, 'byodkim');
+  return guarded(title, `stack ${stack}`, async () => {
     let outputs: Output[];
     try {
-      const out = await c.cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
+      const out = await c.cloudformation.send(new DescribeStacksCommand({ StackName: stack }));
       outputs = out.Stacks?.[0]?.Outputs ?? [];
     } catch (error) {
       if (isMissingStack(error)) {
         return {
           title,
           state: 'unavailable',
-          lines: [`stack ${stackName} does not exist (BYODKIM not deployed)`],
+          lines: [`stack ${stack} does not exist (BYODKIM not deployed)`],
         };
       }
       throw error;
@@ -333,7 +334,7 @@ export function byodkimSection(ctx: StatusContext, c: StatusClients): Promise<Se
     const lines: string[] = [];
     let attention = false;
     const keyId = output(outputs, /kms.*key|key.*(arn|id)$/i);
-    if (!keyId) lines.push(`KMS key: no key output in ${stackName}`);
+    if (!keyId) lines.push(`KMS key: no key output in ${stack}`);
     else {
       try {
         const k = (await c.kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata ?? {};
@@ -346,7 +347,7 @@ export function byodkimSection(ctx: StatusContext, c: StatusClients): Promise<Se
       }
     }
     const table = output(outputs, /state.*table|table.*name/i);
-    if (!table) lines.push(`rotation stage: no state table output in ${stackName}`);
+    if (!table) lines.push(`rotation stage: no state table output in ${stack}`);
     else {
       for (const domain of ctx.domains) {
         try {
@@ -399,9 +400,9 @@ function recipientFromRaw(raw: string | undefined): string | undefined {
   }
 }
 
-/** 6. Recent bounce and complaint events from `/aws/ses/events` (masked by the log group's policy). */
+/** 6. Recent bounce and complaint events from the SES events log group (masked by the log group's policy). */
 export function eventsSection(ctx: StatusContext, c: StatusClients): Promise<Section> {
-  const logGroup = '/aws/ses/events';
+  const logGroup = names(ctx).logGroup.sesEvents;
   const title = `Bounces and complaints (last ${ctx.sinceMinutes} min, ${ctx.unmask ? 'unmasked' : 'masked'})`;
   return guarded(title, `Logs Insights on ${logGroup}`, async () => {
     const end = Math.floor(ctx.now() / 1000);
@@ -458,15 +459,12 @@ export function eventsSection(ctx: StatusContext, c: StatusClients): Promise<Sec
 }
 
 /**
- * 7. Next scheduled DKIM rotation run (EventBridge Scheduler): schedules named `<prefix>-dkim-rotation*` or
- * `<prefix>-byodkim-rotation*` (the hourly tick that starts rotations when a domain's `nextRotationAt` is due;
- * the due dates themselves are in the BYODKIM section).
+ * 7. Next scheduled DKIM rotation run (EventBridge Scheduler): the hourly tick that starts rotations when a
+ * domain's `nextRotationAt` is due (the due dates themselves are in the BYODKIM section).
  */
 export function rotationScheduleSection(ctx: StatusContext, c: StatusClients): Promise<Section> {
   const title = 'Next scheduled DKIM rotation';
-  const prefixes = ['dkim-rotation', 'byodkim-rotation'].map(
-    (p) => `${ctx.projectCode}-${ctx.environment}-${p}`,
-  );
+  const prefixes = [names(ctx).schedule(SCHEDULES.rotationTick)];
   return guarded(title, 'EventBridge Scheduler schedules', async () => {
     const found: { name: string; group?: string }[] = [];
     for (const prefix of prefixes) {

@@ -2,6 +2,7 @@
  * Status check (seed 2.1.5, corrected): per domain the SES verification status and selector, the KMS key
  * state, and whether DNS publishes for the active selector exactly the public key the state holds.
  */
+import { METRICS } from '../../../contracts/metrics.js';
 import { compareTxt, dkimTxtRecord } from './dkim.js';
 import { describeError } from './errors.js';
 import type { Ports } from './ports.js';
@@ -37,7 +38,11 @@ export async function checkAll(
     kmsKeyState = `Error:${describeError(err).name}`;
   }
   // One KMS key for all domains: account-wide only.
-  ports.metrics.put({ name: 'BYODKIMKeyStatus', unit: 'Count', value: kmsKeyState === 'Enabled' ? 1 : 0 });
+  ports.metrics.put({
+    name: METRICS.byodkimKeyStatus.name,
+    unit: METRICS.byodkimKeyStatus.unit,
+    value: kmsKeyState === 'Enabled' ? 1 : 0,
+  });
 
   const results: DomainCheck[] = [];
   for (const d of domains) {
@@ -70,9 +75,9 @@ async function checkDomain(
   const state = await ports.store.get(domain);
   const put = (name: string, value: number) => ports.metrics.put({ name, unit: 'Count', value, domain });
 
-  put('BYODKIMVerificationStatus', STATUS_VALUE[ses.status] ?? -1);
-  put('BYODKIMVerificationFailed', ses.status === 'FAILED' ? 1 : 0);
-  put('BYODKIMTemporaryFailure', ses.status === 'TEMPORARY_FAILURE' ? 1 : 0);
+  put(METRICS.byodkimVerificationStatus.name, STATUS_VALUE[ses.status] ?? -1);
+  put(METRICS.byodkimVerificationFailed.name, ses.status === 'FAILED' ? 1 : 0);
+  put(METRICS.byodkimTemporaryFailure.name, ses.status === 'TEMPORARY_FAILURE' ? 1 : 0);
 
   const selector = ses.origin === 'EXTERNAL' ? ses.selectors[0] : undefined;
   let dnsConsistent: boolean | undefined;
@@ -86,7 +91,7 @@ async function checkDomain(
       dnsConsistent = false;
     }
   }
-  if (dnsConsistent !== undefined) put('DNSRecordConsistency', dnsConsistent ? 1 : 0);
+  if (dnsConsistent !== undefined) put(METRICS.dnsRecordConsistency.name, dnsConsistent ? 1 : 0);
   if (dnsConsistent === false) {
     ports.log.warn('DNS does not publish the active key', { domain, selector });
   }

@@ -1,4 +1,5 @@
 /** Effects the rotation needs, as small interfaces; AWS implementations are in aws.ts, tests inject fakes. */
+import type { Severity } from '../../../contracts/severity.js';
 import type { DomainState } from './types.js';
 
 export interface GeneratedKey {
@@ -53,7 +54,7 @@ export interface DnsPublisher {
   deleteTxt(hostedZoneId: string, name: string, route53Value: string): Promise<void>;
 }
 
-export type Severity = 'P1' | 'P2' | 'P3';
+export type { Severity } from '../../../contracts/severity.js';
 
 export interface Notification {
   readonly kind: string;

@@ -4,6 +4,7 @@
  * log group. {"action":"test"} sends a P3 test message through the same path.
  * The rotation's own notices are published in-process by the orchestrator (same builders, same topics).
  */
+import { METRICS } from '../../../contracts/metrics.js';
 import { functionName } from '../core/config.js';
 import { describeError } from '../core/errors.js';
 import { functionFailed } from '../core/notifications.js';
@@ -29,7 +30,11 @@ export async function handler(event: unknown) {
         subject: `[P3][${config.environment}] BYODKIM通知テスト`,
         body: `BYODKIM通知経路のテストです（${config.environment}）。対応は不要です。`,
       });
-      ports.metrics.put({ name: 'DKIMNotificationSent', unit: 'Count', value: 1 });
+      ports.metrics.put({
+        name: METRICS.dkimNotificationSent.name,
+        unit: METRICS.dkimNotificationSent.unit,
+        value: 1,
+      });
       return { sent: 'test' };
     }
     const arn = e.requestContext?.functionArn;
@@ -49,7 +54,11 @@ export async function handler(event: unknown) {
         status,
       ),
     );
-    ports.metrics.put({ name: 'DKIMNotificationSent', unit: 'Count', value: 1 });
+    ports.metrics.put({
+      name: METRICS.dkimNotificationSent.name,
+      unit: METRICS.dkimNotificationSent.unit,
+      value: 1,
+    });
     return { sent: 'function-failed', function: failed };
   } catch (err) {
     const e = describeError(err);

@@ -187,17 +187,17 @@ describe('eventsSection', () => {
 describe('rotationScheduleSection', () => {
   it('shows the next run of each rotation schedule in its time zone', async () => {
     scheduler.on(ListSchedulesCommand).resolves({
-      Schedules: [{ Name: 'ses-migration-production-dkim-rotation', GroupName: 'default' } as never],
+      Schedules: [{ Name: 'ses-migration-production-byodkim-rotation-tick', GroupName: 'default' } as never],
     });
     scheduler.on(GetScheduleCommand).resolves({
-      Name: 'ses-migration-production-dkim-rotation',
+      Name: 'ses-migration-production-byodkim-rotation-tick',
       ScheduleExpression: 'cron(0 10 1 4 ? *)',
       ScheduleExpressionTimezone: 'Asia/Tokyo',
       State: 'ENABLED',
     });
     const s = await rotationScheduleSection(ctx(), clients);
     expect(s.lines).toEqual([
-      'ses-migration-production-dkim-rotation: ENABLED, cron(0 10 1 4 ? *) Asia/Tokyo, next 2027-04-01T01:00:00.000Z',
+      'ses-migration-production-byodkim-rotation-tick: ENABLED, cron(0 10 1 4 ? *) Asia/Tokyo, next 2027-04-01T01:00:00.000Z',
     ]);
   });
 });

@@ -41,7 +41,7 @@ describe('status CLI against an empty moto', () => {
       expect(run.stdout).toContain(title);
     }
     expect(run.stdout).toContain('stack ses-migration-dev-byodkim does not exist (BYODKIM not deployed)');
-    expect(run.stdout).toContain('log group /aws/ses/events does not exist');
+    expect(run.stdout).toContain('log group /aws/ses/events/development does not exist');
     expect(run.stdout).toContain('dev.goo.ne.jp            identity not found in SES');
     expect(run.stdout).toMatch(
       /^Could not read: SES account; BYODKIM key and rotation; .+; Next scheduled DKIM rotation$/m,

@@ -3,12 +3,46 @@
  * operations team knows (the seed's alarm, topic, log group and dashboard names): change them only on purpose,
  * since renaming a named resource makes CloudFormation replace it.
  */
-import type { Severity } from './config/schema.js';
+import { namespaces } from './metrics.js';
+import type { EscalationLevel, Severity } from './severity.js';
+
+/** The stacks of one environment, in launch order. */
+export const STACK_IDS = ['base', 'monitoring', 'enhanced-kinesis', 'ses', 'security', 'byodkim'] as const;
+export type StackId = (typeof STACK_IDS)[number];
+
+/** Sceptre environment directory -> environment name in resource names, for the environments shipped here. */
+export const ENVIRONMENT_NAMES: Readonly<Record<string, string>> = { prod: 'production', dev: 'development' };
 
 export interface NameSource {
   readonly projectCode: string;
+  /** Environment name in resource names: production, development. */
   readonly environment: string;
 }
+
+/** A name source that also knows its Sceptre environment directory (prod, dev): stack names use that. */
+export interface StackNameSource extends NameSource {
+  readonly sceptreEnv: string;
+}
+
+/** CloudFormation stack name as Sceptre derives it: `<project_code>-<sceptre env>-<stack>`. */
+export function stackName(
+  cfg: { readonly projectCode: string; readonly sceptreEnv: string },
+  stack: string,
+): string {
+  return `${cfg.projectCode}-${cfg.sceptreEnv}-${stack}`;
+}
+
+/** Every stack name of an environment, in launch order. */
+export function stackNames(cfg: { readonly projectCode: string; readonly sceptreEnv: string }): string[] {
+  return STACK_IDS.map((id) => stackName(cfg, id));
+}
+
+/** EventBridge Scheduler schedules, by name suffix (the full name is `names(cfg).schedule(suffix)`). */
+export const SCHEDULES = {
+  /** The hourly tick that starts BYODKIM rotations whose nextRotationAt is due. */
+  rotationTick: 'byodkim-rotation-tick',
+  validationCheck: 'byodkim-validation-check',
+} as const;
 
 /** Names for one environment; `p` is the common prefix, e.g. ses-migration-production. */
 export function names(cfg: NameSource) {
@@ -20,7 +54,7 @@ export function names(cfg: NameSource) {
     alarmTopic: (s: Severity) => `${p}-alarms-${lower(s)}`,
     /** Delivery topics people subscribe to. P1 keeps the seed's topic name. */
     deliveryTopic: (s: Severity) => (s === 'P1' ? `${p}-notifications` : `${p}-notifications-${lower(s)}`),
-    escalationTopic: (level: 1 | 2 | 3) => `${p}-escalation-level${level}`,
+    escalationTopic: (level: EscalationLevel) => `${p}-escalation-level${level}`,
     keyAlias: (purpose: string) => `alias/${p}-${purpose}`,
     artifactsBucket: `${p}-artifacts`,
     archiveBucket: `${p}-ses-archive`,
@@ -28,10 +62,7 @@ export function names(cfg: NameSource) {
     auditTrailBucket: `${p}-audit-trail`,
     configurationSet: `${p}-config-set`,
     deliveryStream: `${p}-ses-events`,
-    namespace: {
-      monitoring: `${cfg.projectCode}/${cfg.environment}/Monitoring`,
-      byodkim: `${cfg.projectCode}/${cfg.environment}/BYODKIM`,
-    },
+    namespace: namespaces(cfg),
     logGroup: {
       // The seed's name for production; other environments get their own group in a shared account.
       sesEvents: cfg.environment === 'production' ? '/aws/ses/events' : `/aws/ses/events/${cfg.environment}`,
@@ -50,6 +81,10 @@ export function names(cfg: NameSource) {
     },
     query: (name: string) => `${p}/${name}`,
     schedule: (name: string) => `${p}-${name}`,
+    /** BYODKIM rotation state table. */
+    stateTable: `${p}-byodkim-state`,
+    /** Every alarm of the environment starts with this. */
+    alarmPrefix: `${p}-`,
     eventRule: (name: string) => `${p}-${name}`,
     trail: `${p}-archive-access`,
   };

@@ -1,0 +1,21 @@
+/**
+ * AWS limits the templates and commands depend on, each with where it comes from. One place: a generator, a
+ * handler or a script that needs a limit imports it from here.
+ */
+
+/** CloudFormation accepts at most 51,200 bytes of template body sent inline (TemplateBody). */
+export const CFN_TEMPLATE_BODY_LIMIT = 51_200;
+
+/** Sceptre adds 4 bytes to the body it sends; templates above this go through the artifacts bucket. */
+export const INLINE_TEMPLATE_LIMIT = CFN_TEMPLATE_BODY_LIMIT - 4;
+
+/** Lambda runs a function for at most 900 seconds. */
+export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+
+/** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** BYODKIM rotation interval bounds in days (environment file and the rotation functions alike). */
+export const ROTATION_INTERVAL_DAYS = { min: 30, max: 730, default: 365 } as const;
