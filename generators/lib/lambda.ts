@@ -83,7 +83,7 @@ export function lambdaFunction(ctx: StackContext, spec: LambdaSpec): Record<stri
     'CKV_AWS_116',
     spec.onFailure
       ? 'Failed async invocations go to an OnFailure destination (EventInvokeConfig), which carries more than a DLQ'
-      : 'Invoked synchronously (Firehose) or by a schedule with its own retries: a DLQ would catch nothing',
+      : "No DLQ: Firehose invokes synchronously (failed records land under errors/); a scheduled invocation is asynchronous and dropped after Lambda's retries, which the function's Errors alarm reports; the next tick runs again",
   ]);
   const out: Record<string, Resource> = {
     [logs]: logGroup(ctx, groupName, { mask: spec.maskLogs ?? false }),

@@ -21,14 +21,15 @@ import { tierAlarms } from './alarm-catalog.js';
 /** The per-domain dimension of SES event metrics: SES's automatic message tag. */
 export const DOMAIN_DIMENSION = 'ses:from-domain';
 
+/** Lower camel case, as the AWS::SES::ConfigurationSetEventDestination schema documents them. */
 const EVENT_TYPES = [
-  'SEND',
-  'REJECT',
-  'BOUNCE',
-  'COMPLAINT',
-  'DELIVERY',
-  'DELIVERY_DELAY',
-  'RENDERING_FAILURE',
+  'send',
+  'reject',
+  'bounce',
+  'complaint',
+  'delivery',
+  'deliveryDelay',
+  'renderingFailure',
 ];
 const REPUTATION_PERIOD = 900;
 
