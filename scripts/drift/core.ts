@@ -83,7 +83,7 @@ export interface ResourceDriftRow {
   readonly logicalId: string;
   readonly physicalId?: string;
   readonly type: string;
-  /** MODIFIED | DELETED | NOT_CHECKED */
+  /** MODIFIED | DELETED | NOT_CHECKED | UNKNOWN | UNSUPPORTED */
   readonly status: string;
   readonly differences: readonly PropertyChange[];
   /** Set when an ignore rule covers the whole resource or every one of its differences. */
@@ -104,7 +104,10 @@ export interface StackReport {
   readonly drifts: readonly ResourceDriftRow[];
   /** Drifted resources every difference of which an ignore rule covers. */
   readonly ignored: readonly ResourceDriftRow[];
-  /** Resources CloudFormation could not check (unsupported type or no read permission). */
+  /**
+   * Resources CloudFormation could not check, with their status: UNKNOWN (the check failed, usually a read
+   * permission of the caller is missing), UNSUPPORTED or NOT_CHECKED (type without drift support).
+   */
   readonly notChecked: readonly ResourceDriftRow[];
   /** Deployed vs local template; `null` = not compared. */
   readonly templateDiff: TemplateDiff | null;
@@ -242,12 +245,15 @@ async function driftOfStack(
     ...(drift?.detectionId ? { detectionId: drift.detectionId } : {}),
     drifts: counted,
     ignored,
-    notChecked: rows.filter((r) => r.status === 'NOT_CHECKED'),
+    notChecked: rows.filter((r) => UNCHECKED.has(r.status)),
     templateDiff,
     errors,
     durationMs: deps.now() - started,
   };
 }
+
+/** Resource statuses that mean "could not be checked": reported apart, never counted as drift. */
+const UNCHECKED = new Set(['UNKNOWN', 'UNSUPPORTED', 'NOT_CHECKED']);
 
 type Call = <T>(label: string, fn: () => Promise<T>) => Promise<T>;
 
@@ -320,7 +326,9 @@ async function resourceDrifts(target: DriftTarget, deps: DriftDeps, call: Call):
       deps.cloudformation.send(
         new DescribeStackResourceDriftsCommand({
           StackName: target.stackName,
-          StackResourceDriftStatusFilters: ['MODIFIED', 'DELETED', 'NOT_CHECKED'],
+          // UNKNOWN is what a resource gets when CloudFormation could not read it (e.g. a missing permission);
+          // the API reference documents NOT_CHECKED as not currently returned, UNSUPPORTED for types without support.
+          StackResourceDriftStatusFilters: ['MODIFIED', 'DELETED', 'UNKNOWN', 'UNSUPPORTED', 'NOT_CHECKED'],
           MaxResults: 100,
           ...(next ? { NextToken: next } : {}),
         }),
@@ -356,7 +364,7 @@ function applyIgnore(
   const counted: ResourceDriftRow[] = [];
   const ignored: ResourceDriftRow[] = [];
   for (const row of rows) {
-    if (row.status === 'NOT_CHECKED') continue;
+    if (UNCHECKED.has(row.status)) continue;
     const forResource = rules.filter((r) => ruleMatchesResource(r, target, row.logicalId));
     const whole = forResource.find((r) => r.property === undefined);
     if (whole) {

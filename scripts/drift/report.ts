@@ -116,9 +116,10 @@ export function renderMarkdown(report: DriftReport): string {
         '',
         '### Not checked',
         '',
-        'CloudFormation could not check these (resource type without drift support, or no read permission):',
+        'CloudFormation could not check these: UNKNOWN usually means the caller lacks a read permission of the',
+        'resource type (see docs/operations.md, drift roles); UNSUPPORTED or NOT_CHECKED, a type without drift support:',
         '',
-        ...s.notChecked.map((r) => `- ${code(r.logicalId)} (${r.type})`),
+        ...s.notChecked.map((r) => `- ${code(r.logicalId)} (${r.type}): ${r.status}`),
       );
     }
   }

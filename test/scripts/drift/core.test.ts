@@ -76,6 +76,28 @@ describe('runDrift', () => {
     expect(stack(report, 'ses').notChecked).toHaveLength(1);
   });
 
+  it('asks for UNKNOWN resources and reports them apart with their status, not as drift', async () => {
+    cfMock.on(DescribeStackResourceDriftsCommand).resolves({
+      StackResourceDrifts: [
+        {
+          StackId: 'arn:aws:cloudformation:ap-northeast-1:111122223333:stack/ses-migration-prod-ses/1',
+          LogicalResourceId: 'ConfigurationSet',
+          PhysicalResourceId: 'ses-migration-prod-config-set',
+          ResourceType: 'AWS::SES::ConfigurationSet',
+          StackResourceDriftStatus: 'UNKNOWN',
+          Timestamp: new Date('2026-12-01T00:00:00Z'),
+        },
+      ],
+    });
+    const report = await runDrift([target('ses')], META, deps());
+    const ses = stack(report, 'ses');
+    expect(ses.outcome).toBe('IN_SYNC');
+    expect(ses.notChecked.map((d) => [d.logicalId, d.status])).toEqual([['ConfigurationSet', 'UNKNOWN']]);
+    const asked = cfMock.commandCalls(DescribeStackResourceDriftsCommand)[0]?.args[0].input;
+    expect(asked?.StackResourceDriftStatusFilters).toContain('UNKNOWN');
+    expect(renderMarkdown(report)).toContain('- `ConfigurationSet` (AWS::SES::ConfigurationSet): UNKNOWN');
+  });
+
   it('collects resource drifts from every page', async () => {
     const [first, second] = modified.StackResourceDrifts;
     cfMock
@@ -91,6 +113,8 @@ describe('runDrift', () => {
     expect(calls[0]?.args[0].input.StackResourceDriftStatusFilters).toEqual([
       'MODIFIED',
       'DELETED',
+      'UNKNOWN',
+      'UNSUPPORTED',
       'NOT_CHECKED',
     ]);
   });
