@@ -36,13 +36,15 @@ const BASE_SUFFIX: Record<Family, string> = {
 function source(family: Family, severity: Severity): string {
   switch (family) {
     case 'bounceRate':
-      return severity === 'P1'
-        ? 'AWS/SES Reputation.BounceRate (account reputation, fraction)'
-        : 'metric math 100 × Bounce / Send (AWS/SES, 5 min), 0 below the minimum send volume';
+      return `metric math 100 × Bounce / Send (AWS/SES, 5 min), 0 below the minimum send volume${
+        severity === 'P1' ? '; also `-bounce-reputation` on AWS/SES Reputation.BounceRate (15 min, fraction)' : ''
+      }`;
     case 'complaintRate':
-      return severity === 'P1'
-        ? 'AWS/SES Reputation.ComplaintRate (account reputation, fraction)'
-        : 'metric math 100 × Complaint / Send (AWS/SES, 5 min), 0 below the minimum send volume';
+      return `metric math 100 × Complaint / Send (AWS/SES, 5 min), 0 below the minimum send volume${
+        severity === 'P1'
+          ? '; also `-complaint-reputation` on AWS/SES Reputation.ComplaintRate (15 min, fraction)'
+          : ''
+      }`;
     case 'sendSuccessRate':
       return 'SendSuccessRate (custom, metrics function, 100 × Delivery / Send)';
     case 'applicationErrors':

@@ -14,7 +14,7 @@ import type { ConfigurationSetProperties } from 'cloudform-types/types/ses/confi
 import type { EmailIdentityProperties } from 'cloudform-types/types/ses/emailIdentity';
 import { METRICS } from '../../contracts/metrics.js';
 import { SEVERITY_LABEL } from '../../contracts/severity.js';
-import { alarm, getAtt, logGroup, policyDoc, ref, res, sub } from '../lib/resources.js';
+import { alarm, getAtt, guardedRate, logGroup, policyDoc, ref, res, sub } from '../lib/resources.js';
 import { type Cfn, pascal, type StackContext, type StackDefinition } from '../lib/template.js';
 import { tierAlarms } from './alarm-catalog.js';
 
@@ -32,6 +32,7 @@ const EVENT_TYPES = [
   'renderingFailure',
 ];
 const REPUTATION_PERIOD = 900;
+const RATE_PERIOD = 300;
 
 function build(ctx: StackContext) {
   const { cfg, n } = ctx;
@@ -180,15 +181,38 @@ function build(ctx: StackContext) {
     },
   });
 
+  // P1 (seed 3.1.1, 3.1.2, 3.3.2 "immediately"): the 5-minute rate over two evaluations, quiet below the
+  // minimum send volume; plus AWS's own reputation rates, which move slowly but are what AWS reviews on.
   const children: string[] = [];
+  const childNames: string[] = [];
   for (const t of tierAlarms(cfg).filter((a) => a.stack === 'ses')) {
-    const id = t.family === 'bounceRate' ? 'BounceRateAlarm' : 'ComplaintRateAlarm';
-    const label = t.family === 'bounceRate' ? 'バウンス率' : '苦情率';
-    const review = t.family === 'bounceRate' ? '5%' : '0.1%';
+    const bounce = t.family === 'bounceRate';
+    const id = bounce ? 'BounceRateAlarm' : 'ComplaintRateAlarm';
+    const label = bounce ? 'バウンス率' : '苦情率';
+    const review = bounce ? '5%' : '0.1%';
     resources[id] = alarm(ctx, {
       name: t.name,
       severity: t.severity,
-      description: `SES アカウントの${label} (Reputation) が ${t.threshold}% を超えました。AWS は ${review} 以上で審査対象とし、さらに上がると送信を停止します。直ちに送信元と宛先リストを確認してください。`,
+      description: `SES の${label}（5分間の ${bounce ? 'Bounce' : 'Complaint'} / Send）が ${t.threshold}% を超えました（5分間×${t.evaluationPeriods}回、送信数が5分間に ${cfg.alarms.minimumSendVolume} 件未満の間は評価しません）。AWS は ${review} 以上で審査対象とし、さらに上がると送信を停止します。直ちに送信元と宛先リストを確認してください。`,
+      threshold: t.threshold,
+      comparison: 'GreaterThanThreshold',
+      evaluationPeriods: t.evaluationPeriods,
+      treatMissingData: 'notBreaching',
+      metrics: guardedRate({
+        namespace: METRICS.sesSend.namespace,
+        numerator: bounce ? METRICS.sesBounce.name : METRICS.sesComplaint.name,
+        denominator: METRICS.sesSend.name,
+        period: RATE_PERIOD,
+        minimum: cfg.alarms.minimumSendVolume,
+        label: bounce ? 'BounceRatePercent' : 'ComplaintRatePercent',
+      }),
+    });
+    const reputationId = bounce ? 'BounceReputationAlarm' : 'ComplaintReputationAlarm';
+    const reputationName = n.alarm(bounce ? 'bounce-reputation' : 'complaint-reputation');
+    resources[reputationId] = alarm(ctx, {
+      name: reputationName,
+      severity: t.severity,
+      description: `SES アカウントの${label} (Reputation.${bounce ? 'BounceRate' : 'ComplaintRate'}、AWS が算出) が ${t.threshold}% を超えました。AWS は ${review} 以上で審査対象とし、さらに上がると送信を停止します。直ちに送信元と宛先リストを確認してください。`,
       threshold: t.threshold / 100,
       comparison: 'GreaterThanThreshold',
       evaluationPeriods: t.evaluationPeriods,
@@ -197,25 +221,20 @@ function build(ctx: StackContext) {
       treatMissingData: 'ignore',
       metric: {
         namespace: 'AWS/SES',
-        name:
-          t.family === 'bounceRate'
-            ? METRICS.sesReputationBounceRate.name
-            : METRICS.sesReputationComplaintRate.name,
+        name: bounce ? METRICS.sesReputationBounceRate.name : METRICS.sesReputationComplaintRate.name,
         statistic: 'Maximum',
         period: REPUTATION_PERIOD,
       },
     });
-    children.push(id);
+    children.push(id, reputationId);
+    childNames.push(t.name, reputationName);
   }
-  const childNames = tierAlarms(cfg)
-    .filter((a) => a.stack === 'ses')
-    .map((a) => a.name);
   const p1: Cfn = ctx.alarmTopic('P1');
   resources.SesCriticalAlarm = res<CompositeAlarmProperties & { Tags?: Cfn }>(
     'AWS::CloudWatch::CompositeAlarm',
     {
       AlarmName: n.alarm('ses-critical'),
-      AlarmDescription: `[P1 ${SEVERITY_LABEL.P1}] SES の重要アラーム（バウンス率・苦情率）のいずれかが発生しています。送信停止の危険があります。`,
+      AlarmDescription: `[P1 ${SEVERITY_LABEL.P1}] SES の重要アラーム（バウンス率・苦情率、5分間の率または AWS の Reputation）のいずれかが発生しています。送信停止の危険があります。`,
       AlarmRule: childNames.map((c) => `ALARM("${c}")`).join(' OR '),
       ActionsEnabled: true,
       AlarmActions: [p1],

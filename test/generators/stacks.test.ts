@@ -64,8 +64,10 @@ describe('alarm tiers (seed 3.2.1-3.2.4)', () => {
   });
 
   it.each([
-    ['bounce-rate-alarm', 'GreaterThanThreshold', 0.05, 2],
-    ['complaint-rate-alarm', 'GreaterThanThreshold', 0.001, 2],
+    ['bounce-rate-alarm', 'GreaterThanThreshold', 5, 2],
+    ['complaint-rate-alarm', 'GreaterThanThreshold', 0.1, 2],
+    ['bounce-reputation', 'GreaterThanThreshold', 0.05, 2],
+    ['complaint-reputation', 'GreaterThanThreshold', 0.001, 2],
     ['ses-send-failure', 'LessThanThreshold', 95, 1],
     ['ses-send-failure-p2', 'LessThanThreshold', 98, 2],
     ['ses-send-failure-p3', 'LessThanThreshold', 99, 3],
@@ -83,9 +85,22 @@ describe('alarm tiers (seed 3.2.1-3.2.4)', () => {
     expect(a.EvaluationPeriods).toBe(periods);
   });
 
-  it('P1 bounce/complaint alarms compare AWS rates (fractions), not counts', () => {
-    expect(alarms.get(`${P}-bounce-rate-alarm`).Properties.MetricName).toBe('Reputation.BounceRate');
-    expect(alarms.get(`${P}-complaint-rate-alarm`).Properties.MetricName).toBe('Reputation.ComplaintRate');
+  it('P1 bounce/complaint alarms compare 5-minute rates (volume-guarded), AWS reputation alarms fractions', () => {
+    for (const [rate, num] of [
+      ['bounce-rate-alarm', 'Bounce'],
+      ['complaint-rate-alarm', 'Complaint'],
+    ]) {
+      const metrics = alarms.get(`${P}-${rate}`).Properties.Metrics;
+      expect(metrics.find((m: Json) => m.ReturnData).Expression).toBe(
+        'IF(FILL(den, 0) >= 100, 100 * FILL(num, 0) / den, 0)',
+      );
+      expect(metrics.find((m: Json) => m.Id === 'num').MetricStat).toMatchObject({
+        Metric: { MetricName: num },
+        Period: 300,
+      });
+    }
+    expect(alarms.get(`${P}-bounce-reputation`).Properties.MetricName).toBe('Reputation.BounceRate');
+    expect(alarms.get(`${P}-complaint-reputation`).Properties.MetricName).toBe('Reputation.ComplaintRate');
   });
 
   it('5-minute rate tiers are guarded by a minimum send volume', () => {
@@ -117,9 +132,19 @@ describe('alarm tiers (seed 3.2.1-3.2.4)', () => {
     const c = alarms.get(`${P}-ses-critical`);
     expect(c.stack).toBe('ses');
     expect(c.Properties.AlarmRule).toBe(
-      `ALARM("${P}-bounce-rate-alarm") OR ALARM("${P}-complaint-rate-alarm")`,
+      [
+        `ALARM("${P}-bounce-rate-alarm")`,
+        `ALARM("${P}-bounce-reputation")`,
+        `ALARM("${P}-complaint-rate-alarm")`,
+        `ALARM("${P}-complaint-reputation")`,
+      ].join(' OR '),
     );
-    expect(c.DependsOn.sort()).toEqual(['BounceRateAlarm', 'ComplaintRateAlarm']);
+    expect(c.DependsOn.sort()).toEqual([
+      'BounceRateAlarm',
+      'BounceReputationAlarm',
+      'ComplaintRateAlarm',
+      'ComplaintReputationAlarm',
+    ]);
   });
 });
 
