@@ -1,4 +1,5 @@
 /** `npm run bench`: runs every benchmark module in bench/ in turn (each exports `run()` and prints its figures). */
+import { run as alarms } from '../bench/alarms.js';
 import { run as drift } from '../bench/drift.js';
 import { run as handlers } from '../bench/handlers.js';
 import { run as masking } from '../bench/masking.js';
@@ -7,6 +8,7 @@ const benches: [string, () => Promise<void>][] = [
   ['masking', () => masking()],
   ['handlers and generation', handlers],
   ['drift', drift],
+  ['alarm scenarios', alarms],
 ];
 
 for (const [name, run] of benches) {

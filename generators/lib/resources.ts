@@ -258,7 +258,12 @@ export function alarm(ctx: StackContext, spec: AlarmSpec): Resource {
   });
 }
 
-/** Metric-math alarm input: 100 × numerator / denominator, 0 while the denominator is below `minimum`. */
+/**
+ * Metric-math alarm input: 100 × numerator / denominator, and no datapoint while the denominator is below
+ * `minimum`. No datapoint rather than 0: a period still filling up (SES datapoints arrive a minute or two late)
+ * or a quiet one is skipped, so an alarm in ALARM does not flap to OK at every period start, and with
+ * `notBreaching` a range without any datapoint is OK.
+ */
 export function guardedRate(opts: {
   namespace: string;
   numerator: string;
@@ -283,7 +288,7 @@ export function guardedRate(opts: {
       Id: 'rate',
       Label: opts.label,
       ReturnData: true,
-      Expression: `IF(FILL(den, 0) >= ${opts.minimum}, 100 * FILL(num, 0) / den, 0)`,
+      Expression: `IF(FILL(den, 0) >= ${opts.minimum}, 100 * FILL(num, 0) / den)`,
     },
   ];
 }

@@ -37,7 +37,9 @@ function source(family: Family, severity: Severity): string {
   switch (family) {
     case 'bounceRate':
       return `metric math 100 × Bounce / Send (AWS/SES, 5 min), 0 below the minimum send volume${
-        severity === 'P1' ? '; also `-bounce-reputation` on AWS/SES Reputation.BounceRate (15 min, fraction)' : ''
+        severity === 'P1'
+          ? '; also `-bounce-reputation` on AWS/SES Reputation.BounceRate (15 min, fraction)'
+          : ''
       }`;
     case 'complaintRate':
       return `metric math 100 × Complaint / Send (AWS/SES, 5 min), 0 below the minimum send volume${

@@ -305,9 +305,11 @@ function call(fn: string, args: Node[], ev: (n: Node) => MathValue, slots: reado
         if (Array.isArray(cond)) throw new MetricMathError('IF condition must be a series or a number');
         return cond !== 0 ? yes : (no ?? new Map());
       }
+      // Using IF expressions: a true condition whose trueValue series lacks the timestamp gives 0; a false one
+      // whose falseValue lacks it (or has none) drops the datapoint.
       const out = new Map<number, number>();
       for (const [t, c] of cond) {
-        const v = c !== 0 ? at(yes, t) : no === undefined ? undefined : at(no, t);
+        const v = c !== 0 ? (at(yes, t) ?? 0) : no === undefined ? undefined : at(no, t);
         if (v !== undefined && Number.isFinite(v)) out.set(t, v);
       }
       return out;

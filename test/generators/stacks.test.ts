@@ -92,7 +92,7 @@ describe('alarm tiers (seed 3.2.1-3.2.4)', () => {
     ]) {
       const metrics = alarms.get(`${P}-${rate}`).Properties.Metrics;
       expect(metrics.find((m: Json) => m.ReturnData).Expression).toBe(
-        'IF(FILL(den, 0) >= 100, 100 * FILL(num, 0) / den, 0)',
+        'IF(FILL(den, 0) >= 100, 100 * FILL(num, 0) / den)',
       );
       expect(metrics.find((m: Json) => m.Id === 'num').MetricStat).toMatchObject({
         Metric: { MetricName: num },
@@ -106,7 +106,7 @@ describe('alarm tiers (seed 3.2.1-3.2.4)', () => {
   it('5-minute rate tiers are guarded by a minimum send volume', () => {
     const metrics = alarms.get(`${P}-bounce-rate-p2`).Properties.Metrics;
     const expr = metrics.find((m: Json) => m.ReturnData).Expression;
-    expect(expr).toBe('IF(FILL(den, 0) >= 100, 100 * FILL(num, 0) / den, 0)');
+    expect(expr).toBe('IF(FILL(den, 0) >= 100, 100 * FILL(num, 0) / den)');
     expect(metrics.find((m: Json) => m.Id === 'num').MetricStat.Metric.MetricName).toBe('Bounce');
   });
 

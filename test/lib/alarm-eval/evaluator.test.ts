@@ -40,6 +40,24 @@ describe('metric math', () => {
     const guard = 'IF(FILL(den, 0) >= 100, 100 * FILL(num, 0) / den, 0)';
     expect(run(guard, { num: [6, undefined, 1, 50], den: [100, 150, 10, undefined] })).toEqual([6, 0, 0, 0]);
   });
+  it('IF follows the tables of "Using IF expressions" (metric math page)', () => {
+    const slots5 = [0, 1, 2, 3, 4].map((i) => i * 300_000);
+    const s5 = (xs: (number | undefined)[]) =>
+      new Map(xs.flatMap((v, i) => (v === undefined ? [] : [[slots5[i]!, v] as [number, number]])));
+    const env = new Map([
+      ['metric1', s5([1, 1, 0, 0, undefined])],
+      ['metric2', s5([30, undefined, 0, 0, 30])],
+      ['metric3', s5([0, 0, 20, undefined, 20])],
+    ]);
+    const ifs = (expr: string) => {
+      const v = evaluateNode(parseExpression(expr), env, slots5) as Map<number, number>;
+      return slots5.map((t) => v.get(t));
+    };
+    expect(ifs('IF(metric1, metric2, metric3)')).toEqual([30, 0, 20, undefined, undefined]);
+    expect(ifs('IF(metric1, 5, metric3)')).toEqual([5, 5, 20, undefined, undefined]);
+    expect(ifs('IF(metric1, metric2, 5)')).toEqual([30, 0, 5, 5, undefined]);
+    expect(ifs('IF(metric1 < 1, metric1)')).toEqual([undefined, undefined, 0, 0, undefined]);
+  });
   it('FILL with REPEAT carries the last value (and the first value backwards)', () => {
     expect(run('FILL(a, REPEAT)', { a: [undefined, 2, undefined, 5] })).toEqual([2, 2, 2, 5]);
   });
