@@ -87,6 +87,8 @@ export function names(cfg: NameSource) {
     alarmPrefix: `${p}-`,
     eventRule: (name: string) => `${p}-${name}`,
     trail: `${p}-archive-access`,
+    /** Alarm episodes: acknowledgements and what the escalation check sent (contracts/alarm-episodes.ts). */
+    alarmEpisodesTable: `${p}-alarm-episodes`,
   };
 }
 

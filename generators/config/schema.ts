@@ -84,8 +84,10 @@ export const envConfigSchema = z
         P3: emailList.default([]),
         escalation: z
           .object({
-            /** A P1 still in ALARM after this many minutes goes to the next level (seed 1.3, 5.4.2). @default 30 */
-            afterMinutes: z.number().int().min(5).max(1440).default(30),
+            /** A P1 nobody acknowledged is re-sent to the P1 list and level 3 this often (seed 3.3.2). @default 15 */
+            p1RenotifyMinutes: z.number().int().min(5).max(1440).default(15),
+            /** A P2 nobody acknowledged goes to level 2 after this many minutes; absent: only by `npm run escalate`. */
+            p2AutoEscalateMinutes: z.number().int().min(5).max(1440).optional(),
             /** Level 1: 担当者 (on-call engineer). */
             level1: emailList.default([]),
             /** Level 2: リーダー. */

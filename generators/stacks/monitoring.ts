@@ -12,6 +12,7 @@ import { lambdaFunction, schedule } from '../lib/lambda.js';
 import { alarm, getAtt, guardedRate, logGroup, ref, res } from '../lib/resources.js';
 import { pascal, STACK_IDS, type StackContext, type StackDefinition, sub } from '../lib/template.js';
 import { tierAlarms } from './alarm-catalog.js';
+import { EPISODE_TABLE_ID, notifierEpisodeStatement, oncallResources } from './oncall.js';
 
 const PERIOD = 300;
 
@@ -374,7 +375,7 @@ function build(ctx: StackContext) {
     );
   }
 
-  Object.assign(resources, monitoringFunctions(ctx));
+  Object.assign(resources, monitoringFunctions(ctx), oncallResources(ctx));
 
   return {
     description:
@@ -432,7 +433,8 @@ function monitoringFunctions(ctx: StackContext): Record<string, Resource> {
       id: 'Notifier',
       fn: 'notifier',
       handler: 'notifier',
-      description: 'Turns alarm state changes into Japanese notifications (JST) and escalates P1 alarms',
+      description:
+        'Japanese alarm notifications (JST) to each severity and its responder level; re-notifies and escalates',
       statements: [
         {
           Sid: 'PublishToDeliveryAndEscalationTopics',
@@ -448,14 +450,17 @@ function monitoringFunctions(ctx: StackContext): Record<string, Resource> {
         },
         // DescribeAlarms returns composite alarms only when allowed on every alarm.
         { Sid: 'ReadAlarmStates', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: '*' },
+        notifierEpisodeStatement(),
       ],
       environment: {
         ...Object.fromEntries(sevs.map((s) => [`ALARM_TOPIC_${s}_ARN`, ctx.alarmTopic(s)])),
         ...Object.fromEntries(sevs.map((s) => [`DELIVERY_TOPIC_${s}_ARN`, delivery[s]])),
         ...Object.fromEntries(levels.map((l) => [`ESCALATION_TOPIC_LEVEL${l}_ARN`, escalation[l]])),
         ALARM_NAME_PREFIX: `${n.prefix}-`,
-        ESCALATION_AFTER_MINUTES: String(cfg.notifications.escalation.afterMinutes),
-        ESCALATION_CHECK_MINUTES: '5',
+        SCEPTRE_ENVIRONMENT: cfg.sceptreEnv,
+        EPISODE_TABLE_NAME: ref(EPISODE_TABLE_ID),
+        P1_RENOTIFY_MINUTES: String(cfg.notifications.escalation.p1RenotifyMinutes),
+        P2_AUTO_ESCALATE_MINUTES: String(cfg.notifications.escalation.p2AutoEscalateMinutes ?? ''),
         DOMAINS_JSON: domains,
         SES_EVENTS_LOG_GROUP: n.logGroup.sesEvents,
       },
@@ -471,7 +476,8 @@ function monitoringFunctions(ctx: StackContext): Record<string, Resource> {
       expression: 'cron(0/5 * * * ? *)',
       functionId: 'NotifierFunction',
       input: { action: 'escalate', scheduledTime: '<aws.scheduler.scheduled-time>' },
-      description: 'Every 5 minutes: re-sends P1 alarms still in ALARM to the next escalation level',
+      description:
+        'Every 5 minutes: re-notifies unacknowledged P1 alarms, sends requested P2 escalations to level 2',
     }),
   };
   Object.assign(out, driftDetection(ctx, delivery, notificationsKey));

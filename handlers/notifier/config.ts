@@ -1,8 +1,9 @@
 /** Environment of the notifier: checked per path, so a notification never fails on an escalation setting. */
 
 import { NotifierConfigError } from './errors.js';
-import type { EscalationLevel } from './escalation.js';
 import type { FormatContext, Severity } from './format.js';
+
+export type EscalationLevel = 1 | 2 | 3;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -12,16 +13,22 @@ export interface NotifyConfig {
   readonly alarmTopics: Readonly<Record<Severity, string>>;
   /** `DELIVERY_TOPIC_P1_ARN` …: the topics people subscribe to. */
   readonly deliveryTopics: Readonly<Record<Severity, string>>;
+  /** `ESCALATION_TOPIC_LEVEL1_ARN` …: the responder levels of seed 5.4.2. */
+  readonly escalationTopics: Readonly<Record<EscalationLevel, string>>;
 }
 
-export interface EscalateConfig {
-  readonly format: FormatContext;
-  readonly p1AlarmTopicArn: string;
-  readonly escalationTopics: Readonly<Record<EscalationLevel, string>>;
+export interface EscalateConfig extends NotifyConfig {
   readonly alarmNamePrefix: string;
-  readonly afterMinutes: number;
-  readonly checkMinutes: number;
+  /** `EPISODE_TABLE_NAME`: the alarm-episode table (acknowledgements, what was sent). */
+  readonly episodeTable: string;
+  /** `P1_RENOTIFY_MINUTES`: minutes between automatic P1 re-notifications. */
+  readonly p1RenotifyMinutes: number;
+  /** `P2_AUTO_ESCALATE_MINUTES`: empty for off (level 2 only when a person asks). */
+  readonly p2AutoEscalateMinutes: number | undefined;
 }
+
+/** Who receives the first notice of each severity besides its own list (seed 3.3.2 × 5.4.2). */
+export const FIRST_NOTICE_LEVEL: Readonly<Record<Severity, EscalationLevel>> = { P1: 3, P2: 1, P3: 1 };
 
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
@@ -61,8 +68,15 @@ function formatContext(env: Env): FormatContext {
     }
     domains = parsed;
   }
+  const commandEnvironment = env.SCEPTRE_ENVIRONMENT || environment;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(commandEnvironment)) {
+    throw new NotifierConfigError(
+      `SCEPTRE_ENVIRONMENT is ${JSON.stringify(commandEnvironment)}; allowed: the environment file's name, e.g. "prod"`,
+    );
+  }
   return {
     environment,
+    commandEnvironment,
     region: env.AWS_REGION || 'ap-northeast-1',
     domains,
     sesEventsLogGroup: env.SES_EVENTS_LOG_GROUP || '/aws/ses/events',
@@ -87,6 +101,11 @@ export function loadNotifyConfig(env: Env): NotifyConfig {
       P2: topicArn(env, 'DELIVERY_TOPIC_P2_ARN'),
       P3: topicArn(env, 'DELIVERY_TOPIC_P3_ARN'),
     },
+    escalationTopics: {
+      1: topicArn(env, 'ESCALATION_TOPIC_LEVEL1_ARN'),
+      2: topicArn(env, 'ESCALATION_TOPIC_LEVEL2_ARN'),
+      3: topicArn(env, 'ESCALATION_TOPIC_LEVEL3_ARN'),
+    },
   };
 }
 
@@ -110,24 +129,22 @@ export function loadEscalateConfig(env: Env): EscalateConfig {
       `ALARM_NAME_PREFIX is ${JSON.stringify(env.ALARM_NAME_PREFIX)}; allowed: e.g. "ses-migration-production-"`,
     );
   }
-  const checkMinutes = wholeMinutes(env, 'ESCALATION_CHECK_MINUTES', 5, 1, 60);
-  const afterMinutes = wholeMinutes(env, 'ESCALATION_AFTER_MINUTES', 30, 1, 1440);
-  if (afterMinutes < checkMinutes) {
+  const episodeTable = env.EPISODE_TABLE_NAME ?? '';
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(episodeTable)) {
     throw new NotifierConfigError(
-      `ESCALATION_AFTER_MINUTES (${afterMinutes}) is shorter than ESCALATION_CHECK_MINUTES (${checkMinutes}); ` +
-        'allowed: at least the check interval, or levels would be skipped',
+      `EPISODE_TABLE_NAME is ${JSON.stringify(env.EPISODE_TABLE_NAME)}; allowed: a DynamoDB table name such as ` +
+        '"ses-migration-production-alarm-episodes"',
     );
   }
+  const p2Raw = env.P2_AUTO_ESCALATE_MINUTES;
   return {
-    format: formatContext(env),
-    p1AlarmTopicArn: topicArn(env, 'ALARM_TOPIC_P1_ARN'),
-    escalationTopics: {
-      1: topicArn(env, 'ESCALATION_TOPIC_LEVEL1_ARN'),
-      2: topicArn(env, 'ESCALATION_TOPIC_LEVEL2_ARN'),
-      3: topicArn(env, 'ESCALATION_TOPIC_LEVEL3_ARN'),
-    },
+    ...loadNotifyConfig(env),
     alarmNamePrefix,
-    afterMinutes,
-    checkMinutes,
+    episodeTable,
+    p1RenotifyMinutes: wholeMinutes(env, 'P1_RENOTIFY_MINUTES', 15, 5, 1440),
+    p2AutoEscalateMinutes:
+      p2Raw === undefined || p2Raw === ''
+        ? undefined
+        : wholeMinutes(env, 'P2_AUTO_ESCALATE_MINUTES', 0, 5, 1440),
   };
 }

@@ -1,25 +1,19 @@
 /**
- * Escalation of P1 alarms (seed 1.3, 5.4.2), decided statelessly from the alarm's own state.
+ * Who hears of an alarm, and when (seed 3.3.2 reconciled with 5.4.2; the table is in the README):
  *
- * A P1 alarm (one whose AlarmActions contain the P1 alarm topic) that has been in ALARM for `elapsed`
- * is escalated at the run where `elapsed` enters [n × after, n × after + check) for n = 1, 2, 3, …:
- * level min(n, 3). So level 1 after `after` minutes, level 2 after 2 × `after`, level 3 after 3 × `after`,
- * then level 3 again every `after` minutes until the alarm leaves ALARM.
+ * | severity | at ALARM (SNS path, at once)       | afterwards (this module, every check)                                   |
+ * |----------|------------------------------------|--------------------------------------------------------------------------|
+ * | P1       | P1 list + level 3 (マネージャー)   | P1 list + level 3 again every `p1RenotifyMinutes` until acknowledged/OK |
+ * | P2       | P2 list + level 1 (担当者)         | level 2 (リーダー) once, when a person asks (`npm run escalate`) or, if  |
+ * |          |                                    | `p2AutoEscalateMinutes` is set, that long after ALARM unless acknowledged |
+ * | P3       | P3 list + level 1 (担当者)         | nothing; listed in the periodic report                                   |
  *
- * Exactly once per level: the runs are evaluated at grid-aligned times (`now` floored to the check
- * interval; the Scheduler passes its scheduled time), so successive `elapsed` values are exactly `check`
- * apart and each half-open window of width `check` contains exactly one of them (needs after ≥ check).
- * A retried run reuses its scheduled time and reaches the same decision. What statelessness cannot do is
- * catch up on a run that never happened at all (Scheduler gave up after its retries): that level is then
- * skipped and the next one still comes on time. The function's error alarm reports such failures; a state
- * store (DynamoDB, "last level sent per alarm transition") would add catch-up at the price of a table,
- * conditional writes and their own failure modes, which this rare case does not justify.
- *
- * `elapsed` is measured from `StateTransitionedTimestamp` (last change of the state *value*), not
- * `StateUpdatedTimestamp`, which also moves when an alarm re-evaluates and stays in ALARM. moto returns
- * only the latter, hence the fallback.
+ * The decision is a pure function of the alarms in ALARM, the episode items of the alarm-episode table
+ * and the time. It compares the time with what was last *sent* (recorded in the episode item), not with
+ * a window of the schedule, so a check that never ran delays a notice by one interval but never skips it.
  */
-import type { EscalationLevel } from '../../contracts/severity.js';
+import { type AlarmEpisode, episodeLookupKey, episodeOf } from '../../contracts/alarm-episodes.js';
+import { SEVERITIES, type Severity } from '../../contracts/severity.js';
 
 export interface AlarmSnapshot {
   readonly name: string;
@@ -33,59 +27,94 @@ export interface AlarmSnapshot {
   readonly reason: string | undefined;
 }
 
-export interface EscalationSettings {
-  /** The P1 alarm topic: alarms whose AlarmActions contain it are P1. */
-  readonly p1AlarmTopicArn: string;
-  /** `ESCALATION_AFTER_MINUTES`: minutes in ALARM per level. */
-  readonly afterMinutes: number;
-  /** `ESCALATION_CHECK_MINUTES`: the schedule's interval. */
-  readonly checkMinutes: number;
+export interface ResponsePolicy {
+  /** The alarm topics: an alarm's severity is the topic its AlarmActions contain. */
+  readonly alarmTopics: Readonly<Record<Severity, string>>;
+  /** Minutes between automatic P1 re-notifications. */
+  readonly p1RenotifyMinutes: number;
+  /** Minutes after which an unacknowledged P2 goes to level 2 by itself; undefined: only by request. */
+  readonly p2AutoEscalateMinutes: number | undefined;
 }
 
-export type { EscalationLevel } from '../../contracts/severity.js';
-
-export interface DueEscalation {
-  readonly alarm: AlarmSnapshot;
-  readonly level: EscalationLevel;
-  /** n in n × after: 1, 2, 3, then 4, 5, … for the level-3 repeats. */
-  readonly round: number;
-  readonly elapsedMinutes: number;
-}
+export type EscalationAction =
+  | {
+      readonly kind: 'p1-renotify';
+      readonly alarm: AlarmSnapshot;
+      readonly episode: string;
+      /** 1 for the first re-notification, 2 for the second, … */
+      readonly round: number;
+      readonly elapsedMinutes: number;
+      /** The `lastP1NoticeAt` the decision was made on (the write is conditional on it). */
+      readonly previousNoticeAt: string | undefined;
+    }
+  | {
+      readonly kind: 'p2-level2';
+      readonly alarm: AlarmSnapshot;
+      readonly episode: string;
+      readonly elapsedMinutes: number;
+      readonly requestedBy: string | undefined;
+    };
 
 const MINUTE = 60_000;
 
-/** Floors a time to the schedule's grid, so a run a few seconds late decides like the on-time one. */
-export function alignToCheck(now: Date, checkMinutes: number): Date {
-  const step = checkMinutes * MINUTE;
-  return new Date(Math.floor(now.getTime() / step) * step);
+/** The severity of an alarm from the alarm topic among its actions; undefined for an alarm that pages nobody. */
+export function severityOfAlarm(
+  alarm: AlarmSnapshot,
+  alarmTopics: Readonly<Record<Severity, string>>,
+): Severity | undefined {
+  return SEVERITIES.find((s) => alarm.alarmActions.includes(alarmTopics[s]));
 }
 
-/** True for an alarm that pages P1 and is still in ALARM with its actions enabled. */
-export function isEscalatable(alarm: AlarmSnapshot, p1AlarmTopicArn: string): boolean {
-  return alarm.state === 'ALARM' && alarm.actionsEnabled && alarm.alarmActions.includes(p1AlarmTopicArn);
+/** True for an alarm in ALARM whose actions are enabled (a muted alarm pages nobody). */
+function isActive(alarm: AlarmSnapshot): alarm is AlarmSnapshot & { transitionedAt: Date } {
+  return alarm.state === 'ALARM' && alarm.actionsEnabled && alarm.transitionedAt !== undefined;
 }
 
-/** The escalations due at `now` (already aligned to the check grid). */
-export function dueEscalations(
+/** What is due at `now` for the alarms in ALARM, given the episode items read for them. */
+export function decideEscalations(
   alarms: readonly AlarmSnapshot[],
+  episodes: ReadonlyMap<string, AlarmEpisode>,
   now: Date,
-  settings: EscalationSettings,
-): DueEscalation[] {
-  const after = settings.afterMinutes * MINUTE;
-  const check = settings.checkMinutes * MINUTE;
-  const due: DueEscalation[] = [];
+  policy: ResponsePolicy,
+): EscalationAction[] {
+  const actions: EscalationAction[] = [];
   for (const alarm of alarms) {
-    if (!isEscalatable(alarm, settings.p1AlarmTopicArn) || alarm.transitionedAt === undefined) continue;
+    if (!isActive(alarm)) continue;
+    const severity = severityOfAlarm(alarm, policy.alarmTopics);
+    const episode = episodeOf(alarm.transitionedAt);
+    const item = episodes.get(episodeLookupKey(alarm.name, episode));
     const elapsed = now.getTime() - alarm.transitionedAt.getTime();
-    if (elapsed < after) continue;
-    const round = Math.floor(elapsed / after);
-    if (elapsed - round * after >= check) continue;
-    due.push({
-      alarm,
-      level: Math.min(round, 3) as EscalationLevel,
-      round,
-      elapsedMinutes: Math.floor(elapsed / MINUTE),
-    });
+    const elapsedMinutes = Math.floor(elapsed / MINUTE);
+    if (severity === 'P1') {
+      if (item?.ackBy !== undefined) continue;
+      // The SNS path sent the first notice at the transition.
+      const last = item?.lastP1NoticeAt === undefined ? alarm.transitionedAt : new Date(item.lastP1NoticeAt);
+      if (now.getTime() - last.getTime() >= policy.p1RenotifyMinutes * MINUTE) {
+        actions.push({
+          kind: 'p1-renotify',
+          alarm,
+          episode,
+          round: (item?.p1Notices ?? 0) + 1,
+          elapsedMinutes,
+          previousNoticeAt: item?.lastP1NoticeAt,
+        });
+      }
+    } else if (severity === 'P2' && item?.level2SentAt === undefined) {
+      const requested = item?.level2RequestedAt !== undefined;
+      const auto =
+        policy.p2AutoEscalateMinutes !== undefined &&
+        item?.ackBy === undefined &&
+        elapsed >= policy.p2AutoEscalateMinutes * MINUTE;
+      if (requested || auto) {
+        actions.push({
+          kind: 'p2-level2',
+          alarm,
+          episode,
+          elapsedMinutes,
+          requestedBy: requested ? (item?.level2RequestedBy ?? 'unknown') : undefined,
+        });
+      }
+    }
   }
-  return due;
+  return actions;
 }

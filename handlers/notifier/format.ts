@@ -43,6 +43,8 @@ export const LEVEL_LABEL: Readonly<Record<1 | 2 | 3, string>> = {
 export interface FormatContext {
   /** `production` / `development`. */
   readonly environment: string;
+  /** The environment as the project's commands take it (`prod`, `dev`: the Sceptre environment). */
+  readonly commandEnvironment: string;
   /** Fallback region when the alarm ARN carries none (the function's own region). */
   readonly region: string;
   /** Sending domains for the runbook's identity check. */
@@ -167,7 +169,7 @@ export function runbookLines(alarm: AlarmNotice | undefined, ctx: FormatContext,
     `5. ダッシュボード: ${dashboardName(ctx.environment)}`,
     `   ${dashboardUrl(region, ctx.environment)}`,
     '6. スタックと監視の総合状態',
-    `   npm run status -- ${ctx.environment}`,
+    `   npm run status -- ${ctx.commandEnvironment}`,
   ];
 }
 
@@ -251,28 +253,40 @@ function footer(snsMessageId: string | undefined): string[] {
 }
 
 export interface EscalationFacts {
+  /** `p1-renotify`: a P1 nobody acknowledged yet; `p2-level2`: a P2 handed to the leader. */
+  readonly kind: 'p1-renotify' | 'p2-level2';
   readonly alarmName: string;
   readonly description: string | undefined;
   readonly reason: string | undefined;
-  readonly level: 1 | 2 | 3;
   readonly enteredAlarmAt: Date;
   readonly checkedAt: Date;
   readonly elapsedMinutes: number;
-  readonly afterMinutes: number;
+  /** p1-renotify: which re-notification this is (1, 2, …). */
+  readonly round: number;
+  /** p1-renotify: minutes until the next one. */
+  readonly renotifyMinutes: number;
+  /** p2-level2: the person who asked, or undefined for the automatic escalation. */
+  readonly requestedBy: string | undefined;
   readonly composite: boolean;
 }
 
-/** The escalation message for a P1 still in ALARM (seed 1.3, 5.4.2). */
+/** The message of a P1 re-notification or a P2 escalation to level 2 (seed 3.3.2, 5.4.2). */
 export function formatEscalation(facts: EscalationFacts, ctx: FormatContext): Notification {
   const region = ctx.region;
-  const repeat =
-    facts.level === 3
-      ? `OK に戻るまで ${facts.afterMinutes} 分ごとにレベル3へ再送します。`
-      : `OK に戻らなければ、アラーム発生から ${(facts.level + 1) * facts.afterMinutes} 分後に${LEVEL_LABEL[(facts.level + 1) as 2 | 3]}へ送ります。`;
+  const ack = `npm run ack -- ${ctx.commandEnvironment} ${facts.alarmName} --by <あなたの名前> [--note "対応内容"]`;
+  const p1 = facts.kind === 'p1-renotify';
+  const headline = p1
+    ? `【再通知 ${facts.round} 回目・${LEVEL_LABEL[3]}】緊急 P1 のアラームが ${facts.elapsedMinutes} 分続き、まだ誰も対応を宣言していません: ${facts.alarmName}`
+    : `【エスカレーション ${LEVEL_LABEL[2]}】重要 P2 のアラームが ${facts.elapsedMinutes} 分続いています: ${facts.alarmName}`;
+  const why = p1
+    ? `確認応答（ack）があるか OK に戻るまで、${facts.renotifyMinutes} 分ごとに P1 の宛先とレベル3へ再送します。`
+    : facts.requestedBy === undefined
+      ? '確認応答がないまま自動エスカレーションの時間を過ぎたため、レベル2へ送りました。'
+      : `${facts.requestedBy} さんが npm run escalate でレベル2への引き継ぎを依頼しました。`;
   const lines = [
-    `【エスカレーション ${LEVEL_LABEL[facts.level]}】緊急 P1 のアラームが ${facts.elapsedMinutes} 分続いています: ${facts.alarmName}`,
+    headline,
     '',
-    `重要度: ${SEVERITY_LABEL.P1} P1（${facts.composite ? '複合アラーム' : 'メトリクスアラーム'}）`,
+    `重要度: ${p1 ? `${SEVERITY_LABEL.P1} P1` : `${SEVERITY_LABEL.P2} P2`}（${facts.composite ? '複合アラーム' : 'メトリクスアラーム'}）`,
     `アラーム名: ${facts.alarmName}`,
     `アラーム状態になった時刻: ${formatJst(facts.enteredAlarmAt)}（${facts.elapsedMinutes} 分経過）`,
     `確認時刻: ${formatJst(facts.checkedAt)}`,
@@ -287,16 +301,17 @@ export function formatEscalation(facts: EscalationFacts, ctx: FormatContext): No
     '■ 初動対応（監視・アラート設定書 5.4.1）',
     ...runbookLines(undefined, ctx, region),
     '',
+    '■ 対応を宣言する（再通知を止める）',
+    ack,
+    '',
     '■ コンソール',
     consoleAlarmUrl(region, facts.alarmName),
     '',
     '---',
-    repeat,
+    why,
   ];
-  return {
-    subject: asciiSubject(
-      `[ESCALATION L${facts.level}] P1 ALARM for ${facts.elapsedMinutes} min: ${facts.alarmName}`,
-    ),
-    message: lines.join('\n'),
-  };
+  const subject = p1
+    ? `[P1 REMINDER ${facts.round}] unacknowledged ${facts.elapsedMinutes} min: ${facts.alarmName}`
+    : `[P2 ESCALATION L2] ALARM for ${facts.elapsedMinutes} min: ${facts.alarmName}`;
+  return { subject: asciiSubject(subject), message: lines.join('\n') };
 }

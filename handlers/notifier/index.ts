@@ -2,13 +2,15 @@
  * `notifier` Lambda, one bundle with two triggers, dispatched on the event's shape:
  * - an SNS event from the alarm topics (`Records[].Sns`) → Japanese notification to the severity's topic;
  * - `{"action":"escalate","scheduledTime":"<aws.scheduler.scheduled-time>"}` from EventBridge Scheduler
- *   every 5 minutes → escalation of P1 alarms still in ALARM.
+ *   every 5 minutes → P1 re-notifications and P2 level-2 escalations (escalation.ts).
  * Failures are logged and rethrown, so Lambda's retries and failure destination take over. See README.md.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import type { SNSEvent } from 'aws-lambda';
+import { DynamoEpisodeStore } from '../../lib/alarm-episodes/store.js';
 import { cloudwatchClient } from '../shared/clients/cloudwatch.js';
+import { dynamodbClient } from '../shared/clients/dynamodb.js';
 import { snsClient } from '../shared/clients/sns.js';
 import { loadEscalateConfig, loadNotifyConfig } from './config.js';
 import { UnsupportedEventError } from './errors.js';
@@ -68,7 +70,9 @@ export async function handler(event: unknown): Promise<Delivered[] | EscalationS
     return notifyRecords(event.Records, loadNotifyConfig(process.env), deps());
   }
   if (isEscalateEvent(event)) {
-    const summary = await escalate(scheduledTime(event), loadEscalateConfig(process.env), deps());
+    const config = loadEscalateConfig(process.env);
+    const episodes = new DynamoEpisodeStore(dynamodbClient(), config.episodeTable);
+    const summary = await escalate(scheduledTime(event), config, { ...deps(), episodes });
     logger.info('escalation check done', { ...summary });
     return summary;
   }

@@ -8,10 +8,12 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEventRecord } from 'aws-lambda';
+import { episodeOf } from '../../contracts/alarm-episodes.js';
+import type { EpisodeStore } from '../../lib/alarm-episodes/store.js';
 import { type AlarmNotice, parseAlarmMessage } from './alarm-message.js';
-import type { EscalateConfig, NotifyConfig } from './config.js';
+import { type EscalateConfig, FIRST_NOTICE_LEVEL, type NotifyConfig } from './config.js';
 import { AlarmMessageError, DeliveryError, UnknownAlarmTopicError } from './errors.js';
-import { type AlarmSnapshot, alignToCheck, dueEscalations } from './escalation.js';
+import { type AlarmSnapshot, decideEscalations, type EscalationAction } from './escalation.js';
 import {
   formatAlarmNotification,
   formatEscalation,
@@ -107,19 +109,24 @@ export async function notifyRecords(
           record.Sns.MessageId,
         );
       }
-      const result = await publish(deps, config.deliveryTopics[severity], notification, {
+      const attributes = {
         kind: 'alarm',
         severity,
         alarmState: notice?.newState ?? 'UNKNOWN',
         environment: config.format.environment,
-      });
-      deps.log.info('alarm notification delivered', {
-        alarm: notice?.name,
-        severity,
-        state: notice?.newState,
-        ...result,
-      });
-      delivered.push(result);
+      };
+      // The severity's own list, then the responder level of seed 5.4.2 that handles it (FIRST_NOTICE_LEVEL).
+      const level = FIRST_NOTICE_LEVEL[severity];
+      for (const topicArn of [config.deliveryTopics[severity], config.escalationTopics[level]]) {
+        const result = await publish(deps, topicArn, notification, attributes);
+        deps.log.info('alarm notification delivered', {
+          alarm: notice?.name,
+          severity,
+          state: notice?.newState,
+          ...result,
+        });
+        delivered.push(result);
+      }
     } catch (error) {
       deps.log.error('alarm notification failed', {
         topicArn: record.Sns.TopicArn,
@@ -179,58 +186,87 @@ export async function describeAlarmsInAlarm(deps: NotifierDeps, prefix: string):
 export interface EscalationSummary {
   readonly checkedAt: string;
   readonly alarmsInAlarm: number;
-  readonly escalated: readonly (Delivered & { readonly alarm: string; readonly level: number })[];
+  readonly escalated: readonly (Delivered & {
+    readonly alarm: string;
+    readonly kind: EscalationAction['kind'];
+  })[];
 }
 
-/** One escalation check at `now` (the Scheduler's scheduled time, or the clock). */
+export interface EscalateDeps extends NotifierDeps {
+  readonly episodes: EpisodeStore;
+}
+
+/** The topics an escalation action goes to. */
+function topicsOf(action: EscalationAction, config: EscalateConfig): readonly string[] {
+  return action.kind === 'p1-renotify'
+    ? [config.deliveryTopics.P1, config.escalationTopics[3]]
+    : [config.escalationTopics[2]];
+}
+
+/**
+ * One escalation check at `now` (the Scheduler's scheduled time, or the clock): reads the alarms in ALARM
+ * and their episode items, decides (escalation.ts), publishes, then records what was sent. Publishing
+ * before recording means a failed record can repeat a notice at the next check, never lose one.
+ */
 export async function escalate(
   now: Date,
   config: EscalateConfig,
-  deps: NotifierDeps,
+  deps: EscalateDeps,
 ): Promise<EscalationSummary> {
-  const checkedAt = alignToCheck(now, config.checkMinutes);
   const alarms = await describeAlarmsInAlarm(deps, config.alarmNamePrefix);
-  const due = dueEscalations(alarms, checkedAt, config);
-  const escalated: (Delivered & { alarm: string; level: number })[] = [];
+  const keys = alarms.flatMap((a) =>
+    a.transitionedAt === undefined ? [] : [{ alarm: a.name, episode: episodeOf(a.transitionedAt) }],
+  );
+  const episodes = await deps.episodes.read(keys);
+  const actions = decideEscalations(alarms, episodes, now, config);
+  const escalated: (Delivered & { alarm: string; kind: EscalationAction['kind'] })[] = [];
   const failures: unknown[] = [];
-  for (const item of due) {
+  for (const action of actions) {
     const notification = formatEscalation(
       {
-        alarmName: item.alarm.name,
-        description: item.alarm.description,
-        reason: item.alarm.reason,
-        level: item.level,
-        enteredAlarmAt: item.alarm.transitionedAt!,
-        checkedAt,
-        elapsedMinutes: item.elapsedMinutes,
-        afterMinutes: config.afterMinutes,
-        composite: item.alarm.composite,
+        kind: action.kind,
+        alarmName: action.alarm.name,
+        description: action.alarm.description,
+        reason: action.alarm.reason,
+        enteredAlarmAt: new Date(action.episode),
+        checkedAt: now,
+        elapsedMinutes: action.elapsedMinutes,
+        round: action.kind === 'p1-renotify' ? action.round : 0,
+        renotifyMinutes: config.p1RenotifyMinutes,
+        requestedBy: action.kind === 'p2-level2' ? action.requestedBy : undefined,
+        composite: action.alarm.composite,
       },
       config.format,
     );
     try {
-      const result = await publish(deps, config.escalationTopics[item.level], notification, {
-        kind: 'escalation',
-        severity: 'P1',
-        level: String(item.level),
-        environment: config.format.environment,
-      });
-      deps.log.info('escalation delivered', {
-        alarm: item.alarm.name,
-        level: item.level,
-        round: item.round,
-        ...result,
-      });
-      escalated.push({ ...result, alarm: item.alarm.name, level: item.level });
+      for (const topicArn of topicsOf(action, config)) {
+        const result = await publish(deps, topicArn, notification, {
+          kind: 'escalation',
+          severity: action.kind === 'p1-renotify' ? 'P1' : 'P2',
+          level: action.kind === 'p1-renotify' ? '3' : '2',
+          environment: config.format.environment,
+        });
+        escalated.push({ ...result, alarm: action.alarm.name, kind: action.kind });
+      }
+      const recorded =
+        action.kind === 'p1-renotify'
+          ? await deps.episodes.recordP1Notice(
+              action.alarm.name,
+              action.episode,
+              now,
+              action.previousNoticeAt,
+            )
+          : await deps.episodes.recordLevel2Sent(action.alarm.name, action.episode, now);
+      deps.log.info('escalation delivered', { alarm: action.alarm.name, kind: action.kind, recorded });
     } catch (error) {
-      deps.log.error('escalation failed', { alarm: item.alarm.name, level: item.level, error });
+      deps.log.error('escalation failed', { alarm: action.alarm.name, kind: action.kind, error });
       failures.push(error);
     }
   }
   if (failures.length > 0) {
-    throw new DeliveryError(`${failures.length} of ${due.length} escalation(s) could not be delivered`, {
+    throw new DeliveryError(`${failures.length} of ${actions.length} escalation(s) failed`, {
       cause: failures.length === 1 ? failures[0] : new AggregateError(failures),
     });
   }
-  return { checkedAt: checkedAt.toISOString(), alarmsInAlarm: alarms.length, escalated };
+  return { checkedAt: now.toISOString(), alarmsInAlarm: alarms.length, escalated };
 }

@@ -27,9 +27,11 @@ import {
   type GetAccountCommandOutput,
   GetEmailIdentityCommand,
 } from '@aws-sdk/client-sesv2';
+import { type AlarmEpisode, episodeLookupKey, episodeOf } from '../../contracts/alarm-episodes.js';
 import { METRICS, type MetricDef } from '../../contracts/metrics.js';
 import { names, SCHEDULES, stackName } from '../../contracts/names.js';
 import { SEVERITY_ORDER } from '../../contracts/severity.js';
+import { DynamoEpisodeStore } from '../../lib/alarm-episodes/store.js';
 import { describeError, errorName, isAccessDenied, isMissingStack } from '../drift/errors.js';
 import { nextRun } from './cron.js';
 
@@ -121,7 +123,14 @@ export function alarmsSection(ctx: StatusContext, c: StatusClients): Promise<Sec
   const title = 'Alarms in ALARM';
   return guarded(title, 'CloudWatch alarms', async () => {
     const prefix = names(ctx).alarmPrefix;
-    const alarms: { name: string; arn?: string; description?: string; reason?: string; since?: Date }[] = [];
+    const alarms: {
+      name: string;
+      arn?: string;
+      description?: string;
+      reason?: string;
+      since?: Date;
+      transitioned?: Date;
+    }[] = [];
     let token: string | undefined;
     do {
       const out: DescribeAlarmsCommandOutput = await c.cloudwatch.send(
@@ -141,6 +150,9 @@ export function alarmsSection(ctx: StatusContext, c: StatusClients): Promise<Sec
           ...(a.AlarmDescription ? { description: a.AlarmDescription } : {}),
           ...(a.StateReason ? { reason: a.StateReason } : {}),
           ...(a.StateUpdatedTimestamp ? { since: a.StateUpdatedTimestamp } : {}),
+          ...((a.StateTransitionedTimestamp ?? a.StateUpdatedTimestamp)
+            ? { transitioned: a.StateTransitionedTimestamp ?? a.StateUpdatedTimestamp }
+            : {}),
         });
       }
       token = out.NextToken;
@@ -165,17 +177,57 @@ export function alarmsSection(ctx: StatusContext, c: StatusClients): Promise<Sec
         SEVERITY_ORDER.indexOf(x.severity) - SEVERITY_ORDER.indexOf(y.severity) ||
         x.name.localeCompare(y.name),
     );
+    const acks = await acknowledgements(ctx, c, rows);
     return {
       title,
       state: 'attention',
-      lines: rows.map(
-        (r) =>
-          `${r.severity.padEnd(7)} ${r.name}${r.since ? `  since ${r.since.toISOString()}` : ''}${
-            r.reason ? `\n        ${r.reason.slice(0, 200)}` : ''
-          }`,
-      ),
+      lines: [
+        ...rows.map(
+          (r) =>
+            `${r.severity.padEnd(7)} ${r.name}${r.since ? `  since ${r.since.toISOString()}` : ''}${
+              r.reason ? `\n        ${r.reason.slice(0, 200)}` : ''
+            }${acks.line(r)}`,
+        ),
+        ...acks.problems,
+      ],
     };
   });
+}
+
+/** Who acknowledged each alarm episode (`npm run ack`), read from the alarm-episode table. */
+async function acknowledgements(
+  ctx: StatusContext,
+  c: StatusClients,
+  rows: readonly { name: string; severity: string; transitioned?: Date }[],
+): Promise<{
+  line: (r: { name: string; severity: string; transitioned?: Date }) => string;
+  problems: string[];
+}> {
+  const table = names(ctx).alarmEpisodesTable;
+  const keyOf = (r: { name: string; transitioned?: Date }) =>
+    r.transitioned ? episodeLookupKey(r.name, episodeOf(r.transitioned)) : undefined;
+  let found: Map<string, AlarmEpisode>;
+  try {
+    found = await new DynamoEpisodeStore(c.dynamodb, table).read(
+      rows.flatMap((r) => (r.transitioned ? [{ alarm: r.name, episode: episodeOf(r.transitioned) }] : [])),
+    );
+  } catch (error) {
+    return { line: () => '', problems: [`acknowledgements: ${unreadable(error, `table ${table}`)}`] };
+  }
+  return {
+    line: (r) => {
+      const key = keyOf(r);
+      const e = key ? found.get(key) : undefined;
+      if (e?.ackBy)
+        return `\n        acknowledged by ${e.ackBy} at ${e.ackAt}${e.ackNote ? `: ${e.ackNote}` : ''}`;
+      if (r.severity === 'P1')
+        return `\n        NOT acknowledged: npm run ack -- ${ctx.env} ${r.name} --by <you>`;
+      return e?.level2RequestedBy
+        ? `\n        level 2 requested by ${e.level2RequestedBy} at ${e.level2RequestedAt}`
+        : '';
+    },
+    problems: [],
+  };
 }
 
 /** 2. SES account: quota, enforcement status. */

@@ -364,7 +364,40 @@ describe('monitoring functions (issue: handlers)', () => {
     expect(r.NotifierInvokeConfig.Properties.DestinationConfig.OnFailure.Destination).toEqual({
       Ref: 'BaseDeliveryTopicP1Arn',
     });
-    expect(r.NotifierFunction.Properties.Environment.Variables.ESCALATION_AFTER_MINUTES).toBe('30');
+    expect(r.NotifierFunction.Properties.Environment.Variables).toMatchObject({
+      P1_RENOTIFY_MINUTES: '15',
+      P2_AUTO_ESCALATE_MINUTES: '',
+      EPISODE_TABLE_NAME: { Ref: 'AlarmEpisodesTable' },
+      SCEPTRE_ENVIRONMENT: 'prod',
+    });
+  });
+
+  it('keeps alarm episodes in a TTL table the notifier may read and update, and responders get a policy for it', () => {
+    expect(r.AlarmEpisodesTable.Properties).toMatchObject({
+      TableName: 'ses-migration-production-alarm-episodes',
+      KeySchema: [
+        { AttributeName: 'alarm', KeyType: 'HASH' },
+        { AttributeName: 'episode', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    expect(r.AlarmEpisodesTable.DeletionPolicy).toBe('Retain');
+    const notifier = r.NotifierRole.Properties.Policies.flatMap(
+      (p: { PolicyDocument: { Statement: Record<string, unknown>[] } }) => p.PolicyDocument.Statement,
+    );
+    expect(notifier).toContainEqual({
+      Sid: 'ReadAndRecordAlarmEpisodes',
+      Effect: 'Allow',
+      Action: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+      Resource: { 'Fn::GetAtt': ['AlarmEpisodesTable', 'Arn'] },
+    });
+    const oncall = r.OncallPolicy.Properties;
+    expect(oncall.ManagedPolicyName).toBe('ses-migration-production-oncall');
+    expect(oncall.PolicyDocument.Statement[1]).toMatchObject({
+      Action: ['dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
+      Resource: { 'Fn::GetAtt': ['AlarmEpisodesTable', 'Arn'] },
+    });
   });
   it('functions run nodejs24.x from content-addressed bundles, with their own encrypted log group and schedules in Tokyo time', () => {
     for (const id of ['MetricsFunction', 'NotifierFunction']) {

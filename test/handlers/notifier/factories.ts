@@ -56,8 +56,10 @@ export function notifierEnv(
     ESCALATION_TOPIC_LEVEL2_ARN: topics.escalation[2],
     ESCALATION_TOPIC_LEVEL3_ARN: topics.escalation[3],
     ALARM_NAME_PREFIX: 'ses-migration-production-',
-    ESCALATION_AFTER_MINUTES: '30',
-    ESCALATION_CHECK_MINUTES: '5',
+    SCEPTRE_ENVIRONMENT: 'prod',
+    EPISODE_TABLE_NAME: 'ses-migration-production-alarm-episodes',
+    P1_RENOTIFY_MINUTES: '15',
+    P2_AUTO_ESCALATE_MINUTES: '',
   };
 }
 

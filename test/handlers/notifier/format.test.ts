@@ -11,6 +11,7 @@ import { alarmMessage } from './factories.js';
 
 const ctx: FormatContext = {
   environment: 'production',
+  commandEnvironment: 'prod',
   region: 'ap-northeast-1',
   domains: ['example.co.jp'],
   sesEventsLogGroup: '/aws/ses/events',
@@ -40,7 +41,7 @@ describe('formatAlarmNotification', () => {
       'aws logs start-query --region ap-northeast-1 --log-group-name /aws/ses/events',
     );
     expect(message).toContain('ses-migration-production-dashboard');
-    expect(message).toContain('npm run status -- production');
+    expect(message).toContain('npm run status -- prod');
     expect(message).toContain(
       'https://ap-northeast-1.console.aws.amazon.com/cloudwatch/home?region=ap-northeast-1#alarmsV2:alarm/ses-migration-production-ses-send-failure',
     );
@@ -147,30 +148,37 @@ describe('formatUnparsedNotification', () => {
 
 describe('formatEscalation', () => {
   const facts = {
+    kind: 'p1-renotify' as const,
     alarmName: 'ses-migration-production-bounce-rate-alarm',
     description: 'バウンス率が 5% を超えました。',
     reason: 'Threshold Crossed',
     enteredAlarmAt: new Date('2026-11-29T05:05:40Z'),
     checkedAt: new Date('2026-11-29T06:10:00Z'),
     elapsedMinutes: 64,
-    afterMinutes: 30,
+    round: 4,
+    renotifyMinutes: 15,
+    requestedBy: undefined,
     composite: false,
   };
 
-  it('names the level, how long the P1 has lasted and when the next level follows', () => {
-    const { subject, message } = formatEscalation({ ...facts, level: 2 }, ctx);
-    expect(subject).toBe('[ESCALATION L2] P1 ALARM for 64 min: ses-migration-production-bounce-rate-alarm');
+  it('a P1 reminder says nobody has acknowledged it, how long it lasts, and how to acknowledge', () => {
+    const { subject, message } = formatEscalation(facts, ctx);
+    expect(subject).toBe('[P1 REMINDER 4] unacknowledged 64 min: ses-migration-production-bounce-rate-alarm');
     expect(message.split('\n')[0]).toBe(
-      '【エスカレーション レベル2（リーダー対応）】緊急 P1 のアラームが 64 分続いています: ses-migration-production-bounce-rate-alarm',
+      '【再通知 4 回目・レベル3（マネージャー対応）】緊急 P1 のアラームが 64 分続き、まだ誰も対応を宣言していません: ses-migration-production-bounce-rate-alarm',
     );
     expect(message).toContain('アラーム状態になった時刻: 2026-11-29 14:05:40 JST（64 分経過）');
-    expect(message).toContain('90 分後にレベル3（マネージャー対応）へ送ります');
-    expect(message).toContain('npm run status -- production');
+    expect(message).toContain('npm run ack -- prod ses-migration-production-bounce-rate-alarm --by');
+    expect(message).toContain('15 分ごとに P1 の宛先とレベル3へ再送します');
+    expect(message).toContain('npm run status -- prod');
   });
 
-  it('says level 3 repeats until OK', () => {
-    expect(formatEscalation({ ...facts, level: 3 }, ctx).message).toContain(
-      'OK に戻るまで 30 分ごとにレベル3へ再送します',
+  it('a P2 escalation names who asked for level 2, or says it was automatic', () => {
+    const asked = formatEscalation({ ...facts, kind: 'p2-level2', requestedBy: 'suzuki' }, ctx);
+    expect(asked.subject).toBe(
+      '[P2 ESCALATION L2] ALARM for 64 min: ses-migration-production-bounce-rate-alarm',
     );
+    expect(asked.message).toContain('suzuki さんが npm run escalate でレベル2への引き継ぎを依頼しました。');
+    expect(formatEscalation({ ...facts, kind: 'p2-level2' }, ctx).message).toContain('自動エスカレーション');
   });
 });

@@ -1,4 +1,10 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  BatchGetItemCommand,
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -20,10 +26,15 @@ import {
 
 const sns = mockClient(SNSClient);
 const cw = mockClient(CloudWatchClient);
+const ddb = mockClient(DynamoDBClient);
+const TABLE = 'ses-migration-production-alarm-episodes';
 
 beforeEach(() => {
   sns.reset();
   cw.reset();
+  ddb.reset();
+  ddb.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [] } });
+  ddb.on(UpdateItemCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'published-1' });
   for (const [key, value] of Object.entries(notifierEnv())) vi.stubEnv(key, value);
   // Keep the test output readable: the handler logs JSON lines.
@@ -41,18 +52,23 @@ describe('notifier: SNS alarm events', () => {
     ['P1', ALARM_TOPICS.P1, DELIVERY_TOPICS.P1, 'metric-math-alarm'],
     ['P2', ALARM_TOPICS.P2, DELIVERY_TOPICS.P2, 'metric-alarm-alarm'],
     ['P3', ALARM_TOPICS.P3, DELIVERY_TOPICS.P3, 'insufficient-data'],
-  ] as const)('delivers a %s alarm once, to the %s delivery topic', async (severity, from, to, fixture) => {
-    await handler(snsEvent(alarmMessage(fixture), from));
+  ] as const)(
+    'delivers a %s alarm once to the %s delivery topic and once to its responder level',
+    async (severity, from, to, fixture) => {
+      await handler(snsEvent(alarmMessage(fixture), from));
 
-    const calls = sns.commandCalls(PublishCommand);
-    expect(calls).toHaveLength(1);
-    const input = calls[0]?.args[0].input;
-    expect(input?.TopicArn).toBe(to);
-    expect(input?.Subject).toMatch(new RegExp(`^\\[${severity} `));
-    expect(input?.Message).toContain(`${severity}】`);
-    expect(input?.MessageAttributes?.severity).toEqual({ DataType: 'String', StringValue: severity });
-    expect(input?.MessageAttributes?.kind).toEqual({ DataType: 'String', StringValue: 'alarm' });
-  });
+      const calls = sns.commandCalls(PublishCommand);
+      expect(calls.map((c) => c.args[0].input.TopicArn)).toEqual([
+        to,
+        severity === 'P1' ? ESCALATION_TOPICS[3] : ESCALATION_TOPICS[1],
+      ]);
+      const input = calls[0]?.args[0].input;
+      expect(input?.Subject).toMatch(new RegExp(`^\\[${severity} `));
+      expect(input?.Message).toContain(`${severity}】`);
+      expect(input?.MessageAttributes?.severity).toEqual({ DataType: 'String', StringValue: severity });
+      expect(input?.MessageAttributes?.kind).toEqual({ DataType: 'String', StringValue: 'alarm' });
+    },
+  );
 
   it('reports OK transitions too', async () => {
     await handler(snsEvent(alarmMessage('metric-alarm-ok'), ALARM_TOPICS.P2));
@@ -106,7 +122,7 @@ describe('notifier: escalation schedule', () => {
     ...over,
   });
 
-  it('asks for metric and composite alarms in ALARM with the prefix, and sends level 2 after 60 minutes', async () => {
+  it('reads metric and composite alarms in ALARM, their episodes, re-notifies the P1 and records it conditionally', async () => {
     cw.on(DescribeAlarmsCommand).resolves({
       MetricAlarms: [metricAlarm(), metricAlarm({ AlarmName: 'p2-alarm', AlarmActions: [ALARM_TOPICS.P2] })],
       CompositeAlarms: [],
@@ -119,56 +135,57 @@ describe('notifier: escalation schedule', () => {
       StateValue: 'ALARM',
       AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
     });
+    expect(ddb.commandCalls(BatchGetItemCommand)[0]?.args[0].input.RequestItems?.[TABLE]?.Keys).toEqual([
+      {
+        alarm: { S: 'ses-migration-production-bounce-rate-alarm' },
+        episode: { S: transitioned.toISOString() },
+      },
+      { alarm: { S: 'p2-alarm' }, episode: { S: transitioned.toISOString() } },
+    ]);
     const calls = sns.commandCalls(PublishCommand);
-    expect(calls).toHaveLength(1);
-    expect(calls[0]?.args[0].input.TopicArn).toBe(ESCALATION_TOPICS[2]);
+    expect(calls.map((c) => c.args[0].input.TopicArn)).toEqual([DELIVERY_TOPICS.P1, ESCALATION_TOPICS[3]]);
     expect(calls[0]?.args[0].input.Subject).toBe(
-      '[ESCALATION L2] P1 ALARM for 64 min: ses-migration-production-bounce-rate-alarm',
+      '[P1 REMINDER 1] unacknowledged 64 min: ses-migration-production-bounce-rate-alarm',
     );
+    const update = ddb.commandCalls(UpdateItemCommand)[0]?.args[0].input;
+    expect(update?.TableName).toBe(TABLE);
+    expect(update?.ConditionExpression).toBe('attribute_not_exists(#last)');
     expect(summary).toMatchObject({ checkedAt: '2026-11-29T06:10:00.000Z', alarmsInAlarm: 2 });
   });
 
   it('measures from the last state change, not from the last re-evaluation', async () => {
     // StateUpdatedTimestamp moved at 06:05 although the alarm has been in ALARM since 05:05:40.
     cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [metricAlarm()] });
-    await handler({ action: 'escalate', scheduledTime: '2026-11-29T05:40:00Z' });
-    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.TopicArn).toBe(ESCALATION_TOPICS[1]);
+    await handler({ action: 'escalate', scheduledTime: '2026-11-29T05:25:00Z' });
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.TopicArn).toBe(DELIVERY_TOPICS.P1);
   });
 
-  it('escalates composite P1 alarms and reads every page', async () => {
-    cw.on(DescribeAlarmsCommand)
-      .resolvesOnce({
-        MetricAlarms: [metricAlarm({ StateTransitionedTimestamp: new Date('2026-11-29T05:30:00Z') })],
-        NextToken: 'n1',
-      })
-      .resolvesOnce({
-        CompositeAlarms: [
-          {
-            AlarmName: 'ses-migration-production-ses-critical',
-            StateValue: 'ALARM',
-            ActionsEnabled: true,
-            AlarmActions: [ALARM_TOPICS.P1],
-            StateTransitionedTimestamp: new Date('2026-11-29T05:05:00Z'), // 90 minutes at 06:35: level 3
-          },
-        ],
-      });
-
-    const summary = await handler({ action: 'escalate', scheduledTime: '2026-11-29T06:36:00Z' });
-
-    expect(cw.commandCalls(DescribeAlarmsCommand)[1]?.args[0].input.NextToken).toBe('n1');
-    expect(summary).toMatchObject({
-      checkedAt: '2026-11-29T06:35:00.000Z',
-      escalated: [
-        { alarm: 'ses-migration-production-ses-critical', level: 3, topicArn: ESCALATION_TOPICS[3] },
-      ],
-    });
-  });
-
-  it('sends nothing when no P1 has been in ALARM long enough', async () => {
+  it('sends nothing for an acknowledged episode, and asks DynamoDB again for unprocessed keys', async () => {
     cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [metricAlarm()] });
-    const summary = await handler({ action: 'escalate', scheduledTime: '2026-11-29T05:30:00Z' });
+    const key = {
+      alarm: { S: 'ses-migration-production-bounce-rate-alarm' },
+      episode: { S: transitioned.toISOString() },
+    };
+    ddb
+      .on(BatchGetItemCommand)
+      .resolvesOnce({ Responses: { [TABLE]: [] }, UnprocessedKeys: { [TABLE]: { Keys: [key] } } })
+      .resolvesOnce({
+        Responses: { [TABLE]: [{ ...key, ackBy: { S: 'tanaka' }, ackAt: { S: '2026-11-29T05:10:00Z' } }] },
+      });
+    const summary = await handler({ action: 'escalate', scheduledTime: '2026-11-29T07:00:00Z' });
+    expect(ddb.commandCalls(BatchGetItemCommand)).toHaveLength(2);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
     expect(summary).toMatchObject({ escalated: [] });
+  });
+
+  it('a record lost to a concurrent check is not an error (the other check recorded it)', async () => {
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [metricAlarm()] });
+    ddb.on(UpdateItemCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+    await expect(
+      handler({ action: 'escalate', scheduledTime: '2026-11-29T05:30:00Z' }),
+    ).resolves.toMatchObject({
+      escalated: [{ kind: 'p1-renotify' }, { kind: 'p1-renotify' }],
+    });
   });
 
   it('throws after trying every due escalation when one publish fails', async () => {
@@ -179,7 +196,14 @@ describe('notifier: escalation schedule', () => {
     await expect(handler({ action: 'escalate', scheduledTime: '2026-11-29T05:40:00Z' })).rejects.toThrow(
       DeliveryError,
     );
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(2);
+    // The failed alarm stops at its first topic; the second alarm still gets both.
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(3);
+    expect(ddb.commandCalls(UpdateItemCommand)).toHaveLength(1);
+  });
+
+  it('fails on a missing episode table name, naming the variable', async () => {
+    vi.stubEnv('EPISODE_TABLE_NAME', '');
+    await expect(handler({ action: 'escalate' })).rejects.toThrow(/EPISODE_TABLE_NAME/);
   });
 });
 

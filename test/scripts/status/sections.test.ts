@@ -8,6 +8,7 @@ import {
   GetQueryResultsCommand,
   StartQueryCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { BatchGetItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { GetEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -29,6 +30,7 @@ const cw = mockClient(CloudWatchClient);
 const logs = mockClient(CloudWatchLogsClient);
 const scheduler = mockClient(SchedulerClient);
 const ses = mockClient(SESv2Client);
+const ddb = mockClient(DynamoDBClient);
 
 const NOW = Date.parse('2026-11-30T03:00:00Z'); // 12:00 JST
 const ctx = (over: Partial<StatusContext> = {}): StatusContext => ({
@@ -49,6 +51,7 @@ const clients = {
   logs: new CloudWatchLogsClient({}),
   scheduler: new SchedulerClient({}),
   sesv2: new SESv2Client({}),
+  dynamodb: new DynamoDBClient({}),
 } as unknown as StatusClients;
 
 beforeEach(() => {
@@ -56,6 +59,7 @@ beforeEach(() => {
   logs.reset();
   scheduler.reset();
   ses.reset();
+  ddb.reset();
 });
 
 describe('severityOf', () => {
@@ -98,6 +102,53 @@ describe('alarmsSection', () => {
       'P1 ses-migration-production-bounce-rate-p1-alarm',
       'P3 ses-migration-production-errors-p3-alarm',
     ]);
+  });
+});
+
+describe('alarmsSection: acknowledgements (npm run ack)', () => {
+  const since = new Date('2026-11-30T02:40:00Z');
+  const inAlarm = (name: string) => ({
+    AlarmName: `ses-migration-production-${name}`,
+    StateValue: 'ALARM' as const,
+    StateTransitionedTimestamp: since,
+  });
+
+  it('shows who acknowledged each episode, and the P1s nobody has', async () => {
+    cw.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [inAlarm('bounce-rate-p1'), inAlarm('ses-critical-p1')],
+    });
+    ddb.on(BatchGetItemCommand).resolves({
+      Responses: {
+        'ses-migration-production-alarm-episodes': [
+          {
+            alarm: { S: 'ses-migration-production-bounce-rate-p1' },
+            episode: { S: since.toISOString() },
+            ackBy: { S: 'tanaka' },
+            ackAt: { S: '2026-11-30T02:45:00.000Z' },
+            ackNote: { S: 'bounce source identified' },
+          },
+        ],
+      },
+    });
+    const s = await alarmsSection(ctx(), clients);
+    expect(s.lines.join('\n')).toContain(
+      'acknowledged by tanaka at 2026-11-30T02:45:00.000Z: bounce source identified',
+    );
+    expect(s.lines.join('\n')).toContain(
+      'NOT acknowledged: npm run ack -- prod ses-migration-production-ses-critical-p1 --by <you>',
+    );
+  });
+
+  it('says when the table cannot be read, and still lists the alarms', async () => {
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [inAlarm('bounce-rate-p1')] });
+    ddb
+      .on(BatchGetItemCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const s = await alarmsSection(ctx(), clients);
+    expect(s.state).toBe('attention');
+    expect(s.lines.at(-1)).toMatch(
+      /^acknowledgements: no permission to read table ses-migration-production-alarm-episodes/,
+    );
   });
 });
 

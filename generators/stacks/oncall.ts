@@ -1,0 +1,72 @@
+/**
+ * The on-call state of the monitoring stack (seed 3.3.2, 5.4.2): the alarm-episode table the notifier and
+ * `npm run ack` / `npm run escalate` share (contracts/alarm-episodes.ts), and the managed policy responders
+ * are given to write it with their own credentials.
+ */
+import type { ManagedPolicyProperties } from 'cloudform-types/types/iam/managedPolicy';
+import type Resource from 'cloudform-types/types/resource';
+import { EPISODE_ATTRIBUTES } from '../../contracts/alarm-episodes.js';
+import { checkovSkip, getAtt, policyDoc, res } from '../lib/resources.js';
+import type { StackContext } from '../lib/template.js';
+
+export const EPISODE_TABLE_ID = 'AlarmEpisodesTable';
+export const ONCALL_POLICY_ID = 'OncallPolicy';
+
+/** What the notifier's role needs on the table (escalation check). */
+export function notifierEpisodeStatement(): Record<string, unknown> {
+  return {
+    Sid: 'ReadAndRecordAlarmEpisodes',
+    Effect: 'Allow',
+    Action: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+    Resource: getAtt(EPISODE_TABLE_ID, 'Arn'),
+  };
+}
+
+export function oncallResources(ctx: StackContext): Record<string, Resource> {
+  const { n } = ctx;
+  const table = getAtt(EPISODE_TABLE_ID, 'Arn');
+  return {
+    [EPISODE_TABLE_ID]: res(
+      'AWS::DynamoDB::Table',
+      {
+        TableName: n.alarmEpisodesTable,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: EPISODE_ATTRIBUTES.alarm, AttributeType: 'S' },
+          { AttributeName: EPISODE_ATTRIBUTES.episode, AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: EPISODE_ATTRIBUTES.alarm, KeyType: 'HASH' },
+          { AttributeName: EPISODE_ATTRIBUTES.episode, KeyType: 'RANGE' },
+        ],
+        TimeToLiveSpecification: { AttributeName: EPISODE_ATTRIBUTES.expiresAt, Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: ctx.cfg.retain,
+        Tags: ctx.tags(),
+      },
+      {
+        ...ctx.retention,
+        Metadata: checkovSkip([
+          'CKV_AWS_119',
+          'Items hold alarm names, responder names and short notes, kept 30 days; encrypted with the AWS managed ' +
+            'DynamoDB KMS key so that responders need no grant on a customer key to acknowledge',
+        ]),
+      },
+    ),
+    [ONCALL_POLICY_ID]: res<ManagedPolicyProperties>('AWS::IAM::ManagedPolicy', {
+      ManagedPolicyName: n.policy('oncall'),
+      Description: 'Responders: npm run ack / npm run escalate / npm run status (alarm episodes only)',
+      PolicyDocument: policyDoc(
+        // DescribeAlarms supports no resource-level permission.
+        { Sid: 'ReadAlarmStates', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: '*' },
+        {
+          Sid: 'AcknowledgeAndEscalateEpisodes',
+          Effect: 'Allow',
+          Action: ['dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
+          Resource: table,
+        },
+      ),
+    }),
+  };
+}
