@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,8 +7,8 @@ import { bundleHandler } from '../../scripts/lib/bundle.js';
 import { deterministicZip } from '../../scripts/lib/zip.js';
 
 const root = mkdtempSync(join(tmpdir(), 'bundle-'));
-for (const d of ['handlers', 'node_modules', 'package.json', 'tsconfig.json'])
-  symlinkSync(resolve(d), join(root, d));
+for (const d of ['contracts', 'lib', 'handlers', 'scripts', 'node_modules', 'package.json', 'tsconfig.json'])
+  if (existsSync(d)) symlinkSync(resolve(d), join(root, d));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('handler bundles', () => {

@@ -1,26 +1,39 @@
 /** Reads and validates the functions' environment. Fails early with the variable name and allowed values. */
-import { z } from 'zod';
+import {
+  array,
+  formatIssues,
+  integer,
+  object,
+  optional,
+  parse,
+  preprocess,
+  refine,
+  string,
+  withDefault,
+} from '../../shared/validate.js';
 import { ConfigurationError } from './errors.js';
 import type { DomainConfig } from './types.js';
 
-const domainSchema = z.object({
-  domain: z
-    .string()
-    .regex(
-      /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-      'lower-case DNS domain name',
-    ),
-  rotationIntervalDays: z.number().int().min(30).max(3650).default(365),
-  hostedZoneId: z
-    .string()
-    .regex(/^Z[A-Z0-9]{1,31}$/, 'Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ')
-    .optional(),
+const domainSchema = object({
+  domain: string({
+    pattern: /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    patternName: 'lower-case DNS domain name',
+  }),
+  rotationIntervalDays: withDefault(integer({ min: 30, max: 3650 }), 365),
+  hostedZoneId: optional(
+    string({
+      pattern: /^Z[A-Z0-9]{1,31}$/,
+      patternName: 'Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ',
+    }),
+  ),
 });
 
 // A bare string is accepted as {domain} (the shape other functions of the project use for DOMAINS_JSON).
-const domainsSchema = z
-  .array(z.preprocess((v) => (typeof v === 'string' ? { domain: v } : v), domainSchema))
-  .refine((list) => new Set(list.map((d) => d.domain)).size === list.length, 'domains must be unique');
+const domainsSchema = refine(
+  array(preprocess((v) => (typeof v === 'string' ? { domain: v } : v), domainSchema)),
+  (list) => new Set(list.map((d) => d.domain)).size === list.length,
+  'domains must be unique',
+);
 
 /** Timings of the rotation; defaults follow the seed (48 h DNS deadline, 72 h SES search, 7 days removal). */
 export interface Timings {
@@ -95,14 +108,13 @@ export function parseDomains(raw: string): DomainConfig[] {
       cause,
     });
   }
-  const parsed = domainsSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  const parsed = parse(domainsSchema, json);
+  if (!parsed.ok) {
     throw new ConfigurationError(
-      `DOMAINS_JSON is invalid (${issues}); expected [{"domain":"goo.ne.jp","rotationIntervalDays":365,"hostedZoneId":"Z..."}] with rotationIntervalDays 30-3650`,
+      `DOMAINS_JSON is invalid (${formatIssues(parsed.issues)}); expected [{"domain":"goo.ne.jp","rotationIntervalDays":365,"hostedZoneId":"Z..."}] with rotationIntervalDays 30-3650`,
     );
   }
-  return parsed.data;
+  return parsed.value;
 }
 
 /** Reads the whole configuration; only what a function uses needs to be set, the rest is checked lazily. */

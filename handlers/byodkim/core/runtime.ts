@@ -1,17 +1,20 @@
-/** Wires the AWS ports for a Lambda function from its environment. */
-import { Logger } from '@aws-lambda-powertools/logger';
-import {
-  KmsKeyVault,
-  NodeDnsLookup,
-  PowertoolsMetricsSink,
-  Route53Publisher,
-  SesV2Port,
-  SnsNotifier,
-} from './aws.js';
+/**
+ * Wiring of the three functions that run the rotation engine (orchestrator, key generator, SES config
+ * updater): every port, because the engine's steps, failure notices and rollbacks reach all of them.
+ * The notification manager and the validation monitor wire only what they use (their own wiring.ts).
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { NodeDnsLookup } from '../aws/dns.js';
+import { DynamoStateStore } from '../aws/dynamodb.js';
+import { KmsKeyVault } from '../aws/kms.js';
+import { powertoolsLog } from '../aws/log.js';
+import { PowertoolsMetricsSink } from '../aws/metrics.js';
+import { Route53Publisher } from '../aws/route53.js';
+import { SesV2Port } from '../aws/sesv2.js';
+import { SnsNotifier } from '../aws/sns.js';
 import { type ByodkimConfig, type FunctionKey, functionName, loadConfig } from './config.js';
 import { RotationEngine } from './engine.js';
-import type { Log, Ports } from './ports.js';
-import { DynamoStateStore } from './state-store.js';
+import type { Ports } from './ports.js';
 
 export interface Runtime {
   readonly config: ByodkimConfig;
@@ -26,12 +29,7 @@ export function createRuntime(
   env: Record<string, string | undefined> = process.env,
 ): Runtime {
   const config = loadConfig(env);
-  const logger = new Logger({ serviceName: `byodkim-${fn}` });
-  const log: Log = {
-    info: (m, e) => logger.info(m, e ?? {}),
-    warn: (m, e) => logger.warn(m, e ?? {}),
-    error: (m, e) => logger.error(m, e ?? {}),
-  };
+  const { logger, log } = powertoolsLog(`byodkim-${fn}`);
   const ports: Ports = {
     store: new DynamoStateStore(config.stateTable),
     vault: new KmsKeyVault(config.kmsKeyId),

@@ -4,23 +4,16 @@
  * orchestrator's next tick sends the DNS request and continues.
  * Payload: {"action":"generate","domain":"goo.ne.jp","force":true}
  */
-import { z } from 'zod';
 import { dkimTxtRecord } from '../core/dkim.js';
-import { parseRequest } from '../core/requests.js';
+import { generateRequest, parseRequest } from '../core/requests.js';
 import { createRuntime, type Runtime } from '../core/runtime.js';
-
-const request = z.object({
-  action: z.literal('generate'),
-  domain: z.string().min(1),
-  force: z.boolean().default(true),
-});
 
 let runtime: Runtime | undefined;
 
 export async function handler(event: unknown) {
   runtime ??= createRuntime('dkim-key-generator');
   const { engine, ports } = runtime;
-  const req = parseRequest(request, event, '{"action":"generate","domain":"...","force":true}');
+  const req = parseRequest(generateRequest, event, '{"action":"generate","domain":"...","force":true}');
   try {
     const outcome = await engine.rotate(req.domain, req.force, new Set(['KEY_GENERATED']));
     const state = await ports.store.get(req.domain);

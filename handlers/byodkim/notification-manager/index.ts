@@ -8,17 +8,17 @@ import { METRICS } from '../../../contracts/metrics.js';
 import { functionName } from '../core/config.js';
 import { describeError } from '../core/errors.js';
 import { functionFailed } from '../core/notifications.js';
-import { createRuntime, type Runtime } from '../core/runtime.js';
+import { createNotificationRuntime, type NotificationRuntime } from './wiring.js';
 
 interface DestinationRecord {
   requestContext?: { functionArn?: string; condition?: string; approximateInvokeCount?: number };
   responsePayload?: { errorType?: string; errorMessage?: string };
 }
 
-let runtime: Runtime | undefined;
+let runtime: NotificationRuntime | undefined;
 
 export async function handler(event: unknown) {
-  runtime ??= createRuntime('notification-manager');
+  runtime ??= createNotificationRuntime();
   const { ports, config } = runtime;
   const status = functionName(config, 'dkim-rotation-orchestrator');
   try {

@@ -2,14 +2,8 @@
  * ses-migration-<env>-ses-config-updater: switches SES to the pending key once DNS publishes it, or rolls
  * back. Payloads: {"action":"switch","domain":"..."}, {"action":"rollback","domain":"..."}.
  */
-import { z } from 'zod';
-import { parseRequest } from '../core/requests.js';
+import { parseRequest, sesUpdateRequest } from '../core/requests.js';
 import { createRuntime, type Runtime } from '../core/runtime.js';
-
-const request = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('switch'), domain: z.string().min(1) }),
-  z.object({ action: z.literal('rollback'), domain: z.string().min(1) }),
-]);
 
 let runtime: Runtime | undefined;
 
@@ -17,7 +11,7 @@ export async function handler(event: unknown) {
   runtime ??= createRuntime('ses-config-updater');
   const { engine, ports } = runtime;
   const req = parseRequest(
-    request,
+    sesUpdateRequest,
     event,
     '{"action":"switch","domain":"..."} | {"action":"rollback","domain":"..."}',
   );

@@ -3,12 +3,12 @@
  * the KMS key state, published as metrics (seed 2.1.5, corrected). Payload: {"action":"check"} (schedule).
  */
 import { checkAll } from '../core/monitor.js';
-import { createRuntime, type Runtime } from '../core/runtime.js';
+import { createMonitorRuntime, type MonitorRuntime } from './wiring.js';
 
-let runtime: Runtime | undefined;
+let runtime: MonitorRuntime | undefined;
 
 export async function handler(_event: unknown) {
-  runtime ??= createRuntime('validation-monitor');
+  runtime ??= createMonitorRuntime();
   const { ports, config } = runtime;
   try {
     const report = await checkAll(ports, config.domains);

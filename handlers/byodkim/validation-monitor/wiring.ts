@@ -1,0 +1,33 @@
+/**
+ * The validation monitor's ports: SES v2 (DKIM status), KMS (key state), DynamoDB (rotation state), DNS,
+ * EMF metrics and logs. It publishes nothing to SNS (alarms watch its metrics) and writes no DNS.
+ */
+import { NodeDnsLookup } from '../aws/dns.js';
+import { DynamoStateStore } from '../aws/dynamodb.js';
+import { KmsKeyVault } from '../aws/kms.js';
+import { powertoolsLog } from '../aws/log.js';
+import { PowertoolsMetricsSink } from '../aws/metrics.js';
+import { SesV2Port } from '../aws/sesv2.js';
+import { type ByodkimConfig, loadConfig } from '../core/config.js';
+import type { Ports } from '../core/ports.js';
+
+export interface MonitorRuntime {
+  readonly config: ByodkimConfig;
+  readonly ports: Pick<Ports, 'ses' | 'dns' | 'vault' | 'store' | 'metrics' | 'log'>;
+}
+
+export function createMonitorRuntime(env: Record<string, string | undefined> = process.env): MonitorRuntime {
+  const config = loadConfig(env);
+  const { log } = powertoolsLog('byodkim-validation-monitor');
+  return {
+    config,
+    ports: {
+      ses: new SesV2Port(),
+      dns: new NodeDnsLookup(),
+      vault: new KmsKeyVault(config.kmsKeyId),
+      store: new DynamoStateStore(config.stateTable),
+      metrics: new PowertoolsMetricsSink(config.metricsNamespace, 'byodkim-validation-monitor'),
+      log,
+    },
+  };
+}
