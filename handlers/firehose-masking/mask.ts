@@ -14,7 +14,7 @@
  * Two entry points share one scanner: `maskString` works on a decoded string, `maskJsonText` on the raw text
  * of a JSON document (the fast path of the Firehose transformation: no parse/stringify round trip). The raw
  * scanner understands the escapes `\" \\ \b \f \n \r \t`; text with `\uXXXX` or `\/` escapes (which could hide
- * an address character) goes through `maskValue` on the parsed document instead.
+ * an address character) is masked string token by string token, each decoded on its own (`maskStringTokens`).
  */
 
 const LOCAL = 1; // RFC 5322 atext and '.', without '/' (so `identity/taro@x` keeps `identity/`)
@@ -429,19 +429,32 @@ export function maskEmails(s: string, json: boolean): string {
       out += `${s.slice(last, quoted)}${json ? '\\"***\\"' : '"***"'}@${s.slice(domainStart, firstLabelEnd)}***.***`;
       last = domainEnd;
     } else if (domainEnd >= 0) {
-      const local = ls < sep ? `${s.charAt(ls)}***` : '';
+      const local = ls < sep ? `${firstCodePoint(s, ls)}***` : '';
       out += `${s.slice(last, ls)}${local}${s.slice(sep, domainStart)}${s.slice(domainStart, firstLabelEnd)}***.***`;
       last = domainEnd;
     } else if (sepLen === 1 && ls < sep) {
       const literal = scanAddressLiteral(s, sep + 1);
       if (literal !== null) {
-        out += `${s.slice(last, ls)}${s.charAt(ls)}***@${literal.masked}`;
+        out += `${s.slice(last, ls)}${firstCodePoint(s, ls)}***@${literal.masked}`;
         last = literal.end;
       }
     }
     sep = cur.separator(Math.max(last, sep + 1));
   }
   return last === 0 ? s : out + s.slice(last);
+}
+
+/**
+ * The whole character at `i` (both halves of a surrogate pair: an emoji first character must not be cut into a
+ * lone surrogate, which is not valid UTF-8 for the next reader).
+ */
+function firstCodePoint(s: string, i: number): string {
+  const c = s.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const d = s.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return s.slice(i, i + 2);
+  }
+  return s.charAt(i);
 }
 
 /**
@@ -579,28 +592,49 @@ export class NotJsonError extends Error {
 
 /**
  * Masks the raw text of one JSON document, keeping its formatting (and a trailing newline); throws
- * `NotJsonError` when the text is not JSON. The result always parses.
+ * `NotJsonError` when the text is not JSON. The result always parses. Nothing here recurses over the document's
+ * structure, so a record of any depth is masked (JSON.parse is iterative; JSON.stringify and a recursive walk are
+ * not: arrays 2,500 deep overflow the stack).
  */
 export function maskJsonText(text: string): string {
-  if (text.includes('\\u') || text.includes('\\/')) return maskParsed(text);
+  if (text.includes('\\u') || text.includes('\\/')) return maskStringTokens(text);
   const masked = maskText(text, true);
   try {
     JSON.parse(masked);
     return masked;
   } catch (cause) {
     if (masked === text) throw new NotJsonError('record is not valid JSON', { cause });
-    // the input did not parse either, or (a bug) masking broke it: the parsed path decides
-    return maskParsed(text);
+    // the input did not parse either, or (a bug) masking broke it: the string-by-string path decides
+    return maskStringTokens(text);
   }
 }
 
-function maskParsed(text: string): string {
-  let parsed: unknown;
+/**
+ * The path for text with `\u` or `\/` escapes: each JSON string token (keys and values) is decoded on its own,
+ * masked as a decoded string and written back with JSON.stringify (which escapes lone surrogates, so the output
+ * stays valid UTF-8). Text outside strings is copied as it is.
+ */
+function maskStringTokens(text: string): string {
   try {
-    parsed = JSON.parse(text);
+    JSON.parse(text);
   } catch (cause) {
     throw new NotJsonError('record is not valid JSON', { cause });
   }
-  const out = JSON.stringify(maskValue(parsed));
-  return /\r?\n$/.test(text) ? `${out}${text.endsWith('\r\n') ? '\r\n' : '\n'}` : out;
+  let out = '';
+  let last = 0;
+  let open = text.indexOf('"');
+  while (open >= 0) {
+    let close = text.indexOf('"', open + 1);
+    while (close > 0 && isEscaped(text, close)) close = text.indexOf('"', close + 1);
+    if (close < 0) break; // cannot happen for text that parsed
+    const raw = text.slice(open, close + 1);
+    const decoded = JSON.parse(raw) as string;
+    const masked = maskString(decoded);
+    if (masked !== decoded) {
+      out += text.slice(last, open) + JSON.stringify(masked);
+      last = close + 1;
+    }
+    open = text.indexOf('"', close + 1);
+  }
+  return last === 0 ? text : out + text.slice(last);
 }

@@ -1,14 +1,14 @@
 /**
  * Firehose data transformation of SES event records, pure: one result per input record, same `recordId`,
  * `Ok` with the masked record, or `ProcessingFailed` with the original data for a record that is not base64,
- * not UTF-8 or not JSON. Nothing is dropped.
+ * not UTF-8 or not JSON (or, should masking itself fail, `maskingError`). Nothing is dropped and nothing throws.
  */
 import { isUtf8 } from 'node:buffer';
 import type { FirehoseTransformationEventRecord, FirehoseTransformationResultRecord } from 'aws-lambda';
 import { maskJsonText, NotJsonError } from './mask.js';
 
 /** Why a record came back `ProcessingFailed`. */
-export type FailureReason = 'notBase64' | 'notUtf8' | 'notJson';
+export type FailureReason = 'notBase64' | 'notUtf8' | 'notJson' | 'maskingError';
 
 export interface MaskedRecord {
   readonly result: FirehoseTransformationResultRecord;
@@ -54,8 +54,8 @@ export function maskRecord(record: InputRecord): MaskedRecord {
   try {
     masked = maskJsonText(text);
   } catch (error) {
-    if (error instanceof NotJsonError) return failed('notJson');
-    throw error;
+    // one record never fails the batch: anything else (a RangeError, a bug) is this record's ProcessingFailed
+    return failed(error instanceof NotJsonError ? 'notJson' : 'maskingError');
   }
   const data = masked === text ? record.data : Buffer.from(masked, 'utf8').toString('base64');
   return { result: { recordId: record.recordId, result: 'Ok', data } };
@@ -63,7 +63,7 @@ export function maskRecord(record: InputRecord): MaskedRecord {
 
 /** Masks a batch: results in input order, with failure counts for metrics and logs. */
 export function maskRecords(records: readonly InputRecord[]): MaskedBatch {
-  const failures: Record<FailureReason, number> = { notBase64: 0, notUtf8: 0, notJson: 0 };
+  const failures: Record<FailureReason, number> = { notBase64: 0, notUtf8: 0, notJson: 0, maskingError: 0 };
   const out: FirehoseTransformationResultRecord[] = new Array(records.length);
   let failed = 0;
   for (let i = 0; i < records.length; i++) {

@@ -63,14 +63,14 @@ describe('maskRecords', () => {
       ['d', 'Ok'],
     ]);
     expect(batch.failed).toBe(2);
-    expect(batch.failures).toEqual({ notBase64: 1, notUtf8: 0, notJson: 1 });
+    expect(batch.failures).toEqual({ notBase64: 1, notUtf8: 0, notJson: 1, maskingError: 0 });
   });
 
   it('handles an empty batch', () => {
     expect(maskRecords([])).toEqual({
       records: [],
       failed: 0,
-      failures: { notBase64: 0, notUtf8: 0, notJson: 0 },
+      failures: { notBase64: 0, notUtf8: 0, notJson: 0, maskingError: 0 },
     });
   });
 });
