@@ -93,3 +93,22 @@ export function names(cfg: NameSource) {
 }
 
 export type Names = ReturnType<typeof names>;
+
+/** English label of an environment in display names: production -> Production, staging -> Staging. */
+export function environmentLabel(environment: string): string {
+  return environment
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(' ');
+}
+
+/** Japanese label for dashboards: 本番 (Production), 開発 (Development), otherwise the English label. */
+export function environmentLabelJa(environment: string): string {
+  const ja: Readonly<Record<string, string>> = {
+    production: '本番',
+    development: '開発',
+    staging: 'ステージング',
+  };
+  const en = environmentLabel(environment);
+  return ja[environment] ? `${ja[environment]} (${en})` : en;
+}

@@ -1,8 +1,11 @@
 /**
  * `npm run generate`: validates environments/*.yaml, bundles the Lambda handlers, renders every template and
  * the Sceptre config, and swaps them into sceptre/ atomically. Invalid input writes nothing.
+ *
+ * An environment whose file is gone keeps its generated files (and generate stops, saying how to delete its
+ * stacks first) unless `--remove-environment <env>` confirms it; then a notice names what was removed.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { ConfigError } from '../generators/config/load.js';
 import { generateAll } from '../generators/generate.js';
 import { STACKS } from '../generators/stacks/index.js';
@@ -10,8 +13,51 @@ import { bundleHandlers } from './lib/bundle.js';
 import { loadEnvironments } from './lib/environments.js';
 import { replaceDirectories } from './lib/fs-atomic.js';
 
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[]): { remove: Set<string> } {
+  const remove = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--remove-environment' && argv[i + 1] && !argv[i + 1]!.startsWith('-'))
+      remove.add(argv[++i]!);
+    else if (arg.startsWith('--remove-environment=')) remove.add(arg.slice('--remove-environment='.length));
+    else
+      throw new UsageError(
+        `unknown argument ${JSON.stringify(arg)}; usage: npm run generate [-- --remove-environment <env>]`,
+      );
+  }
+  return { remove };
+}
+
+/** Sceptre environments that have generated files in sceptre/config or sceptre/templates. */
+function generatedEnvironments(): string[] {
+  const dirs = ['sceptre/config', 'sceptre/templates'].filter((d) => existsSync(d));
+  const envs = dirs.flatMap((d) =>
+    readdirSync(d, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name),
+  );
+  return [...new Set(envs)].sort();
+}
+
 async function main(): Promise<void> {
-  const cfgs = loadEnvironments();
+  const { remove } = parseArgs(process.argv.slice(2));
+  const cfgs = loadEnvironments(undefined, {
+    onIgnored: (file, why) => console.log(`ignored ${file} (${why})`),
+  });
+  const current = new Set(cfgs.map((c) => c.sceptreEnv));
+  const orphans = generatedEnvironments().filter((e) => !current.has(e));
+  const unconfirmed = orphans.filter((e) => !remove.has(e));
+  if (unconfirmed.length > 0) {
+    const list = unconfirmed.join(', ');
+    throw new UsageError(
+      `environment ${list} has generated files in sceptre/ but no environments/<env>.yaml any more.\n` +
+        'Removing the file does not delete its deployed stacks. To delete them, restore the file and run ' +
+        `uv run sceptre --dir sceptre delete -y ${unconfirmed[0]} first (README: "Removing an environment").\n` +
+        `Then drop the generated files with: npm run generate -- ${unconfirmed.map((e) => `--remove-environment ${e}`).join(' ')}`,
+    );
+  }
   const bundling = performance.now();
   const bundles = await bundleHandlers(
     process.cwd(),
@@ -36,10 +82,19 @@ async function main(): Promise<void> {
   );
   for (const f of report.changed) console.log(`  changed sceptre/${f}`);
   for (const f of report.removed) console.log(`  removed sceptre/${f}`);
+  for (const env of orphans) {
+    const count = report.removed.filter(
+      (f) => f.startsWith(`config/${env}/`) || f.startsWith(`templates/${env}/`),
+    ).length;
+    console.log(
+      `NOTICE: removed the ${count} generated files of environment "${env}" (sceptre/config/${env}, ` +
+        `sceptre/templates/${env}) as --remove-environment ${env} asked; its deployed stacks, if any, still exist.`,
+    );
+  }
 }
 
 main().catch((e: unknown) => {
-  if (e instanceof ConfigError) {
+  if (e instanceof ConfigError || e instanceof UsageError) {
     console.error(`${e.message}\nnothing was written.`);
   } else {
     console.error(`generate failed: ${e instanceof Error ? e.message : String(e)}\nnothing was written.`);

@@ -3,76 +3,204 @@
  * Every optional key documents its default; defaults follow the seed (monitoring design v3.0) unless
  * aws-facts.md says the seed is wrong (e.g. 2557 days retention instead of the invalid 2555).
  */
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { LOG_RETENTION_DAYS, ROTATION_INTERVAL_DAYS } from '../../contracts/limits.js';
+import type { Severity } from '../../contracts/severity.js';
+
+/** The rule of a number field, said the same way whatever is wrong with the value. */
+function numberRule(min: number, max: number, int: boolean, unit: string): string {
+  return `must be ${int ? 'a whole number' : 'a number'} from ${min} to ${max}${unit ? ` ${unit}` : ''}`;
+}
+
+/** A number field whose every failure (wrong type, fraction, too small, too big) states the whole rule. */
+function num(min: number, max: number, opts: { readonly int?: boolean; readonly unit?: string } = {}) {
+  const rule = numberRule(min, max, opts.int ?? false, opts.unit ?? '');
+  const n = z.number({ error: rule });
+  return (opts.int ? n.int({ error: rule }) : n).min(min, { error: rule }).max(max, { error: rule });
+}
+
+/** A text field matching `pattern`; every failure says `rule`. */
+function text(pattern: RegExp, rule: string) {
+  return z.string({ error: rule }).regex(pattern, { error: rule });
+}
 
 const email = z.email({ error: 'must be an email address such as ops@example.co.jp' });
 const emailList = z
-  .array(email)
+  .array(email, { error: 'must be a list of email addresses such as [ops@example.co.jp]' })
   .refine((list) => new Set(list.map((e) => e.toLowerCase())).size === list.length, {
     error: 'lists an address twice: each person is notified once, list them once',
   });
 
-const domainName = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
-  error: 'must be a lower-case DNS domain name such as goo.ne.jp',
+const domainName = text(
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+  'must be a lower-case DNS domain name such as goo.ne.jp',
+);
+
+const CIDR_RULE = 'must be an IPv4 or IPv6 CIDR range such as 203.0.113.0/24 or 2001:db8::/32';
+
+/**
+ * A CIDR range, parsed by ipaddr.js (IPv4 only in four-part decimal, so `127.1/8` and `0x7f.0.0.1/8` are
+ * refused). Host bits must be zero (the network address is what IAM compares); allow-all ranges are checked
+ * in load.ts, which also knows the confirmation flag.
+ */
+const cidr = z.string({ error: CIDR_RULE }).superRefine((value, ctx) => {
+  const v4 = ipaddr.IPv4.isValidCIDRFourPartDecimal(value);
+  if (!v4 && !ipaddr.IPv6.isValidCIDR(value)) {
+    ctx.addIssue({ code: 'custom', message: CIDR_RULE });
+    return;
+  }
+  const [address, bits] = ipaddr.parseCIDR(value);
+  const network = `${networkAddress(address, bits)}/${bits}`;
+  if (network !== normalisedCidr(value)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must start at its network address: with /${bits} that is ${network} (the address given has host bits set)`,
+    });
+  }
 });
 
-const cidr = z
-  .string()
-  .regex(
-    /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$|^[0-9a-f:]+:[0-9a-f:]*\/(12[0-8]|1[01]\d|[1-9]?\d)$/i,
-    { error: 'must be an IPv4 or IPv6 CIDR range such as 203.0.113.0/24' },
-  );
+function networkAddress(address: ipaddr.IPv4 | ipaddr.IPv6, bits: number): string {
+  const bytes = address.toByteArray();
+  for (let i = 0; i < bytes.length; i++) {
+    const keep = Math.max(0, Math.min(8, bits - i * 8));
+    bytes[i]! &= (0xff << (8 - keep)) & 0xff;
+  }
+  return ipaddr.fromByteArray(bytes).toString();
+}
 
-const evaluationPeriods = z.number().int().min(1).max(288);
+function normalisedCidr(value: string): string {
+  const [address, bits] = ipaddr.parseCIDR(value);
+  return `${address.toString()}/${bits}`;
+}
 
-/** One alarm tier: threshold and how many 5-minute periods must breach. */
-const tier = (min: number, max: number) =>
-  z.object({ threshold: z.number().min(min).max(max), evaluationPeriods }).strict();
+/** True for a range that holds every address of its family (`0.0.0.0/0`, `::/0`). */
+export function isAllowAllCidr(value: string): boolean {
+  try {
+    return ipaddr.parseCIDR(value)[1] === 0;
+  } catch {
+    return false;
+  }
+}
 
-const tiers = (min: number, max: number) =>
-  z.object({ P1: tier(min, max), P2: tier(min, max), P3: tier(min, max) }).strict();
+const evaluationPeriods = num(1, 288, { int: true, unit: 'evaluation periods' });
+
+export interface TierDefault {
+  readonly threshold: number;
+  readonly evaluationPeriods: number;
+}
+
+/** Alarm tiers of the seed (3.2.1-3.2.4); a file may override any tier, or one key of a tier. */
+export const ALARM_TIER_DEFAULTS = {
+  bounceRate: {
+    P1: { threshold: 5, evaluationPeriods: 2 },
+    P2: { threshold: 2, evaluationPeriods: 3 },
+    P3: { threshold: 1, evaluationPeriods: 5 },
+  },
+  complaintRate: {
+    P1: { threshold: 0.1, evaluationPeriods: 2 },
+    P2: { threshold: 0.05, evaluationPeriods: 3 },
+    P3: { threshold: 0.01, evaluationPeriods: 5 },
+  },
+  sendSuccessRate: {
+    P1: { threshold: 95, evaluationPeriods: 1 },
+    P2: { threshold: 98, evaluationPeriods: 2 },
+    P3: { threshold: 99, evaluationPeriods: 3 },
+  },
+  applicationErrors: {
+    P1: { threshold: 50, evaluationPeriods: 1 },
+    P2: { threshold: 20, evaluationPeriods: 2 },
+    P3: { threshold: 10, evaluationPeriods: 3 },
+  },
+} as const satisfies Record<string, Record<Severity, TierDefault>>;
+
+export type AlarmFamily = keyof typeof ALARM_TIER_DEFAULTS;
+
+/**
+ * How the thresholds of a family must be ordered so that P1 fires on the worst value: `descending` (alarm when
+ * above: P1 >= P2 >= P3) or `ascending` (alarm when below: P1 <= P2 <= P3).
+ */
+export const ALARM_TIER_ORDER: Readonly<Record<AlarmFamily, 'descending' | 'ascending'>> = {
+  bounceRate: 'descending',
+  complaintRate: 'descending',
+  sendSuccessRate: 'ascending',
+  applicationErrors: 'descending',
+};
+
+/** One alarm tier: threshold and how many periods must breach; a key left out takes the tier's default. */
+const tier = (min: number, max: number, unit: string, d: TierDefault) =>
+  z
+    .object({
+      threshold: num(min, max, { unit }).default(d.threshold),
+      evaluationPeriods: evaluationPeriods.default(d.evaluationPeriods),
+    })
+    .strict()
+    .prefault({});
+
+/** The three tiers of a family; a tier left out takes its defaults. */
+const tiers = (min: number, max: number, unit: string, d: Record<Severity, TierDefault>) =>
+  z
+    .object({
+      P1: tier(min, max, unit, d.P1),
+      P2: tier(min, max, unit, d.P2),
+      P3: tier(min, max, unit, d.P3),
+    })
+    .strict()
+    .prefault({});
+
+/** Letters, digits and inner hyphens: one part of a resource name. */
+export const NAME_PART = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/**
+ * Longest `<projectCode>-<environment>` prefix: the longest name built on it, the IAM role
+ * `<prefix>-byodkim-validation-check-schedule`, must fit IAM's 64 characters.
+ */
+export const MAX_PREFIX_LENGTH = 30;
 
 const domain = z
   .object({
     /** The SES domain identity, e.g. goo.ne.jp. */
     name: domainName,
     /** BYODKIM rotation interval in days. @default 365 (seed: yearly; M3AAWG suggests 180). */
-    rotationIntervalDays: z
-      .number()
-      .int()
-      .min(ROTATION_INTERVAL_DAYS.min)
-      .max(ROTATION_INTERVAL_DAYS.max)
-      .default(ROTATION_INTERVAL_DAYS.default),
+    rotationIntervalDays: num(ROTATION_INTERVAL_DAYS.min, ROTATION_INTERVAL_DAYS.max, {
+      int: true,
+      unit: 'days',
+    }).default(ROTATION_INTERVAL_DAYS.default),
     /** Route 53 hosted zone id: when set, rotation publishes and removes TXT records itself. @default - manual DNS-team flow */
-    hostedZoneId: z
-      .string()
-      .regex(/^Z[A-Z0-9]{1,31}$/, {
-        error: 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ',
-      })
-      .optional(),
+    hostedZoneId: text(
+      /^Z[A-Z0-9]{1,31}$/,
+      'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ',
+    ).optional(),
   })
   .strict();
 
 export const envConfigSchema = z
   .object({
     /** Project code, the prefix of every name. @default ses-migration */
-    projectCode: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, {
-        error: 'must be 3-32 lower-case letters, digits or hyphens',
-      })
-      .default('ses-migration'),
-    /** Human environment name used in resource names: production or development. */
-    environment: z.enum(['production', 'development']),
+    projectCode: text(
+      /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/,
+      'must be 3-32 lower-case letters, digits or hyphens, starting with a letter (such as ses-migration)',
+    ).default('ses-migration'),
+    /**
+     * Environment name used in every resource name (`<projectCode>-<environment>-...`), any name part such as
+     * production, development, staging, qa. Two files may not share projectCode + environment.
+     */
+    environment: text(
+      NAME_PART,
+      'must be a name such as production, development, staging or qa: lower-case letters, digits and hyphens, starting with a letter',
+    ),
     /** AWS region. @default ap-northeast-1 (Tokyo) */
-    region: z.enum(['ap-northeast-1']).default('ap-northeast-1'),
-    /** Keep stateful resources (log groups, keys, buckets) when a stack or resource is deleted. @default true for production, false for development */
+    region: z
+      .enum(['ap-northeast-1'], { error: 'must be ap-northeast-1: only Tokyo is supported' })
+      .default('ap-northeast-1'),
+    /** Keep stateful resources (log groups, keys, buckets) when a stack or resource is deleted. @default true for production, false otherwise */
     retainData: z.boolean().optional(),
     ses: z
       .object({
         /** The sending domains (SES domain identities). */
-        domains: z.array(domain).min(1, { error: 'needs at least one domain' }),
+        domains: z
+          .array(domain, { error: 'must be a list of domains (- name: goo.ne.jp)' })
+          .min(1, { error: 'needs at least one domain' }),
         /** The From addresses applications may use are any address at these domains. */
       })
       .strict(),
@@ -85,9 +213,9 @@ export const envConfigSchema = z
         escalation: z
           .object({
             /** A P1 nobody acknowledged is re-sent to the P1 list and level 3 this often (seed 3.3.2). @default 15 */
-            p1RenotifyMinutes: z.number().int().min(5).max(1440).default(15),
+            p1RenotifyMinutes: num(5, 1440, { int: true, unit: 'minutes' }).default(15),
             /** A P2 nobody acknowledged goes to level 2 after this many minutes; absent: only by `npm run escalate`. */
-            p2AutoEscalateMinutes: z.number().int().min(5).max(1440).optional(),
+            p2AutoEscalateMinutes: num(5, 1440, { int: true, unit: 'minutes' }).optional(),
             /** Level 1: 担当者 (on-call engineer). */
             level1: emailList.default([]),
             /** Level 2: リーダー. */
@@ -102,35 +230,19 @@ export const envConfigSchema = z
     alarms: z
       .object({
         /** Bounce rate tiers in percent (seed 3.2.1). P1 uses Reputation.BounceRate. */
-        bounceRate: tiers(0.01, 100).prefault({
-          P1: { threshold: 5, evaluationPeriods: 2 },
-          P2: { threshold: 2, evaluationPeriods: 3 },
-          P3: { threshold: 1, evaluationPeriods: 5 },
-        }),
+        bounceRate: tiers(0.01, 100, 'percent', ALARM_TIER_DEFAULTS.bounceRate),
         /** Complaint rate tiers in percent (seed 3.2.2). P1 uses Reputation.ComplaintRate. */
-        complaintRate: tiers(0.001, 100).prefault({
-          P1: { threshold: 0.1, evaluationPeriods: 2 },
-          P2: { threshold: 0.05, evaluationPeriods: 3 },
-          P3: { threshold: 0.01, evaluationPeriods: 5 },
-        }),
+        complaintRate: tiers(0.001, 100, 'percent', ALARM_TIER_DEFAULTS.complaintRate),
         /** Send success rate tiers in percent: alarm when below (seed 3.2.3). */
-        sendSuccessRate: tiers(1, 100).prefault({
-          P1: { threshold: 95, evaluationPeriods: 1 },
-          P2: { threshold: 98, evaluationPeriods: 2 },
-          P3: { threshold: 99, evaluationPeriods: 3 },
-        }),
+        sendSuccessRate: tiers(1, 100, 'percent', ALARM_TIER_DEFAULTS.sendSuccessRate),
         /** Application errors per 5 minutes: alarm when above (seed 3.2.4). */
-        applicationErrors: tiers(0, 1_000_000).prefault({
-          P1: { threshold: 50, evaluationPeriods: 1 },
-          P2: { threshold: 20, evaluationPeriods: 2 },
-          P3: { threshold: 10, evaluationPeriods: 3 },
-        }),
+        applicationErrors: tiers(0, 1_000_000, 'errors per 5 minutes', ALARM_TIER_DEFAULTS.applicationErrors),
         /** Sends per 5 minutes below which the 5-minute bounce/complaint rate tiers stay quiet (1 bounce in 10 sends must not page). @default 100 */
-        minimumSendVolume: z.number().int().min(1).max(1_000_000).default(100),
+        minimumSendVolume: num(1, 1_000_000, { int: true, unit: 'sends per 5 minutes' }).default(100),
         /** Delivery latency (p90 of delivery.processingTimeMillis, ms) above which a P3 alarm fires. @default 60000 */
-        deliveryLatencyP90Ms: z.number().int().min(100).max(3_600_000).default(60_000),
+        deliveryLatencyP90Ms: num(100, 3_600_000, { int: true, unit: 'milliseconds' }).default(60_000),
         /** Firehose data freshness (seconds) above which a P2 alarm fires. @default 900 */
-        firehoseFreshnessSeconds: z.number().int().min(60).max(86_400).default(900),
+        firehoseFreshnessSeconds: num(60, 86_400, { int: true, unit: 'seconds' }).default(900),
       })
       .strict()
       .prefault({}),
@@ -138,36 +250,50 @@ export const envConfigSchema = z
       .object({
         /** Retention of every log group in days; only CloudWatch's allowed values. @default 2557 (7 years; the seed's 2555 is not allowed) */
         retentionInDays: z
-          .number()
+          .number({
+            error: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(', ')} (days)`,
+          })
           .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
-            error: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+            error: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(', ')} (days)`,
           })
           .default(2557),
         /** CloudWatch Logs filter pattern counting application errors in /aws/application/<project>/<environment>. */
-        applicationErrorFilterPattern: z.string().min(1).max(1024).default('?ERROR ?Error ?Exception ?FATAL'),
+        applicationErrorFilterPattern: z
+          .string({ error: 'must be a CloudWatch Logs filter pattern of 1 to 1024 characters' })
+          .min(1, { error: 'must be a CloudWatch Logs filter pattern of 1 to 1024 characters' })
+          .max(1024, { error: 'must be a CloudWatch Logs filter pattern of 1 to 1024 characters' })
+          .default('?ERROR ?Error ?Exception ?FATAL'),
       })
       .strict()
       .prefault({}),
     archive: z
       .object({
-        /** Days before archived (masked) SES events move to S3 Glacier Instant Retrieval. @default 90 */
-        transitionToGlacierDays: z.number().int().min(30).max(3650).default(90),
+        /**
+         * Days before archived (masked) SES events move to S3 Glacier Instant Retrieval; `null`: no transition
+         * (objects that expire first). Must be below expirationDays. @default 90
+         */
+        transitionToGlacierDays: num(30, 3650, { int: true, unit: 'days (or null: no transition)' })
+          .nullable()
+          .default(90),
         /** Days before archived objects expire. @default 2557 (7 years, like the logs) */
-        expirationDays: z.number().int().min(1).max(36500).default(2557),
+        expirationDays: num(1, 36500, { int: true, unit: 'days' }).default(2557),
       })
       .strict()
       .prefault({}),
     security: z
       .object({
         /** Source ranges allowed to call SES sending APIs; calls from elsewhere are denied. Empty: no IP restriction. */
-        allowedSendingCidrs: z.array(cidr).default([]),
+        allowedSendingCidrs: z
+          .array(cidr, { error: 'must be a list of CIDR ranges such as [203.0.113.0/24]' })
+          .default([]),
+        /**
+         * Confirms that allowedSendingCidrs may hold an allow-all range (0.0.0.0/0 or ::/0), which lifts the IP
+         * restriction for its address family. @default false
+         */
+        allowAllSendingCidrsConfirmed: z.boolean().default(false),
         /** VPC endpoint ids whose calls are allowed (they carry no aws:SourceIp). @default [] */
         allowedVpcEndpointIds: z
-          .array(
-            z.string().regex(/^vpce-[0-9a-f]{8,17}$/, {
-              error: 'must be a VPC endpoint id such as vpce-0123456789abcdef0',
-            }),
-          )
+          .array(text(/^vpce-[0-9a-f]{8,17}$/, 'must be a VPC endpoint id such as vpce-0123456789abcdef0'))
           .default([]),
         /** Record S3 data events on the archive bucket in a CloudTrail trail (PII access audit, seed 5.2.2). @default true */
         auditArchiveReads: z.boolean().default(true),
@@ -177,30 +303,36 @@ export const envConfigSchema = z
          * everyone), `compliance` (not even the root user can shorten it; cannot be undone), `off` (default
          * elsewhere). @default governance in production, off otherwise
          */
-        auditObjectLock: z.enum(['governance', 'compliance', 'off']).optional(),
+        auditObjectLock: z
+          .enum(['governance', 'compliance', 'off'], { error: 'must be governance, compliance or off' })
+          .optional(),
         /** Days each audit-trail log file stays locked. @default 400 */
-        auditLockDays: z.number().int().min(1).max(36500).default(400),
+        auditLockDays: num(1, 36500, { int: true, unit: 'days' }).default(400),
       })
       .strict()
       .prefault({}),
     ci: z
       .object({
         /** GitHub repository (owner/name) whose weekly drift workflow may assume a read-only drift role. @default - no role */
-        githubRepository: z
-          .string()
-          .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'must be owner/name of a GitHub repository' })
-          .optional(),
+        githubRepository: text(
+          /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
+          'must be owner/name of a GitHub repository',
+        ).optional(),
         /** Create the account's GitHub OIDC provider (only one may exist per account). @default false */
         createOidcProvider: z.boolean().default(false),
         /** Branch the drift workflow runs on. @default main */
-        branch: z.string().min(1).max(100).default('main'),
+        branch: z
+          .string({ error: 'must be a branch name of 1 to 100 characters' })
+          .min(1, { error: 'must be a branch name of 1 to 100 characters' })
+          .max(100, { error: 'must be a branch name of 1 to 100 characters' })
+          .default('main'),
       })
       .strict()
       .prefault({}),
     lambda: z
       .object({
         /** Reserved concurrency for the monitoring functions; accounts with low limits reject reservations. @default - none */
-        reservedConcurrency: z.number().int().min(1).max(1000).optional(),
+        reservedConcurrency: num(1, 1000, { int: true, unit: 'concurrent executions' }).optional(),
       })
       .strict()
       .prefault({}),

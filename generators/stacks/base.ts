@@ -10,6 +10,7 @@ import type { BucketPolicyProperties } from 'cloudform-types/types/s3/bucketPoli
 import type { SubscriptionProperties } from 'cloudform-types/types/sns/subscription';
 import type { TopicProperties } from 'cloudform-types/types/sns/topic';
 import type { TopicPolicyProperties } from 'cloudform-types/types/sns/topicPolicy';
+import { environmentLabel } from '../../contracts/names.js';
 import { SEVERITIES, type Severity } from '../../contracts/severity.js';
 import {
   checkovSkip,
@@ -55,7 +56,7 @@ function build(ctx: StackContext) {
   const { cfg, n } = ctx;
   const resources: Record<string, Resource> = {};
   const outputs: Record<string, StackOutput> = {};
-  const envLabel = cfg.environment === 'production' ? 'Production' : 'Development';
+  const envLabel = environmentLabel(cfg.environment);
 
   Object.assign(
     resources,

@@ -58,6 +58,7 @@ function build(ctx: StackContext) {
   const resources: Record<string, Resource> = {};
   const adminRoleArn = sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${n.role('admin')}`);
   const firehoseRoleArn = getAtt('DeliveryRole', 'Arn');
+  const glacierDays = cfg.archive.transitionToGlacierDays;
 
   Object.assign(
     resources,
@@ -71,16 +72,15 @@ function build(ctx: StackContext) {
       {
         Id: 'archive-and-expire',
         Status: 'Enabled',
-        Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: cfg.archive.transitionToGlacierDays }],
+        // validation guarantees transition < expiration; null asks for no transition
+        ...(glacierDays === null
+          ? {}
+          : { Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: glacierDays }] }),
         ExpirationInDays: cfg.archive.expirationDays,
         NoncurrentVersionExpiration: { NoncurrentDays: 30 },
         AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
       },
-    ].map((r) =>
-      cfg.archive.transitionToGlacierDays >= cfg.archive.expirationDays
-        ? { ...r, Transitions: undefined }
-        : r,
-    ),
+    ],
   });
   resources.ArchiveBucketPolicy = res<BucketPolicyProperties>('AWS::S3::BucketPolicy', {
     Bucket: ref('ArchiveBucket'),

@@ -6,7 +6,7 @@ import type { DashboardProperties } from 'cloudform-types/types/cloudWatch/dashb
 import type { MetricFilterProperties } from 'cloudform-types/types/logs/metricFilter';
 import type { QueryDefinitionProperties } from 'cloudform-types/types/logs/queryDefinition';
 import type Resource from 'cloudform-types/types/resource';
-import { type Names, names } from '../../contracts/names.js';
+import { environmentLabelJa, type Names, names } from '../../contracts/names.js';
 import type { EnvConfig } from '../config/schema.js';
 import { lambdaFunction, schedule } from '../lib/lambda.js';
 import { alarm, getAtt, guardedRate, logGroup, ref, res } from '../lib/resources.js';
@@ -118,7 +118,7 @@ function metricWidget(
 export function dashboards(cfg: EnvConfig, alarmNames: readonly string[]) {
   const n = names(cfg);
   const ns = n.namespace.monitoring;
-  const envJa = cfg.environment === 'production' ? '本番 (Production)' : '開発 (Development)';
+  const envJa = environmentLabelJa(cfg.environment);
   const alarmArns = alarmNames.map(
     (a) => `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${a}`,
   );

@@ -102,7 +102,7 @@ describe('generate as a process', () => {
     const bad = run();
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(
-      /environments\/prod\.yaml:\d+: logs\.retentionInDays: value 2555 is not allowed: must be one of 1, 3, 5/,
+      /environments\/prod\.yaml:\d+: logs\.retentionInDays is 2555: it must be one of CloudWatch's retention periods: 1, 3, 5/,
     );
     expect(bad.stderr).toContain('nothing was written');
     expect(hashTree(join(root, 'sceptre'))).toEqual(before);
