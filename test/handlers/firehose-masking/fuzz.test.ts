@@ -73,12 +73,10 @@ function render(node: Tree, secrets: string[]): string {
   return JSON.stringify(node);
 }
 
-const jsonRecord = fc
-  .tuple(tree, fc.constantFrom('', '\n', '\r\n'))
-  .map(([t, eol]) => {
-    const secrets: string[] = [];
-    return { kind: 'json' as const, text: `${render(t, secrets)}${eol}`, secrets };
-  });
+const jsonRecord = fc.tuple(tree, fc.constantFrom('', '\n', '\r\n')).map(([t, eol]) => {
+  const secrets: string[] = [];
+  return { kind: 'json' as const, text: `${render(t, secrets)}${eol}`, secrets };
+});
 const byteRecord = fc.uint8Array({ maxLength: 300 }).map((bytes) => ({ kind: 'bytes' as const, bytes }));
 
 /** Every string of a parsed JSON value, without recursion (outputs can be deep). */
@@ -165,19 +163,22 @@ describe('firehose-masking fuzz', () => {
     );
   });
 
-  it.each([2_500, 100_000])('a record %i arrays deep with a \\u escape is masked, not a RangeError', (depth) => {
-    const text = `${'['.repeat(depth)}"\\u0074aro.yamada@example.co.jp from 203.0.113.45"${']'.repeat(depth)}\n`;
-    const batch = maskRecords([
-      { recordId: 'deep', data: b64(text) },
-      { recordId: 'next', data: b64('{"to":"hanako@example.jp"}') },
-    ]);
-    expect(batch.records.map((r) => r.result)).toEqual(['Ok', 'Ok']);
-    const out = unb64(batch.records[0]!.data);
-    expect(out).toContain('"t***@example***.*** from 203.*.*.*"');
-    expect(out).not.toContain('yamada');
-    expect(out.length).toBeLessThan(text.length);
-    expect(unb64(batch.records[1]!.data)).toBe('{"to":"h***@example***.***"}');
-  });
+  it.each([2_500, 100_000])(
+    'a record %i arrays deep with a \\u escape is masked, not a RangeError',
+    (depth) => {
+      const text = `${'['.repeat(depth)}"\\u0074aro.yamada@example.co.jp from 203.0.113.45"${']'.repeat(depth)}\n`;
+      const batch = maskRecords([
+        { recordId: 'deep', data: b64(text) },
+        { recordId: 'next', data: b64('{"to":"hanako@example.jp"}') },
+      ]);
+      expect(batch.records.map((r) => r.result)).toEqual(['Ok', 'Ok']);
+      const out = unb64(batch.records[0]!.data);
+      expect(out).toContain('"t***@example***.*** from 203.*.*.*"');
+      expect(out).not.toContain('yamada');
+      expect(out.length).toBeLessThan(text.length);
+      expect(unb64(batch.records[1]!.data)).toBe('{"to":"h***@example***.***"}');
+    },
+  );
 
   it('a record 100,000 objects deep is masked', () => {
     const depth = 100_000;
