@@ -34,7 +34,10 @@ describe('environment config', () => {
     expect(prod.sceptreEnv).toBe('prod');
     expect(prod.retain).toBe(true);
     expect(prod.logs.retentionInDays).toBe(2557);
-    const dev = parseEnvConfig('environments/dev.yaml', readFileSync('test/fixtures/environments/dev.yaml', 'utf8'));
+    const dev = parseEnvConfig(
+      'environments/dev.yaml',
+      readFileSync('test/fixtures/environments/dev.yaml', 'utf8'),
+    );
     expect(dev.retain).toBe(false);
     expect(dev.alarms.bounceRate.P1).toEqual({ threshold: 5, evaluationPeriods: 2 });
     expect(dev.notifications.P2).toEqual([]);

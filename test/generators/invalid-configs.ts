@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { parseDocument } from 'yaml';
 
-export const PROD_TEXT = readFileSync('environments/prod.yaml', 'utf8');
+export const PROD_TEXT = readFileSync('test/fixtures/environments/prod.yaml', 'utf8');
 
 export interface InvalidConfig {
   readonly kind: string;
