@@ -310,8 +310,8 @@ describe('environment config', () => {
 
   it('never words a message like a schema library', () => {
     const texts = [
-      edit('afterMinutes: 30', 'afterMinutes: 2.5'),
-      edit('afterMinutes: 30', 'afterMinutes: "30"'),
+      edit('p1RenotifyMinutes: 15', 'p1RenotifyMinutes: 2.5'),
+      edit('p1RenotifyMinutes: 15', 'p1RenotifyMinutes: "15"'),
       edit('region: ap-northeast-1', 'region: us-east-1'),
       edit('  P1: [admin@goo.ne.jp]\n', ''),
       'environment: production\n',
@@ -327,7 +327,7 @@ describe('environment config', () => {
       'environments/prod.yaml:6: region is "us-east-1": it must be ap-northeast-1: only Tokyo is supported',
     );
     expect(texts).toContain(
-      'environments/prod.yaml:19: notifications.escalation.afterMinutes is 2.5: it must be a whole number from 5 to 1440 minutes',
+      'environments/prod.yaml:19: notifications.escalation.p1RenotifyMinutes is 2.5: it must be a whole number from 5 to 1440 minutes',
     );
   });
 });

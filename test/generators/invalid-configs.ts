@@ -43,7 +43,7 @@ const NUMBER_PATHS: readonly (readonly Key[])[] = [
   ['alarms', 'firehoseFreshnessSeconds'],
   ['logs', 'retentionInDays'],
   ['archive', 'expirationDays'],
-  ['notifications', 'escalation', 'afterMinutes'],
+  ['notifications', 'escalation', 'p1RenotifyMinutes'],
   ['ses', 'domains', 0, 'rotationIntervalDays'],
   ['lambda', 'reservedConcurrency'],
 ];
