@@ -57,7 +57,7 @@ interface Indexed {
 
 export class MetricStore {
   private readonly raw = new Map<string, Indexed>();
-  private readonly agg = new Map<string, AggregatedSeries[]>();
+  private readonly agg = new Map<string, (AggregatedSeries & { byTime: Map<number, number> })[]>();
 
   constructor(
     raw: readonly RawSeries[] = [],
@@ -73,7 +73,8 @@ export class MetricStore {
     }
     for (const a of aggregated) {
       const key = metricKey(a.metric);
-      this.agg.set(key, [...(this.agg.get(key) ?? []), a]);
+      const byTime = new Map(a.points.map((p) => [p.t, p.value]));
+      this.agg.set(key, [...(this.agg.get(key) ?? []), { ...a, byTime }]);
     }
   }
 
@@ -107,13 +108,15 @@ export class MetricStore {
       // An aggregated point is returned once its period is complete.
       if (a.period === period) {
         if (slot + periodMs > now) return undefined;
-        return a.points.find((p) => p.t === slot)?.value;
+        return a.byTime.get(slot);
       }
       const combine = REAGGREGATE[stat];
       if (combine && period % a.period === 0) {
-        const xs = a.points
-          .filter((p) => p.t >= slot && p.t < slot + periodMs && p.t + a.period * 1000 <= now)
-          .map((p) => p.value);
+        const xs: number[] = [];
+        for (let t = slot; t < slot + periodMs && t + a.period * 1000 <= now; t += a.period * 1000) {
+          const v = a.byTime.get(t);
+          if (v !== undefined) xs.push(v);
+        }
         return xs.length ? combine(xs) : undefined;
       }
     }

@@ -1,0 +1,184 @@
+/**
+ * `npm run backtest -- <env> [--days N] [--json] [--html FILE]`: replays the metric history of the last N days
+ * through the alarms of the generated templates (sceptre/templates/<env>/) and reports, per alarm, how often and
+ * how long it would have been in ALARM, and when (seed 5.5.1: tuning thresholds and evaluation periods).
+ * Read-only: GetMetricData only.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import {
+  type AlarmDef,
+  alarmsFromTemplates,
+  evaluateAlarms,
+  type MetricAlarmDef,
+  MetricStore,
+  metricKey,
+  metricsUsed,
+} from '../../lib/alarm-eval/index.js';
+import { environmentArg, parseCli, positiveInt } from '../drift/args.js';
+import { ConfigError, UsageError } from '../drift/errors.js';
+import { environmentFacts } from '../status/cli.js';
+import { fetchHistory, type PlannedFetch, planFetch, RETENTION } from './fetch.js';
+import { renderHtml } from './html.js';
+import { buildReports, chartData, renderText } from './report.js';
+
+const USAGE =
+  'usage: npm run backtest -- <env> [--days N] [--json] [--html FILE] [--end ISO-TIME]\n' +
+  '                          [--environments-dir environments] [--sceptre-dir sceptre]';
+
+export interface BacktestDeps {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly cloudwatch: (region: string) => Pick<CloudWatchClient, 'send'>;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+/** The alarms of the generated templates of one environment. */
+export function loadAlarmDefs(sceptreDir: string, env: string): AlarmDef[] {
+  const dir = join(sceptreDir, 'templates', env);
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
+  if (files.length === 0) {
+    throw new ConfigError(
+      `${dir}: no generated templates for environment '${env}': run 'npm run generate' first`,
+    );
+  }
+  const templates = Object.fromEntries(
+    files.map((f) => [f.replace(/\.json$/, ''), JSON.parse(readFileSync(join(dir, f), 'utf8'))]),
+  );
+  return alarmsFromTemplates(templates);
+}
+
+/** A metric alarm evaluated at `period` instead of its own (history stored coarser than the alarm reads). */
+function atPeriod(def: MetricAlarmDef, period: number): MetricAlarmDef {
+  return {
+    ...def,
+    period,
+    queries: def.queries.map((q) => (q.kind === 'stat' ? { ...q, period } : q)),
+  };
+}
+
+export async function backtestMain(argv: readonly string[], deps: BacktestDeps): Promise<number> {
+  try {
+    const { values, positionals } = parseCli(argv, {
+      days: { type: 'string' },
+      json: { type: 'boolean' },
+      html: { type: 'string' },
+      end: { type: 'string' },
+      'environments-dir': { type: 'string' },
+      'sceptre-dir': { type: 'string' },
+    });
+    const env = environmentArg(positionals, USAGE);
+    const days = positiveInt('days', values.days, 1, RETENTION[RETENTION.length - 1]!.days);
+    const endMs = values.end === undefined ? deps.now() : Date.parse(values.end);
+    if (!Number.isFinite(endMs)) throw new UsageError(`--end must be an ISO 8601 time, got '${values.end}'`);
+    // Whole minutes: alarms are evaluated on the minute.
+    const end = new Date(Math.floor(endMs / 60_000) * 60_000);
+    const start = new Date(end.getTime() - days * 86_400_000);
+    const sceptreDir = values['sceptre-dir'] ?? 'sceptre';
+    const facts = environmentFacts(env, values['environments-dir'] ?? 'environments', sceptreDir);
+    const defs = loadAlarmDefs(sceptreDir, env);
+
+    const warnings = new Map<string, string[]>();
+    const warn = (alarm: string, text: string) => warnings.set(alarm, [...(warnings.get(alarm) ?? []), text]);
+    const used = metricsUsed(defs);
+    const unresolved = used.filter((q) => Object.values(q.metric.dimensions).some((v) => v.includes('${')));
+    const plan = planFetch(
+      used.filter((q) => !unresolved.includes(q)),
+      days,
+    );
+    deps.stderr(
+      `backtest: ${env} (${facts.region}): ${defs.length} alarms read ${used.length} metric series; ` +
+        `${start.toISOString()} to ${end.toISOString()}\n`,
+    );
+    // History before the window too, so the first evaluations see a full evaluation range.
+    const lead = Math.max(
+      0,
+      ...defs.map((d) => (d.kind === 'metric' ? (d.evaluationPeriods + 2) * d.period * 1000 : 0)),
+    );
+    // Start on the hour: every period (60, 300, 900, 3600 s) then begins on a multiple of itself, as the alarms'
+    // periods do (moto buckets from StartTime; CloudWatch asks for aligned times).
+    const fetchStart = new Date(Math.floor((start.getTime() - lead) / 3_600_000) * 3_600_000);
+    const history = await fetchHistory(plan, fetchStart, end, {
+      client: deps.cloudwatch(facts.region),
+      progress: (line) => deps.stderr(`${line}\n`),
+      sleep: deps.sleep,
+    });
+
+    // The period each alarm can be evaluated at, and the warnings that go with it.
+    const fetched = new Map<string, PlannedFetch>(
+      plan.map((p) => [`${metricKey(p.metric)}|${p.stat}|${p.period}`, p]),
+    );
+    const withData = new Set(history.filter((h) => h.points.length > 0).map((h) => metricKey(h.metric)));
+    const evaluated = defs.map((def): AlarmDef => {
+      if (def.kind !== 'metric') return def;
+      let period = def.period;
+      for (const q of def.queries) {
+        if (q.kind !== 'stat') continue;
+        const p = fetched.get(`${metricKey(q.metric)}|${q.stat}|${q.period}`);
+        if (!p) {
+          warn(
+            def.name,
+            `metric ${q.metric.name} has unresolved dimensions ${JSON.stringify(q.metric.dimensions)}: not fetched`,
+          );
+          continue;
+        }
+        period = Math.max(period, p.fetchPeriod);
+        if (!withData.has(metricKey(q.metric)))
+          warn(def.name, `no datapoints for ${q.metric.namespace} ${q.metric.name} in the window`);
+      }
+      if (period === def.period) return def;
+      warn(
+        def.name,
+        `CloudWatch keeps ${def.period}-second points for ${RETENTION.find((r) => r.period >= def.period)?.days ?? '?'} days only: ` +
+          `evaluated on ${period}-second points (stored resolution coarser than the alarm's ${def.period}-second period)`,
+      );
+      return atPeriod(def, period);
+    });
+
+    const store = new MetricStore([], history);
+    const timelines = evaluateAlarms(evaluated, store, {
+      start: start.getTime(),
+      end: end.getTime(),
+      includePartialPeriod: false,
+    });
+    const reports = buildReports(evaluated, timelines, end.getTime(), warnings);
+    if (values.html) {
+      // Alarms that fired first (by severity), then the rest, as on-call reads them.
+      const order = evaluated
+        .map((d, i) => ({ d, i, r: reports[i]! }))
+        .sort(
+          (a, b) =>
+            Number(b.r.alarms > 0) - Number(a.r.alarms > 0) ||
+            a.r.severity.localeCompare(b.r.severity) ||
+            a.i - b.i,
+        );
+      const charts = chartData(
+        order.map((o) => o.d),
+        timelines,
+        store,
+        start.getTime(),
+        end.getTime(),
+      );
+      writeFileSync(
+        values.html,
+        renderHtml({ environment: env, start, end, reports: order.map((o) => o.r), charts }),
+      );
+      deps.stderr(`backtest: wrote ${values.html} (${charts.length} charts)\n`);
+    }
+    if (values.json) deps.stdout(`${JSON.stringify(reports, null, 2)}\n`);
+    else deps.stdout(renderText(reports, `backtest ${env}: ${start.toISOString()} .. ${end.toISOString()}`));
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      deps.stderr(`backtest: ${error.message}\n`);
+      return error instanceof UsageError ? 64 : 2;
+    }
+    throw error;
+  }
+}
