@@ -32,13 +32,22 @@ export class SesV2Port implements SesPort {
     }
   }
 
-  async putExternal(domain: string, selector: string, privateKeyBase64: string) {
+  async putExternal(domain: string, selector: string, privateKeyDer: Uint8Array) {
     try {
+      // The API takes the key as a base64 string; JavaScript strings cannot be wiped, so it is built here,
+      // inside the call, from a view of the caller's buffer (no copy of the bytes), and dropped with it.
       await sesv2Client().send(
         new PutEmailIdentityDkimSigningAttributesCommand({
           EmailIdentity: domain,
           SigningAttributesOrigin: 'EXTERNAL',
-          SigningAttributes: { DomainSigningSelector: selector, DomainSigningPrivateKey: privateKeyBase64 },
+          SigningAttributes: {
+            DomainSigningSelector: selector,
+            DomainSigningPrivateKey: Buffer.from(
+              privateKeyDer.buffer,
+              privateKeyDer.byteOffset,
+              privateKeyDer.byteLength,
+            ).toString('base64'),
+          },
         }),
       );
     } catch (cause) {

@@ -14,10 +14,20 @@ import {
 import { ConfigurationError } from './errors.js';
 import type { DomainConfig } from './types.js';
 
+/**
+ * Longest selector the rotation makes: `ses<YYYYMMDD>-<n>` with n < 1000 (15 characters). The DKIM record
+ * name `<selector>._domainkey.<domain>` must fit DNS's 253 characters, so the domain may have at most
+ * 253 - 15 - 12 = 226 characters (issue #17, defect 11).
+ */
+export const MAX_SELECTOR_LENGTH = 15;
+export const MAX_DKIM_DOMAIN_LENGTH = 253 - MAX_SELECTOR_LENGTH - '._domainkey.'.length;
+
 const domainSchema = object({
   domain: string({
-    pattern: /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-    patternName: 'lower-case DNS domain name',
+    pattern: new RegExp(
+      `^(?=.{1,${MAX_DKIM_DOMAIN_LENGTH}}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$`,
+    ),
+    patternName: `lower-case DNS domain name of at most ${MAX_DKIM_DOMAIN_LENGTH} characters (the DKIM record name <selector>._domainkey.<domain> must fit DNS's 253)`,
   }),
   rotationIntervalDays: withDefault(integer({ min: 30, max: 3650 }), 365),
   hostedZoneId: optional(
@@ -57,6 +67,13 @@ export interface Timings {
   readonly lockLeaseMs: number;
   /** Re-send a failure notification for the same step at most this often. @default 24 */
   readonly failureRenotifyHours: number;
+  /**
+   * SES is eventually consistent: for this long after a switch, GetEmailIdentity may still report the
+   * previous selector; that is waited out, not reported as a change by someone else. @default 1
+   */
+  readonly sesReadGraceHours: number;
+  /** A transient error (throttle, timeout) is notified only from this many consecutive failures. @default 3 */
+  readonly transientFailuresBeforeNotice: number;
 }
 
 export const DEFAULT_TIMINGS: Timings = {
@@ -70,6 +87,8 @@ export const DEFAULT_TIMINGS: Timings = {
   retryAfterFailureDays: 7,
   lockLeaseMs: 16 * 60_000,
   failureRenotifyHours: 24,
+  sesReadGraceHours: 1,
+  transientFailuresBeforeNotice: 3,
 };
 
 export interface Topics {

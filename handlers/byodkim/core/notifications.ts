@@ -21,9 +21,32 @@ const FOOTER = (c: Ctx) =>
     '手順書: docs/byodkim.md',
   ].join('\n');
 
+/** SNS rejects a Subject of 100 characters or more ("must be less than 100 characters"). */
+export const SNS_SUBJECT_MAX = 99;
+
+/**
+ * A valid SNS Subject: control characters (line breaks included) replaced by spaces, at most 99 UTF-16 code
+ * units (stricter than 99 characters), never cutting a surrogate pair.
+ */
+export function snsSubject(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+  const clean = s.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  if (clean.length <= SNS_SUBJECT_MAX) return clean;
+  let out = '';
+  for (const ch of clean) {
+    if (out.length + ch.length > SNS_SUBJECT_MAX - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
 function subject(sev: Severity, c: Ctx, text: string): string {
-  const s = `[${sev}][${c.environment}] BYODKIM ${c.domain}: ${text}`;
-  return s.length <= 100 ? s : `${s.slice(0, 99)}…`;
+  // The domain can be long (up to 226 characters): keep the severity and the title, shorten the domain.
+  const head = `[${sev}][${c.environment}] BYODKIM `;
+  const tail = `: ${text}`;
+  const room = SNS_SUBJECT_MAX - head.length - tail.length;
+  const domain = c.domain.length <= room ? c.domain : `${c.domain.slice(0, Math.max(room - 1, 0))}…`;
+  return snsSubject(`${head}${domain}${tail}`);
 }
 
 function note(kind: string, severity: Severity, c: Ctx, title: string, lines: string[]): Notification {
@@ -155,14 +178,34 @@ export const notices = {
     ]);
   },
 
-  rolledBack(c: Ctx, reason: string, restored: string, rejected?: KeyRecord): Notification {
+  rolledBack(
+    c: Ctx,
+    reason: string,
+    restored: string,
+    rejected?: KeyRecord,
+    keepAgain?: KeyRecord,
+  ): Notification {
     return note('rotation-failed', 'P1', c, 'ローテーション失敗・ロールバック実施', [
       `${c.domain} の新しい鍵のDKIM検証が成功しなかったため（${reason}）、元の署名設定に戻しました。`,
       `現在の署名: ${restored}`,
+      ...(keepAgain
+        ? [
+            `【取消】先にお送りした旧レコード ${keepAgain.selector}._domainkey.${c.domain}（TXT）の削除依頼は取り消します。このレコードは削除しないでください（現在の署名に使っています）。`,
+          ]
+        : []),
       ...(rejected
         ? [`不要になったレコード ${rejected.selector}._domainkey.${c.domain}（TXT）は削除して構いません。`]
         : []),
       '原因（DNSの値、TTL、伝播）を確認し、準備ができたら手順書の「今すぐローテーション」で再実行してください。',
+    ]);
+  },
+
+  currentRecordMissing(c: Ctx, key: KeyRecord): Notification {
+    return note('current-record-missing', 'P1', c, '署名中のDKIMレコードがDNSにありません', [
+      `SESが署名に使っているセレクター ${key.selector} のTXTレコードがDNSで確認できません。受信側でDKIM検証が失敗しています。`,
+      '戻せる旧レコードも公開されていないため、次のレコードを至急DNSに再登録してください。',
+      '',
+      ...recordBlock(key, c.domain),
     ]);
   },
 
@@ -213,11 +256,10 @@ export function functionFailed(
   errorMessage: string,
   statusFunction: string,
 ): Notification {
-  const s = `[P2][${environment}] BYODKIM自動化関数エラー: ${failedFunction}`;
   return {
     kind: 'function-failed',
     severity: 'P2',
-    subject: s.length <= 100 ? s : `${s.slice(0, 99)}…`,
+    subject: snsSubject(`[P2][${environment}] BYODKIM自動化関数エラー: ${failedFunction}`),
     body: [
       'BYODKIM自動化Lambda関数が失敗しました。',
       `関数名: ${failedFunction}`,

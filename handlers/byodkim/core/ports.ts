@@ -37,8 +37,11 @@ export interface DkimStatus {
 
 export interface SesPort {
   getDkim(domain: string): Promise<DkimStatus>;
-  /** Switches signing to EXTERNAL with this selector and base64 DER private key. */
-  putExternal(domain: string, selector: string, privateKeyBase64: string): Promise<void>;
+  /**
+   * Switches signing to EXTERNAL with this selector and DER (PKCS#8) private key. The caller wipes the
+   * bytes after the call; the adapter encodes them for the API only inside the call.
+   */
+  putExternal(domain: string, selector: string, privateKeyDer: Uint8Array): Promise<void>;
   /** Returns the identity to Easy DKIM (rollback of an onboarding). */
   putEasyDkim(domain: string): Promise<void>;
 }

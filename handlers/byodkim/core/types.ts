@@ -67,6 +67,32 @@ export interface DomainState {
   attempts: Partial<Record<Stage, number>>;
   lastError?: LastError;
   completedRotations: number;
+  /** Selectors this domain has used (bounded): a new key never reuses one (issue #17, defect 4). */
+  usedSelectors?: string[];
+  /**
+   * Selectors whose records this system deleted (Route 53) or asked people to remove. Written BEFORE the
+   * DELETE or the notice (intent), so no later step returns SES to such a key (defect 5).
+   */
+  retired?: string[];
+  /** Selectors whose Route 53 DELETE succeeded. */
+  deleted?: string[];
+  /** Selectors this system may have UPSERTed in Route 53 (written before the UPSERT). */
+  upserted?: string[];
+  /** The external effect a run was about to perform; cleared with the result. See rotation/runner.ts. */
+  intent?: Intent;
+  /** Operator abort requested; the steps carry it out (crash-consistent like every other step). */
+  abortRequested?: string;
+  /** ROLLING_BACK: when SES was told to sign with the previous key again (result of that call). */
+  rollbackSwitchedAt?: string;
+  /** 'retry' after a failure or abort (exactly nextRotationAt); 'schedule' follows the configured interval. */
+  nextRotationKind?: 'schedule' | 'retry';
+}
+
+/** An external side effect about to happen (persisted before it, cleared after its result is stored). */
+export interface Intent {
+  readonly effect: string;
+  readonly selector?: string;
+  readonly at: string;
 }
 
 /** Per-domain configuration (from DOMAINS_JSON). */

@@ -140,7 +140,7 @@ describe('real crypto through the AWS adapters', () => {
     expect(priv.asymmetricKeyType).toBe('rsa');
     expect(priv.asymmetricKeyDetails?.modulusLength).toBe(2048);
 
-    const p = parseDkimTags(strings.join('')).get('p')!;
+    const p = parseDkimTags(strings.join(''))!.get('p')!;
     const pub = createPublicKey({ key: Buffer.from(p, 'base64'), format: 'der', type: 'spki' });
     const message = 'from:info@goo.ne.jp\r\nsubject:rotation\r\n';
     const sig = createSign('RSA-SHA256').update(message).sign(priv);
@@ -185,7 +185,9 @@ describe('adapters', () => {
     ses
       .on(PutEmailIdentityDkimSigningAttributesCommand)
       .rejects(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }));
-    const err = await new SesV2Port().putExternal(DOMAIN, 'ses1', 'U0VDUkVUS0VZ').catch((e: Error) => e);
+    const err = await new SesV2Port()
+      .putExternal(DOMAIN, 'ses1', Buffer.from('U0VDUkVUS0VZ', 'base64'))
+      .catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(/TooManyRequestsException/);
     expect(JSON.stringify({ m: (err as Error).message, s: (err as Error).stack })).not.toContain(

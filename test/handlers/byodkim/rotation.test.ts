@@ -7,7 +7,7 @@ const DOMAIN = 'goo.ne.jp';
 
 /** A DKIM-style signature with the key SES got verifies with the key parsed from the record DNS answered. */
 function signatureVerifies(sesKeyB64: string, dnsStrings: readonly string[]): boolean {
-  const p = parseDkimTags(dnsStrings.join('')).get('p')!;
+  const p = parseDkimTags(dnsStrings.join(''))!.get('p')!;
   const pub = createPublicKey({ key: Buffer.from(p, 'base64'), format: 'der', type: 'spki' });
   const signer = createSign('RSA-SHA256');
   signer.update('from:a@goo.ne.jp\r\nsubject:test\r\n');

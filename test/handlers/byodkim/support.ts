@@ -110,8 +110,13 @@ export class FakeSes implements SesPort {
         i.origin === 'EXTERNAL' && i.selector ? [i.selector] : ['easytoken1', 'easytoken2', 'easytoken3'],
     };
   }
-  async putExternal(domain: string, selector: string, privateKey: string) {
+  /** The byte arrays the engine handed over (the test checks they are wiped after the call). */
+  readonly received: Uint8Array[] = [];
+  async putExternal(domain: string, selector: string, privateKeyDer: Uint8Array) {
     if (this.failPut) throw this.failPut;
+    this.received.push(privateKeyDer);
+    // What the service keeps (server side): a copy taken during the call.
+    const privateKey = Buffer.from(privateKeyDer).toString('base64');
     this.puts.push({ domain, selector, privateKey, origin: 'EXTERNAL' });
     this.identities.set(domain, { origin: 'EXTERNAL', selector, privateKey, status: this.statusAfterSwitch });
   }
