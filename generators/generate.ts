@@ -23,6 +23,19 @@ export function needsTemplateBucket(body: string): boolean {
   return Buffer.byteLength(body) > INLINE_TEMPLATE_LIMIT;
 }
 
+/** The Sceptre hooks of a stack: the deploy gate (scripts/gate/core.ts) around each create, update and delete. */
+export function gateHooks(env: string, stack: string): Record<string, string> {
+  // Sceptre runs hooks in the caller's directory: the repository root or sceptre/.
+  const gate = (action: string) =>
+    `[ -f scripts/run.mjs ] || cd ..; node scripts/run.mjs scripts/gate.ts ${env} ${stack} ${action}`;
+  return Object.fromEntries(
+    ['before_create', 'before_update', 'after_create', 'after_update', 'before_delete'].map((h) => [
+      h,
+      gate(h.replace('_', '-')),
+    ]),
+  );
+}
+
 export function generateAll(
   cfgs: readonly EnvConfig[],
   bundles: ReadonlyMap<string, HandlerBundle> = new Map(),
@@ -43,12 +56,8 @@ export function generateAll(
         );
       }
       files.set(`templates/${cfg.sceptreEnv}/${r.definition.id}.json`, body);
-      const hooks = r.definition.handlers?.length
-        ? [
-            // Sceptre runs hooks in the caller's directory: the repository root or sceptre/.
-            `[ -f scripts/run.mjs ] || cd ..; node scripts/run.mjs scripts/upload-bundles.ts ${cfg.sceptreEnv} ${r.definition.handlers.join(' ')}`,
-          ]
-        : [];
+      // Every stack action of every command (deploy, sceptre launch/create/update/delete) runs the gate.
+      const hooks = gateHooks(cfg.sceptreEnv, r.definition.id);
       files.set(`config/${cfg.sceptreEnv}/${r.definition.id}.yaml`, stackConfig(cfg, r, hooks, bucket));
     }
     files.set(`config/${cfg.sceptreEnv}/config.yaml`, envConfig(cfg));

@@ -23,6 +23,8 @@ export function envConfig(cfg: EnvConfig): string {
   return (
     `${HEADER(cfg.source)}` +
     `region: ${cfg.region}\n` +
+    (cfg.profile ? `profile: ${cfg.profile}\n` : '') +
+    (cfg.roleArn ? `sceptre_role: ${cfg.roleArn}\n` : '') +
     `stack_tags:\n  Project: ${cfg.projectCode}\n  Environment: ${cfg.environment}\n  ManagedBy: ses-migration-ops\n`
   );
 }
@@ -30,7 +32,7 @@ export function envConfig(cfg: EnvConfig): string {
 export function stackConfig(
   cfg: EnvConfig,
   stack: RenderedStack,
-  hooks: readonly string[] = [],
+  hooks: Readonly<Record<string, string>> = {},
   templateBucket = false,
 ): string {
   const env = cfg.sceptreEnv;
@@ -57,7 +59,9 @@ export function stackConfig(
       ...stack.imports.map((i) => `  ${i.parameter}: !stack_output ${env}/${i.stack}.yaml::${i.output}`),
     );
   }
-  if (hooks.length)
-    lines.push('hooks:', '  before_launch:', ...hooks.map((h) => `    - !cmd ${JSON.stringify(h)}`));
+  const hookNames = Object.keys(hooks);
+  if (hookNames.length) {
+    lines.push('hooks:', ...hookNames.flatMap((h) => [`  ${h}:`, `    - !cmd ${JSON.stringify(hooks[h])}`]));
+  }
   return `${lines.join('\n')}\n`;
 }

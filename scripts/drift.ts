@@ -1,6 +1,8 @@
 /** Entry point of `npm run drift -- <env>`; see scripts/drift/cli.ts. */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { STSClient } from '@aws-sdk/client-sts';
 import { driftMain } from './drift/cli.js';
+import { stsCallerAccount } from './lib/account.js';
 
 try {
   process.exitCode = await driftMain(process.argv.slice(2), {
@@ -10,6 +12,7 @@ try {
     cloudformation: (region) => new CloudFormationClient({ region, maxAttempts: 3 }),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     now: () => Date.now(),
+    callerAccount: (region) => stsCallerAccount(new STSClient({ region }))(),
   });
 } catch (error) {
   // Not an expected error: a bug. Keep the trace for the report.

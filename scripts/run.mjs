@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs a TypeScript entry point: esbuild bundles it (dependencies stay external) into .build/, then node imports it.
 // Faster to start than a TypeScript loader, and the same esbuild that bundles the Lambda handlers.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -14,9 +14,11 @@ if (!entry) {
 const outdir = resolve('.build');
 mkdirSync(outdir, { recursive: true });
 const outfile = resolve(outdir, `${basename(entry, '.ts')}.mjs`);
+// Sceptre runs hooks of parallel stacks at once: build to a private file, then rename (atomic) into place.
+const building = `${outfile}.${process.pid}.tmp`;
 await build({
   entryPoints: [entry],
-  outfile,
+  outfile: building,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -25,5 +27,6 @@ await build({
   sourcemap: 'inline',
   logLevel: 'warning',
 });
+renameSync(building, outfile);
 process.argv = [process.argv[0], outfile, ...args];
 await import(pathToFileURL(outfile).href);

@@ -6,6 +6,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { STSClient } from '@aws-sdk/client-sts';
+import { stsCallerAccount } from './lib/account.js';
 import { statusMain } from './status/cli.js';
 
 try {
@@ -25,6 +27,7 @@ try {
       };
     },
     now: () => Date.now(),
+    callerAccount: (region) => stsCallerAccount(new STSClient({ region }))(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   });
 } catch (error) {

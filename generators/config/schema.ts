@@ -189,6 +189,18 @@ export const envConfigSchema = z
       NAME_PART,
       'must be a name such as production, development, staging or qa: lower-case letters, digits and hyphens, starting with a letter',
     ),
+    /** The AWS account this environment deploys to (12 digits, quoted); every command refuses another. Required to deploy. */
+    accountId: text(
+      /^\d{12}$/,
+      "must be the 12-digit AWS account id in quotes, such as '123456789012'",
+    ).optional(),
+    /** AWS CLI profile Sceptre uses for this environment. @default - the shell's credentials */
+    profile: text(/^[\w.+=@-]{1,128}$/, 'must be an AWS CLI profile name').optional(),
+    /** IAM role Sceptre assumes for every stack action (sceptre_role), in the account above. @default - none */
+    roleArn: text(
+      /^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+      'must be an IAM role ARN such as arn:aws:iam::123456789012:role/deploy',
+    ).optional(),
     /** AWS region. @default ap-northeast-1 (Tokyo) */
     region: z
       .enum(['ap-northeast-1'], { error: 'must be ap-northeast-1: only Tokyo is supported' })
@@ -329,6 +341,13 @@ export const envConfigSchema = z
       })
       .strict()
       .prefault({}),
+    artifacts: z
+      .object({
+        /** Days after which a bundle or uploaded template the deploy gate tagged as unreferenced expires. @default 30 */
+        unreferencedExpirationDays: z.number().int().min(1).max(3650).default(30),
+      })
+      .strict()
+      .prefault({}),
     lambda: z
       .object({
         /** Reserved concurrency for the monitoring functions; accounts with low limits reject reservations. @default - none */
@@ -337,7 +356,11 @@ export const envConfigSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .refine((c) => !c.roleArn || !c.accountId || c.roleArn.split(':')[4] === c.accountId, {
+    error: 'roleArn must be a role in the account accountId names',
+    path: ['roleArn'],
+  });
 
 /** The configuration as written in the file (before defaults). */
 export type EnvConfigInput = z.input<typeof envConfigSchema>;

@@ -10,6 +10,7 @@ import type { BucketPolicyProperties } from 'cloudform-types/types/s3/bucketPoli
 import type { SubscriptionProperties } from 'cloudform-types/types/sns/subscription';
 import type { TopicProperties } from 'cloudform-types/types/sns/topic';
 import type { TopicPolicyProperties } from 'cloudform-types/types/sns/topicPolicy';
+import { UNREFERENCED_RULE_ID, UNREFERENCED_TAG } from '../../contracts/artifacts.js';
 import { environmentLabel } from '../../contracts/names.js';
 import { SEVERITIES, type Severity } from '../../contracts/severity.js';
 import {
@@ -201,6 +202,14 @@ function build(ctx: StackContext) {
         Status: 'Enabled',
         NoncurrentVersionExpiration: { NoncurrentDays: 90 },
         AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+      },
+      {
+        // The deploy gate tags bundles and uploaded templates no deployed stack (current or previous) needs.
+        Id: UNREFERENCED_RULE_ID,
+        Status: 'Enabled',
+        TagFilters: [UNREFERENCED_TAG],
+        ExpirationInDays: cfg.artifacts.unreferencedExpirationDays,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
       },
     ],
   });

@@ -16,6 +16,7 @@ import {
   type Parameter,
 } from '@aws-sdk/client-cloudformation';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { AccountMismatchError } from '../../contracts/account.js';
 import { CFN_TEMPLATE_BODY_LIMIT, INLINE_TEMPLATE_LIMIT } from '../../contracts/limits.js';
 import { stackName } from '../../contracts/names.js';
 import { environmentArg, parseCli } from '../drift/args.js';
@@ -23,15 +24,23 @@ import type { CloudFormationSender } from '../drift/core.js';
 import { ConfigError, describeError, isMissingStack, UsageError } from '../drift/errors.js';
 import { isResolverValue, loadSceptreEnvironment, type SceptreStack } from '../drift/sceptre.js';
 import { parseTemplate } from '../drift/template-diff.js';
+import { accountTargetOf, checkAccount } from '../lib/account.js';
 
-export const DEPLOY_USAGE = `usage: npm run deploy -- <env> [--dry-run] [--sceptre-dir sceptre]
-exit codes: 0 done, 1 a step failed (lint failure refuses the deploy), 2 usage error`;
+export const DEPLOY_USAGE = `usage: npm run deploy -- <env> [--dry-run] [--allow-drift <stack,...|all>] [--allow-replace <stack,...|all>]
+                         [--sceptre-dir sceptre] [--environments-dir environments]
+exit codes: 0 done, 1 a step failed or was refused (lint, account, drift), 2 usage error`;
 
 export interface DeployIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** Runs a command with inherited output; resolves to its exit code. */
-  readonly run: (command: string, args: readonly string[]) => Promise<number>;
+  /** Runs a command with inherited output (and extra environment variables); resolves to its exit code. */
+  readonly run: (
+    command: string,
+    args: readonly string[],
+    env?: Readonly<Record<string, string>>,
+  ) => Promise<number>;
+  /** The account the credentials belong to (sts:GetCallerIdentity). */
+  readonly callerAccount: (region: string) => Promise<string | undefined>;
   readonly cloudformation: (region: string) => CloudFormationSender;
   /** S3, for templates over the inline limit (uploaded to the artifacts bucket, as Sceptre does). */
   readonly s3?: (region: string) => { send(command: unknown): Promise<unknown> };
@@ -43,9 +52,17 @@ class StepFailed extends Error {
   override readonly name = 'StepFailed';
 }
 
-async function step(io: DeployIo, label: string, command: string, args: readonly string[], refusal?: string) {
-  io.stderr(`deploy: ${label}: ${command} ${args.join(' ')}\n`);
-  const code = await io.run(command, args);
+async function step(
+  io: DeployIo,
+  label: string,
+  command: string,
+  args: readonly string[],
+  refusal?: string,
+  env?: Readonly<Record<string, string>>,
+) {
+  const shown = Object.entries(env ?? {}).map(([k, v]) => `${k}=${v} `);
+  io.stderr(`deploy: ${label}: ${shown.join('')}${command} ${args.join(' ')}\n`);
+  const code = await io.run(command, args, env);
   if (code !== 0) throw new StepFailed(`${refusal ?? `${label} failed`} (exit ${code})`);
 }
 
@@ -206,6 +223,9 @@ export async function deployMain(argv: readonly string[], io: DeployIo): Promise
     const { values, positionals } = parseCli(argv, {
       'dry-run': { type: 'boolean' },
       'sceptre-dir': { type: 'string' },
+      'environments-dir': { type: 'string' },
+      'allow-drift': { type: 'string' },
+      'allow-replace': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -217,13 +237,23 @@ export async function deployMain(argv: readonly string[], io: DeployIo): Promise
     await step(io, 'generate', 'npm', ['run', 'generate']);
     await step(io, 'lint', 'npm', ['run', 'lint:templates'], 'refusing to deploy: template lint failed');
     const sceptre = loadSceptreEnvironment(sceptreDir, env);
+    const account = await checkAccount(
+      accountTargetOf(env, values['environments-dir'] ?? 'environments'),
+      () => io.callerAccount(sceptre.region),
+    );
+    io.stderr(`deploy: account ${account} is ${env}'s\n`);
     if (!values['dry-run']) {
+      // The stack hooks (scripts/gate.ts) run the same gates again once per stack action, whatever command runs.
+      const overrides: Record<string, string> = {};
+      if (values['allow-drift']) overrides.DEPLOY_ALLOW_DRIFT = values['allow-drift'];
+      if (values['allow-replace']) overrides.DEPLOY_ALLOW_REPLACE = values['allow-replace'];
       await step(
         io,
         'launch',
         'uv',
         ['run', 'sceptre', '--dir', sceptreDir, 'launch', '-y', env],
         'sceptre launch failed',
+        Object.keys(overrides).length ? overrides : undefined,
       );
       io.stdout(`deploy: ${env} launched (${sceptre.stacks.map((s) => s.stackName).join(', ')})\n`);
       return 0;
@@ -247,7 +277,7 @@ export async function deployMain(argv: readonly string[], io: DeployIo): Promise
     );
     return results.some((r) => r.failed) ? 1 : 0;
   } catch (error) {
-    if (error instanceof StepFailed) {
+    if (error instanceof StepFailed || error instanceof AccountMismatchError) {
       io.stderr(`deploy: ${error.message}\n`);
       return 1;
     }

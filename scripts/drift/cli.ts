@@ -4,6 +4,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { AccountMismatchError } from '../../contracts/account.js';
+import { accountTargetOf, checkAccount } from '../lib/account.js';
 import { environmentArg, parseCli, positiveInt } from './args.js';
 import { type CloudFormationSender, type DriftTarget, exitCodeOf, runDrift } from './core.js';
 import { ConfigError, UsageError } from './errors.js';
@@ -20,7 +22,8 @@ import { loadSceptreEnvironment } from './sceptre.js';
 
 export const DRIFT_USAGE = `usage: npm run drift -- <env> [--timeout-seconds 300] [--concurrency 16] [--format md,json,junit]
                         [--out-dir reports] [--ignore drift-ignore.yaml] [--sceptre-dir sceptre] [--no-template-diff]
-exit codes: 0 in sync, 1 drift found, 2 error (missing stack, timeout, API failure, bad arguments)`;
+                        [--environments-dir environments]
+exit codes: 0 in sync, 1 drift found, 2 error (missing stack, timeout, API failure, bad arguments, another account)`;
 
 export interface DriftIo {
   readonly stdout: (text: string) => void;
@@ -29,6 +32,8 @@ export interface DriftIo {
   readonly cloudformation: (region: string) => CloudFormationSender;
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
+  /** The account the credentials belong to (sts:GetCallerIdentity). */
+  readonly callerAccount: (region: string) => Promise<string | undefined>;
 }
 
 function formats(value: string | undefined): ReportFormat[] {
@@ -57,6 +62,7 @@ export async function driftMain(argv: readonly string[], io: DriftIo): Promise<n
       ignore: { type: 'string' },
       'sceptre-dir': { type: 'string' },
       'no-template-diff': { type: 'boolean' },
+      'environments-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -70,6 +76,10 @@ export async function driftMain(argv: readonly string[], io: DriftIo): Promise<n
     const outDir = resolve(values['out-dir'] ?? 'reports');
     const sceptre = loadSceptreEnvironment(values['sceptre-dir'] ?? 'sceptre', env);
     if (!sceptre.stacks.length) throw new ConfigError(`no stacks in ${join(sceptre.dir, 'config', env)}`);
+
+    await checkAccount(accountTargetOf(env, values['environments-dir'] ?? 'environments'), () =>
+      io.callerAccount(sceptre.region),
+    );
 
     let ignore: IgnoreRule[] = [];
     if (values.ignore !== undefined) ignore = loadIgnoreFile(values.ignore);
@@ -114,7 +124,11 @@ export async function driftMain(argv: readonly string[], io: DriftIo): Promise<n
     io.stderr(`drift: exit ${exitCode} (${['in sync', 'drift found', 'errors'][exitCode]})\n`);
     return exitCode;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) {
+    if (
+      error instanceof UsageError ||
+      error instanceof ConfigError ||
+      error instanceof AccountMismatchError
+    ) {
       io.stderr(`drift: ${error.message}\n`);
       return 2;
     }

@@ -5,17 +5,19 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AccountMismatchError } from '../../contracts/account.js';
 import { ENVIRONMENT_NAMES } from '../../contracts/names.js';
 import { ConfigError as EnvConfigError, parseEnvConfig } from '../../generators/config/load.js';
 import type { EnvConfig } from '../../generators/config/schema.js';
 import { environmentArg, parseCli, positiveInt } from '../drift/args.js';
 import { ConfigError, UsageError } from '../drift/errors.js';
 import { loadSceptreEnvironment } from '../drift/sceptre.js';
+import { accountTargetOf, checkAccount } from '../lib/account.js';
 import { SECTIONS, type Section, type StatusClients, type StatusContext } from './sections.js';
 
 export const STATUS_USAGE = `usage: npm run status -- <env> [--domain example.jp ...] [--since-minutes 60] [--unmask]
                          [--environments-dir environments] [--sceptre-dir sceptre]
-exit codes: 0 nothing needs attention, 1 something does, 2 usage error`;
+exit codes: 0 nothing needs attention, 1 something does, 2 usage error or another account`;
 
 export interface StatusIo {
   readonly stdout: (text: string) => void;
@@ -23,6 +25,8 @@ export interface StatusIo {
   readonly clients: (region: string) => StatusClients;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
+  /** The account the credentials belong to (sts:GetCallerIdentity). */
+  readonly callerAccount: (region: string) => Promise<string | undefined>;
 }
 
 const MARK: Record<Section['state'], string> = { ok: 'OK', attention: 'ATTENTION', unavailable: 'NOT READ' };
@@ -123,6 +127,9 @@ export async function statusMain(argv: readonly string[], io: StatusIo): Promise
       values['environments-dir'] ?? 'environments',
       values['sceptre-dir'] ?? 'sceptre',
     );
+    await checkAccount(accountTargetOf(env, values['environments-dir'] ?? 'environments'), () =>
+      io.callerAccount(facts.region),
+    );
     const domains = values.domain?.length ? values.domain : facts.domains;
     const ctx: StatusContext = {
       env,
@@ -142,7 +149,11 @@ export async function statusMain(argv: readonly string[], io: StatusIo): Promise
     io.stdout(renderStatus(header, sections));
     return sections.some((s) => s.state === 'attention') ? 1 : 0;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) {
+    if (
+      error instanceof UsageError ||
+      error instanceof ConfigError ||
+      error instanceof AccountMismatchError
+    ) {
       io.stderr(`status: ${error.message}\n`);
       return 2;
     }

@@ -81,7 +81,7 @@ describe('environment config', () => {
   it('reports an unknown key on its own line, with the known keys there', () => {
     expect(lineFor(edit('retainData: true', 'retainDta: true'))).toBe(
       'environments/prod.yaml:7: retainDta is not a known key: remove it or fix its spelling (known keys at the top ' +
-        'level: projectCode, environment, region, retainData, ses, notifications, alarms, logs, archive, security, ci, lambda)',
+        'level: projectCode, environment, accountId, profile, roleArn, region, retainData, ses, notifications, alarms, logs, archive, security, ci, artifacts, lambda)',
     );
     const text = edit('  minimumSendVolume: 100', '  minimumSendVolume: 100\n  bounceRat: 3');
     expect(lineFor(text)).toBe(
@@ -115,6 +115,20 @@ describe('environment config', () => {
     expect(p!.allowed).toContain('twice');
   });
 
+  it('reads the account id, which must be 12 digits in quotes; a role must be in that account', () => {
+    expect(parseEnvConfig('environments/prod.yaml', good).accountId).toBe('123456789012');
+    const quoted = "accountId: '123456789012'";
+    expect(lineFor(edit(quoted, 'accountId: 123456789012'))).toMatch(
+      /accountId is 123456789012: it must be the 12-digit AWS account id in quotes/,
+    );
+    expect(lineFor(edit(quoted, "accountId: '12345'"))).toMatch(
+      /accountId is "12345": it must be the 12-digit AWS account id in quotes/,
+    );
+    expect(lineFor(edit(quoted, `${quoted}\nroleArn: arn:aws:iam::222222222222:role/deploy`))).toMatch(
+      /roleArn .*roleArn must be a role in the account accountId names/,
+    );
+  });
+
   it('fails on a threshold outside its range, on the line of the key, in plain words', () => {
     const text = edit(
       'P1: { threshold: 5, evaluationPeriods: 2 }',
@@ -131,7 +145,7 @@ describe('environment config', () => {
       'alarmz: 1\nalarms:                      # seed',
     );
     expect(problemsOf(text).map(problemLine)).toEqual([
-      'environments/prod.yaml:24: alarmz is not a known key: remove it or fix its spelling (known keys at the top level: projectCode, environment, region, retainData, ses, notifications, alarms, logs, archive, security, ci, lambda)',
+      'environments/prod.yaml:24: alarmz is not a known key: remove it or fix its spelling (known keys at the top level: projectCode, environment, accountId, profile, roleArn, region, retainData, ses, notifications, alarms, logs, archive, security, ci, artifacts, lambda)',
     ]);
     expect(
       lineFor(

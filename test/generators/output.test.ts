@@ -131,18 +131,24 @@ describe('atomic writes', () => {
   });
 });
 
-describe('bundle upload wiring', () => {
-  it('stacks that run handler code upload their bundles before launch; the others do not', () => {
+describe('deploy gate wiring', () => {
+  it('every stack runs the gate before and after create and update, and before delete (never before_launch)', () => {
     const { files } = generateAll(envs(), fakeBundles());
-    for (const s of STACKS) {
-      const cfg = files.get(`config/prod/${s.id}.yaml`)!;
-      if (s.handlers?.length) {
-        expect(cfg, s.id).toContain(
-          `node scripts/run.mjs scripts/upload-bundles.ts prod ${s.handlers.join(' ')}`,
-        );
-        expect(cfg).toContain('  - prod/base.yaml');
-      } else {
-        expect(cfg, s.id).not.toContain('hooks:');
+    for (const env of ['prod', 'dev']) {
+      for (const s of STACKS) {
+        const cfg = files.get(`config/${env}/${s.id}.yaml`)!;
+        expect(cfg, s.id).not.toContain('before_launch');
+        for (const [hook, action] of [
+          ['before_create', 'before-create'],
+          ['before_update', 'before-update'],
+          ['after_create', 'after-create'],
+          ['after_update', 'after-update'],
+          ['before_delete', 'before-delete'],
+        ]) {
+          expect(cfg, `${env}/${s.id} ${hook}`).toContain(
+            `  ${hook}:\n    - !cmd "[ -f scripts/run.mjs ] || cd ..; node scripts/run.mjs scripts/gate.ts ${env} ${s.id} ${action}"`,
+          );
+        }
       }
     }
   });

@@ -15,6 +15,7 @@ import { deployMain } from '../../../scripts/deploy/cli.js';
 
 const cf = mockClient(CloudFormationClient);
 const FIXTURE = 'test/fixtures/sceptre';
+const ENVS = 'test/fixtures/environments';
 const missing = (id: string) =>
   Object.assign(new Error(`Stack with id ${id} does not exist`), { name: 'ValidationError' });
 
@@ -37,6 +38,7 @@ function harness(codes: Record<string, number> = {}) {
       cloudformation: () => new CloudFormationClient({ region: 'ap-northeast-1' }),
       now: () => 1_700_000_000_000,
       sleep: async () => {},
+      callerAccount: async () => '123456789012',
     },
   };
 }
@@ -46,7 +48,7 @@ beforeEach(() => cf.reset());
 describe('deploy', () => {
   it('generates, lints, then launches the environment with Sceptre', async () => {
     const h = harness();
-    expect(await deployMain(['dev', '--sceptre-dir', FIXTURE], h.io)).toBe(0);
+    expect(await deployMain(['dev', '--sceptre-dir', FIXTURE, '--environments-dir', ENVS], h.io)).toBe(0);
     expect(h.commands).toEqual([
       'npm run generate',
       'npm run lint:templates',
@@ -56,17 +58,17 @@ describe('deploy', () => {
 
   it('refuses to deploy when the template lint fails', async () => {
     const h = harness({ 'npm run lint:templates': 2 });
-    expect(await deployMain(['dev', '--sceptre-dir', FIXTURE], h.io)).toBe(1);
+    expect(await deployMain(['dev', '--sceptre-dir', FIXTURE, '--environments-dir', ENVS], h.io)).toBe(1);
     expect(h.commands).toEqual(['npm run generate', 'npm run lint:templates']);
     expect(h.err.join('')).toContain('deploy: refusing to deploy: template lint failed (exit 2)');
   });
 
   it('stops when generation fails and when sceptre fails', async () => {
     const g = harness({ 'npm run generate': 1 });
-    expect(await deployMain(['dev', '--sceptre-dir', FIXTURE], g.io)).toBe(1);
+    expect(await deployMain(['dev', '--sceptre-dir', FIXTURE, '--environments-dir', ENVS], g.io)).toBe(1);
     expect(g.commands).toEqual(['npm run generate']);
     const s = harness({ [`uv run sceptre --dir ${FIXTURE} launch -y dev`]: 1 });
-    expect(await deployMain(['dev', '--sceptre-dir', FIXTURE], s.io)).toBe(1);
+    expect(await deployMain(['dev', '--sceptre-dir', FIXTURE, '--environments-dir', ENVS], s.io)).toBe(1);
     expect(s.err.join('')).toContain('deploy: sceptre launch failed (exit 1)');
   });
 
@@ -131,7 +133,9 @@ describe('deploy --dry-run', () => {
 
   it('shows change sets for existing stacks, lists the stacks it would create, and deletes the change sets', async () => {
     const h = harness();
-    expect(await deployMain(['dev', '--dry-run', '--sceptre-dir', FIXTURE], h.io)).toBe(0);
+    expect(
+      await deployMain(['dev', '--dry-run', '--sceptre-dir', FIXTURE, '--environments-dir', ENVS], h.io),
+    ).toBe(0);
     expect(h.commands).toEqual(['npm run generate', 'npm run lint:templates']);
     const text = h.out.join('');
     expect(text).toContain('ses-migration-dev-base: change set deploy-dry-run-1700000000000\n  no changes');
@@ -150,7 +154,7 @@ describe('deploy --dry-run', () => {
 
   it('passes plain parameters and keeps the previous value for resolver parameters', async () => {
     const h = harness();
-    await deployMain(['dev', '--dry-run', '--sceptre-dir', FIXTURE], h.io);
+    await deployMain(['dev', '--dry-run', '--sceptre-dir', FIXTURE, '--environments-dir', ENVS], h.io);
     const ses = cf
       .commandCalls(CreateChangeSetCommand)
       .find((c) => c.args[0].input.StackName === 'ses-migration-dev-ses');
@@ -170,7 +174,9 @@ describe('deploy --dry-run', () => {
 
   it('does not create change sets when lint fails', async () => {
     const h = harness({ 'npm run lint:templates': 4 });
-    expect(await deployMain(['dev', '--dry-run', '--sceptre-dir', FIXTURE], h.io)).toBe(1);
+    expect(
+      await deployMain(['dev', '--dry-run', '--sceptre-dir', FIXTURE, '--environments-dir', ENVS], h.io),
+    ).toBe(1);
     expect(cf.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
   });
 });
@@ -209,7 +215,9 @@ describe('deploy --dry-run with a template over the inline limit', () => {
     s3.on(DeleteObjectCommand).resolves({});
     const h = harness();
     const io = { ...h.io, s3: () => new S3Client({ region: 'ap-northeast-1' }) };
-    expect(await deployMain(['dev', '--dry-run', '--sceptre-dir', dir], io)).toBe(0);
+    expect(await deployMain(['dev', '--dry-run', '--sceptre-dir', dir, '--environments-dir', ENVS], io)).toBe(
+      0,
+    );
     const key = 'templates/dry-run/ses-migration-dev-ses-1700000000000.json';
     expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({
       Bucket: 'artifacts-bucket',

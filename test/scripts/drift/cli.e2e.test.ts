@@ -21,7 +21,17 @@ describe('drift CLI against moto (no stacks exist)', () => {
     const outDir = mkdtempSync(join(tmpdir(), 'drift-'));
     const run = spawnSync(
       process.execPath,
-      ['scripts/run.mjs', 'scripts/drift.ts', 'dev', '--sceptre-dir', FIXTURE, '--out-dir', outDir],
+      [
+        'scripts/run.mjs',
+        'scripts/drift.ts',
+        'dev',
+        '--sceptre-dir',
+        FIXTURE,
+        '--environments-dir',
+        'test/fixtures/environments',
+        '--out-dir',
+        outDir,
+      ],
       {
         encoding: 'utf8',
         env: {

@@ -13,6 +13,7 @@ import { loadSceptreEnvironment } from '../../../scripts/drift/sceptre.js';
 import { allInSync, cfMock, fakeClock, missingStack } from './support.js';
 
 const FIXTURE = 'test/fixtures/sceptre';
+const ENVS = 'test/fixtures/environments';
 
 function io() {
   const out: string[] = [];
@@ -27,6 +28,7 @@ function io() {
       cloudformation: (region: string) => new CloudFormationClient({ region }),
       sleep: clock.sleep,
       now: clock.now,
+      callerAccount: async () => '123456789012',
     },
   };
 }
@@ -103,7 +105,10 @@ describe('driftMain', () => {
   it('writes Markdown, JSON and JUnit reports and prints the Markdown', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'drift-'));
     const t = io();
-    const code = await driftMain(['prod', '--sceptre-dir', FIXTURE, '--out-dir', outDir], t.io);
+    const code = await driftMain(
+      ['prod', '--sceptre-dir', FIXTURE, '--environments-dir', ENVS, '--out-dir', outDir],
+      t.io,
+    );
     expect(code).toBe(0);
     expect(t.out.join('')).toContain('# Drift report: prod (ap-northeast-1)');
     const json = JSON.parse(readFileSync(join(outDir, 'drift-prod.json'), 'utf8'));
@@ -121,7 +126,7 @@ describe('driftMain', () => {
     const t = io();
     const outDir = mkdtempSync(join(tmpdir(), 'drift-'));
     const code = await driftMain(
-      ['prod', '--sceptre-dir', FIXTURE, '--out-dir', outDir, '--format', 'json'],
+      ['prod', '--sceptre-dir', FIXTURE, '--environments-dir', ENVS, '--out-dir', outDir, '--format', 'json'],
       t.io,
     );
     expect(code).toBe(2);
@@ -134,7 +139,9 @@ describe('driftMain', () => {
     const file = join(dir, 'drift-ignore.yaml');
     writeFileSync(file, 'ignore:\n  - stack: base\n    resource: Topic\n');
     const t = io();
-    expect(await driftMain(['prod', '--sceptre-dir', FIXTURE, '--ignore', file], t.io)).toBe(2);
+    expect(
+      await driftMain(['prod', '--sceptre-dir', FIXTURE, '--environments-dir', ENVS, '--ignore', file], t.io),
+    ).toBe(2);
     expect(t.err.join('')).toBe(
       `drift: ${file}: ignore[0].reason is required (say why this drift is expected, so the next reader can judge it)\n`,
     );
@@ -148,7 +155,7 @@ describe('driftMain', () => {
     [['prod', '--bogus'], /Unknown option '--bogus'/],
   ])('exits 2 for usage errors: %j', async (argv, message) => {
     const t = io();
-    expect(await driftMain([...argv, '--sceptre-dir', FIXTURE], t.io)).toBe(2);
+    expect(await driftMain([...argv, '--sceptre-dir', FIXTURE, '--environments-dir', ENVS], t.io)).toBe(2);
     expect(t.err.join('')).toMatch(message);
   });
 });

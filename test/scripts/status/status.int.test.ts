@@ -14,7 +14,9 @@ import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/cli
 import { CreateKeyCommand, DisableKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stsCallerAccount } from '../../../scripts/lib/account.js';
 import { statusMain } from '../../../scripts/status/cli.js';
 import { type Moto, motoClientConfig, startMoto } from '../../support/moto.js';
 
@@ -131,6 +133,7 @@ describe('status against moto with alarms, metrics, identities and a BYODKIM sta
       }),
       now: () => Date.now(),
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      callerAccount: () => stsCallerAccount(new STSClient(cfg))(),
     });
     output = out.join('');
   }, 90_000);
