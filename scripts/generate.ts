@@ -12,6 +12,7 @@ import { STACKS } from '../generators/stacks/index.js';
 import { bundleHandlers } from './lib/bundle.js';
 import { loadEnvironments } from './lib/environments.js';
 import { replaceDirectories } from './lib/fs-atomic.js';
+import { inputsHash, writeStamp } from './lib/generate-stamp.mjs';
 
 class UsageError extends Error {}
 
@@ -42,6 +43,7 @@ function generatedEnvironments(): string[] {
 }
 
 async function main(): Promise<void> {
+  const inputs = inputsHash(); // before reading anything: an edit during the run leaves a stale stamp
   const { remove } = parseArgs(process.argv.slice(2));
   const cfgs = loadEnvironments(undefined, {
     onIgnored: (file, why) => console.log(`ignored ${file} (${why})`),
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
         `sceptre/templates/${env}) as --remove-environment ${env} asked; its deployed stacks, if any, still exist.`,
     );
   }
+  writeStamp(inputs);
 }
 
 main().catch((e: unknown) => {

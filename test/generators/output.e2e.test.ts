@@ -9,6 +9,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -39,6 +40,18 @@ function hashTree(dir: string): Record<string, string> {
         out[`${p}${e.name}`] = createHash('sha256')
           .update(readFileSync(join(d, e.name)))
           .digest('hex');
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+function mtimeTree(dir: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  const walk = (d: string, p: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name), `${p}${e.name}/`);
+      else out[`${p}${e.name}`] = statSync(join(d, e.name)).mtimeMs;
     }
   };
   walk(dir, '');
@@ -76,7 +89,7 @@ describe('Sceptre over the generated project', () => {
 });
 
 describe('generate as a process', () => {
-  it('npm run generate with an invalid value names file, key, value and allowed values, and writes nothing', () => {
+  it('npm run generate: a no-op writes nothing; a deleted output is rewritten; an invalid value is named and writes nothing', () => {
     const root = tempDir();
     for (const d of ['contracts', 'lib', 'generators', 'handlers', 'scripts', 'node_modules'])
       if (existsSync(d)) symlinkSync(resolve(d), join(root, d));
@@ -85,20 +98,38 @@ describe('generate as a process', () => {
       cpSync(join(FIXTURE_ENV_DIR, f), join(root, 'environments', f));
     cpSync('package.json', join(root, 'package.json'));
     const run = () =>
-      spawnSync(process.execPath, ['scripts/run.mjs', 'scripts/generate.ts'], {
+      spawnSync(process.execPath, ['scripts/generate.mjs'], {
         cwd: root,
         encoding: 'utf8',
       });
     const first = run();
     expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('bundled');
     const before = hashTree(join(root, 'sceptre'));
     expect(Object.keys(before)).toContain('templates/prod/monitoring.json');
+    const written = { sceptre: mtimeTree(join(root, 'sceptre')), dist: mtimeTree(join(root, 'dist')) };
+
+    // No-op: nothing changed, so nothing is bundled, rendered or written (same bytes, same mtimes).
     const again = run();
     expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(
+      /^generate: nothing changed since the last run \(inputs [0-9a-f]{12}\); nothing was written$/m,
+    );
+    expect(hashTree(join(root, 'sceptre'))).toEqual(before);
+    expect({ sceptre: mtimeTree(join(root, 'sceptre')), dist: mtimeTree(join(root, 'dist')) }).toEqual(
+      written,
+    );
+
+    // A deleted output is not "nothing changed": the full path writes it again, byte for byte.
+    rmSync(join(root, 'sceptre', 'templates', 'dev', 'ses.json'));
+    const repaired = run();
+    expect(repaired.status, repaired.stderr).toBe(0);
+    expect(repaired.stdout).toContain('changed sceptre/templates/dev/ses.json');
     expect(hashTree(join(root, 'sceptre'))).toEqual(before);
 
     const prod = join(root, 'environments', 'prod.yaml');
-    writeFileSync(prod, readFileSync(prod, 'utf8').replace('retentionInDays: 2557', 'retentionInDays: 2555'));
+    const good = readFileSync(prod, 'utf8');
+    writeFileSync(prod, good.replace('retentionInDays: 2557', 'retentionInDays: 2555'));
     const bad = run();
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(
@@ -106,5 +137,9 @@ describe('generate as a process', () => {
     );
     expect(bad.stderr).toContain('nothing was written');
     expect(hashTree(join(root, 'sceptre'))).toEqual(before);
-  }, 60_000);
+
+    // The failed run left the stamp alone: with the input restored, the outputs are still current.
+    writeFileSync(prod, good);
+    expect(run().stdout).toContain('nothing changed since the last run');
+  }, 180_000);
 });
