@@ -8,6 +8,7 @@ import type { QueryDefinitionProperties } from 'cloudform-types/types/logs/query
 import type Resource from 'cloudform-types/types/resource';
 import { environmentLabelJa, type Names, names } from '../../contracts/names.js';
 import type { EnvConfig } from '../config/schema.js';
+import { driftReadStatements } from '../lib/drift-read.js';
 import { lambdaFunction, schedule } from '../lib/lambda.js';
 import { alarm, getAtt, guardedRate, logGroup, ref, res } from '../lib/resources.js';
 import { pascal, STACK_IDS, type StackContext, type StackDefinition, sub } from '../lib/template.js';
@@ -498,99 +499,6 @@ function monitoringFunctions(ctx: StackContext): Record<string, Resource> {
   return out;
 }
 
-/**
- * Read actions the drift function needs for every resource type the stacks declare; without them CloudFormation
- * reports a resource NOT_CHECKED. Metadata reads only: no object, item, log-event or secret reads (seed 5.2.2).
- */
-export const DRIFT_READ_ACTIONS = [
-  'cloudformation:DescribeStacks',
-  'cloudformation:DetectStackDrift',
-  'cloudformation:DetectStackResourceDrift',
-  'cloudformation:DescribeStackDriftDetectionStatus',
-  'cloudformation:DescribeStackResourceDrifts',
-  'cloudformation:DescribeStackResources',
-  'cloudformation:ListStackResources',
-  'sns:GetTopicAttributes',
-  'sns:GetSubscriptionAttributes',
-  'sns:ListSubscriptionsByTopic',
-  'sns:ListTagsForResource',
-  'sns:GetDataProtectionPolicy',
-  'ses:GetEmailIdentity',
-  'ses:GetConfigurationSet',
-  'ses:GetConfigurationSetEventDestinations',
-  'ses:ListTagsForResource',
-  'cloudwatch:DescribeAlarms',
-  'cloudwatch:GetDashboard',
-  'cloudwatch:ListTagsForResource',
-  'logs:DescribeLogGroups',
-  'logs:DescribeLogStreams',
-  'logs:DescribeMetricFilters',
-  'logs:DescribeQueryDefinitions',
-  'logs:DescribeResourcePolicies',
-  'logs:GetDataProtectionPolicy',
-  'logs:ListTagsForResource',
-  'kms:DescribeKey',
-  'kms:GetKeyPolicy',
-  'kms:GetKeyRotationStatus',
-  'kms:ListAliases',
-  'kms:ListResourceTags',
-  'iam:GetRole',
-  'iam:GetRolePolicy',
-  'iam:ListRolePolicies',
-  'iam:ListAttachedRolePolicies',
-  'iam:ListRoleTags',
-  'iam:GetPolicy',
-  'iam:GetPolicyVersion',
-  'iam:ListPolicyVersions',
-  's3:GetBucketPolicy',
-  's3:GetBucketVersioning',
-  's3:GetEncryptionConfiguration',
-  's3:GetLifecycleConfiguration',
-  's3:GetBucketPublicAccessBlock',
-  's3:GetBucketOwnershipControls',
-  's3:GetBucketTagging',
-  's3:GetBucketLogging',
-  's3:GetBucketNotification',
-  's3:GetBucketObjectLockConfiguration',
-  's3:GetAccelerateConfiguration',
-  's3:GetAnalyticsConfiguration',
-  's3:GetBucketCORS',
-  's3:GetInventoryConfiguration',
-  's3:GetMetricsConfiguration',
-  's3:GetReplicationConfiguration',
-  's3:GetBucketWebsite',
-  's3:GetIntelligentTieringConfiguration',
-  's3:ListBucket',
-  'lambda:GetFunction',
-  'lambda:GetFunctionConfiguration',
-  'lambda:GetPolicy',
-  'lambda:GetFunctionEventInvokeConfig',
-  'lambda:ListTags',
-  'lambda:GetFunctionCodeSigningConfig',
-  'lambda:GetRuntimeManagementConfig',
-  'lambda:GetFunctionRecursionConfig',
-  'events:DescribeRule',
-  'events:ListTargetsByRule',
-  'events:ListTagsForResource',
-  'scheduler:GetSchedule',
-  'firehose:DescribeDeliveryStream',
-  'firehose:ListTagsForDeliveryStream',
-  'dynamodb:DescribeTable',
-  'dynamodb:DescribeContinuousBackups',
-  'dynamodb:DescribeTimeToLive',
-  'dynamodb:ListTagsOfResource',
-  'dynamodb:DescribeContributorInsights',
-  'dynamodb:DescribeKinesisStreamingDestination',
-  'dynamodb:GetResourcePolicy',
-  'cloudtrail:DescribeTrails',
-  'cloudtrail:GetTrail',
-  'cloudtrail:GetTrailStatus',
-  'cloudtrail:GetEventSelectors',
-  'cloudtrail:ListTags',
-  'cloudtrail:GetInsightSelectors',
-  'iam:GetOpenIDConnectProvider',
-];
-
 /** Weekly CloudFormation drift detection inside AWS (seed 5.5.2): report to S3, summary to P3 (P2 on drift). */
 function driftDetection(ctx: StackContext, delivery: Record<string, unknown>, notificationsKey: unknown) {
   const { cfg } = ctx;
@@ -603,13 +511,9 @@ function driftDetection(ctx: StackContext, delivery: Record<string, unknown>, no
       handler: 'drift-detection',
       description: 'Weekly CloudFormation drift detection of every stack; report to S3, summary to P3 or P2',
       statements: [
-        // Drift detection reads resources through the caller's permissions; these actions take no narrower resource.
-        {
-          Sid: 'DetectDriftAndReadResourceConfiguration',
-          Effect: 'Allow',
-          Action: DRIFT_READ_ACTIONS,
-          Resource: '*',
-        },
+        // Drift detection reads resources through the caller's permissions (generators/lib/drift-read.ts). The
+        // role decrypts under the logs key already (its own environment), which covers Lambda's GetFunction.
+        ...driftReadStatements(cfg),
         {
           Sid: 'StoreReports',
           Effect: 'Allow',

@@ -9,6 +9,7 @@ import type { ManagedPolicyProperties } from 'cloudform-types/types/iam/managedP
 import type { RoleProperties } from 'cloudform-types/types/iam/role';
 import type Resource from 'cloudform-types/types/resource';
 import type { BucketPolicyProperties } from 'cloudform-types/types/s3/bucketPolicy';
+import { driftReadStatements } from '../lib/drift-read.js';
 import {
   checkovSkip,
   denyInsecureTransport,
@@ -22,7 +23,6 @@ import {
 } from '../lib/resources.js';
 import type { Cfn, StackContext, StackDefinition } from '../lib/template.js';
 import { MASKED_PREFIX, RAW_PREFIXES } from './enhanced-kinesis.js';
-import { DRIFT_READ_ACTIONS } from './monitoring.js';
 
 const SEND_ACTIONS = [
   'ses:SendEmail',
@@ -416,13 +416,13 @@ function githubDriftRole(ctx: StackContext): Record<string, Resource> {
       Policies: [
         {
           PolicyName: 'drift-read',
-          PolicyDocument: policyDoc({
-            Sid: 'DetectDriftAndCompareTemplates',
-            Effect: 'Allow',
-            Action: [...DRIFT_READ_ACTIONS, 'cloudformation:GetTemplate'],
-            // Drift detection reads each resource with the caller's permissions; these take no narrower resource.
-            Resource: '*',
-          }),
+          // Read-only: drift APIs, the deployed templates, the read handlers of the stacks' types.
+          PolicyDocument: policyDoc(
+            ...driftReadStatements(cfg, {
+              compareTemplates: true,
+              environmentKey: ctx.fromStack('base', 'LogsKeyArn'),
+            }),
+          ),
         },
       ],
       Tags: ctx.tags(),

@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPECTATIONS, type Expectation, FUNCTION_CALLS } from './matrix.js';
 import { sdkCalls } from './support/calls.js';
+import { driftReadExpectations } from './support/drift-rows.js';
 import { buildModel, type Model } from './support/model.js';
 import { ACCOUNT, loadFixture, PARTITION, REGION, resolveEnvironment } from './support/resolve.js';
 import { type Decision, evaluate, type Request } from './support/simulate.js';
@@ -80,7 +81,7 @@ beforeAll(() => {
 
 describe('effective access (fixture access-prod)', () => {
   it('every expectation of the matrix holds', async () => {
-    const all = [...EXPECTATIONS, ...functionExpectations()];
+    const all = [...EXPECTATIONS, ...functionExpectations(), ...driftReadExpectations(model)];
     const bad = await failures(all);
     expect(bad, `${bad.length} of ${all.length} expectations fail:\n${bad.join('\n')}`).toEqual([]);
   }, 120_000);
@@ -136,7 +137,7 @@ describe('effective access (fixture access-prod)', () => {
 
 describe('mutation: every Allow statement is needed by an expectation', () => {
   it('removing any one Allow statement flips at least one expectation', async () => {
-    const all = [...EXPECTATIONS, ...functionExpectations()];
+    const all = [...EXPECTATIONS, ...functionExpectations(), ...driftReadExpectations(model)];
     const requests = all.map((e) => ({ e, req: request(e) }));
     const baseline = new Map<number, boolean>();
     for (const [i, { req }] of requests.entries()) baseline.set(i, (await evaluate(model, req)).allowed);

@@ -659,10 +659,46 @@ const reads: Expectation[] = [
   ].map((action) => ({
     who: 'role:github-drift',
     action,
-    on: '*',
+    on: 'arn:aws:cloudformation:ap-northeast-1:${account}:stack/ses-migration-access-prod-base/0b1c',
     expect: 'Allow' as const,
     why: 'the weekly drift workflow',
   })),
+  ...rows(
+    {
+      action: 'cloudformation:DetectStackDrift',
+      on: 'arn:aws:cloudformation:ap-northeast-1:${account}:stack/other-team-stack/0b1c',
+      expect: 'Deny' as const,
+      why: 'drift roles read the project stacks only',
+    },
+    ['role:github-drift', 'role:drift-detection-fn'],
+  ),
+  {
+    who: 'role:github-drift',
+    action: 'kms:Decrypt',
+    on: 'base/LogsKey',
+    context: { 'kms:ViaService': 'lambda.ap-northeast-1.amazonaws.com' },
+    expect: 'Allow' as const,
+    why: "Lambda's GetFunction returns the decrypted environment (AWS::Lambda::Function read handler)",
+  },
+  ...rows(
+    {
+      action: 'kms:Decrypt',
+      on: 'enhanced-kinesis/ArchiveKey',
+      context: S3_VIA,
+      expect: 'Deny' as const,
+      why: 'drift roles never decrypt archive objects, not even through S3',
+    },
+    ['role:github-drift', 'role:drift-detection-fn'],
+  ),
+  ...rows(
+    {
+      action: 'iam:PassRole',
+      on: 'monitoring/MetricsRole',
+      expect: 'Deny' as const,
+      why: 'excluded from the drift reads: not a read',
+    },
+    ['role:github-drift', 'role:drift-detection-fn'],
+  ),
   {
     who: 'federated:token.actions.githubusercontent.com',
     action: 'sts:AssumeRoleWithWebIdentity',
@@ -854,6 +890,7 @@ const DKIM_DNS = {
   },
 };
 const STATE = 'byodkim/StateTable';
+const STACK = 'arn:aws:cloudformation:ap-northeast-1:${account}:stack/ses-migration-access-prod-ses/0b1c';
 
 export const FUNCTION_CALLS: Record<string, FunctionCalls> = {
   'custom-metrics-fn': {
@@ -879,10 +916,10 @@ export const FUNCTION_CALLS: Record<string, FunctionCalls> = {
   'drift-detection-fn': {
     bundle: 'drift-detection',
     calls: {
-      'cloudformation:DescribeStacks': { on: ['*'] },
-      'cloudformation:DetectStackDrift': { on: ['*'] },
+      'cloudformation:DescribeStacks': { on: [STACK] },
+      'cloudformation:DetectStackDrift': { on: [STACK] },
       'cloudformation:DescribeStackDriftDetectionStatus': { on: ['*'] },
-      'cloudformation:DescribeStackResourceDrifts': { on: ['*'] },
+      'cloudformation:DescribeStackResourceDrifts': { on: [STACK] },
       's3:PutObject': { on: ['base/ArtifactsBucket/drift-reports/2026-12-01.json'] },
       'sns:Publish': { on: ['base/DeliveryTopicP2', 'base/DeliveryTopicP3'] },
       'kms:GenerateDataKey': { on: ['base/ArtifactsKey', 'base/NotificationsKey'] },
@@ -890,7 +927,7 @@ export const FUNCTION_CALLS: Record<string, FunctionCalls> = {
     },
     notCalled: {
       'cloudformation:GetTemplate': {
-        on: '*',
+        on: STACK,
         why: 'the template comparison runs only in `npm run drift`, not in the weekly function',
       },
     },
