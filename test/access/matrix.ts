@@ -723,6 +723,45 @@ const reads: Expectation[] = [
   },
 ];
 
+/** Responders (monitoring stack's oncall policy): acknowledge and escalate alarm episodes, nothing else. */
+const oncall: Expectation[] = [
+  ...['dynamodb:UpdateItem', 'dynamodb:BatchGetItem'].map((action) => ({
+    who: 'policy:oncall',
+    action,
+    on: 'monitoring/AlarmEpisodesTable',
+    expect: 'Allow' as const,
+    why: 'npm run ack / npm run escalate record on the episode',
+  })),
+  {
+    who: 'policy:oncall',
+    action: 'cloudwatch:DescribeAlarms',
+    on: '*',
+    expect: 'Allow',
+    why: 'responders see alarm states',
+  },
+  ...['dynamodb:DeleteItem', 'dynamodb:Scan'].map((action) => ({
+    who: 'policy:oncall',
+    action,
+    on: 'monitoring/AlarmEpisodesTable',
+    expect: 'Deny' as const,
+    why: 'episodes are recorded, never deleted or dumped by responders',
+  })),
+  {
+    who: 'policy:oncall',
+    action: 'dynamodb:UpdateItem',
+    on: 'byodkim/StateTable',
+    expect: 'Deny',
+    why: 'responders do not touch the BYODKIM state',
+  },
+  {
+    who: 'role:monitoring-readonly',
+    action: 'dynamodb:UpdateItem',
+    on: 'monitoring/AlarmEpisodesTable',
+    expect: 'Deny',
+    why: 'read-only monitoring does not acknowledge',
+  },
+];
+
 /** The sending policy: configured identities, through the configuration set, from the allowed ranges. */
 const sending: Expectation[] = [
   ...['ses/ConfigurationSet', 'ses:identity/goo.ne.jp'].map((on) => ({
@@ -855,6 +894,7 @@ export const EXPECTATIONS: Expectation[] = [
   ...assumptions,
   ...pii,
   ...reads,
+  ...oncall,
   ...sending,
   ...byodkim,
 ];
@@ -909,6 +949,8 @@ export const FUNCTION_CALLS: Record<string, FunctionCalls> = {
         ],
       },
       'cloudwatch:DescribeAlarms': { on: ['*'] },
+      'dynamodb:BatchGetItem': { on: ['monitoring/AlarmEpisodesTable'] },
+      'dynamodb:UpdateItem': { on: ['monitoring/AlarmEpisodesTable'] },
       'kms:GenerateDataKey': { on: ['base/NotificationsKey'] },
       ...ownLogs('monitoring/NotifierLogGroup'),
     },

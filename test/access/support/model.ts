@@ -171,13 +171,26 @@ export function buildModel(resolved: Resolved, sendingAppPolicies = true): Model
     const ref = { id: `synthetic/${name}`, document: { Version: '2012-10-17', Statement: s.policies } };
     principals.set(name, { name, arn: s.arn, identityPolicies: s.policies.length ? [ref] : [] });
   }
-  if (sendingAppPolicies) {
-    const sending = [...managed.values()].find((m) => m.id.endsWith('-ses-sending'));
-    if (sending) {
+  // Managed policies the templates attach to no role (people or applications attach them): one principal each,
+  // `policy:<name without the environment prefix>`; the sending policy is also `role:sending-app`.
+  const attached = new Set(
+    [...resolved.resources.values()]
+      .filter((r) => r.type === 'AWS::IAM::Role')
+      .flatMap((r) => (r.properties.ManagedPolicyArns ?? []) as string[]),
+  );
+  for (const [arn, ref] of managed) {
+    if (attached.has(arn)) continue;
+    const short = arn.split('/').pop()!.replace(prefix, '');
+    principals.set(`policy:${short}`, {
+      name: `policy:${short}`,
+      arn: iam(`role/with-${short}`),
+      identityPolicies: [ref],
+    });
+    if (sendingAppPolicies && short === 'ses-sending') {
       principals.set('role:sending-app', {
         name: 'role:sending-app',
         arn: iam('role/sending-app'),
-        identityPolicies: [sending],
+        identityPolicies: [ref],
       });
     }
   }
