@@ -53,6 +53,7 @@ function lambdaAlarm(
     comparison: 'GreaterThanThreshold',
     evaluationPeriods: 1,
     treatMissingData: 'notBreaching',
+    event: true,
     metric: {
       namespace: 'AWS/Lambda',
       name: metric,

@@ -215,14 +215,23 @@ export interface AlarmSpec {
   };
   /** ...or metric math (one expression with ReturnData). */
   readonly metrics?: Cfn[];
+  /**
+   * An event alarm: its metric counts events (a failed invocation, a failed batch), so going back to OK one period
+   * later means "no new event", not "fixed". It notifies once per event and sends no recovery ("復旧") notice.
+   * @default false - ALARM and OK both notify
+   */
+  readonly event?: boolean;
 }
+
+/** The sentence every event alarm's description ends with. */
+export const EVENT_ALARM_NOTE = '（イベント通知: 発生ごとに1回通知し、復旧通知は送りません）';
 
 /** CloudWatch's limit on Period × EvaluationPeriods. */
 export function evaluationWindowLimit(period: number): number {
   return period < 3600 ? 86_400 : 604_800;
 }
 
-/** An alarm routed to its severity's alarm topic, tagged with the severity; ALARM and OK both notify. */
+/** An alarm routed to its severity's alarm topic, tagged with the severity; ALARM and OK both notify (events: ALARM). */
 export function alarm(ctx: StackContext, spec: AlarmSpec): Resource {
   const period =
     spec.metric?.period ?? (spec.metrics?.find((m) => m.MetricStat)?.MetricStat?.Period as number);
@@ -235,10 +244,10 @@ export function alarm(ctx: StackContext, spec: AlarmSpec): Resource {
   const m = spec.metric;
   return res<AlarmProperties & { Tags?: Cfn }>('AWS::CloudWatch::Alarm', {
     AlarmName: spec.name,
-    AlarmDescription: `[${spec.severity} ${SEVERITY_LABEL[spec.severity]}] ${spec.description}`,
+    AlarmDescription: `[${spec.severity} ${SEVERITY_LABEL[spec.severity]}] ${spec.description}${spec.event ? EVENT_ALARM_NOTE : ''}`,
     ActionsEnabled: true,
     AlarmActions: [topic],
-    OKActions: [topic],
+    ...(spec.event ? {} : { OKActions: [topic] }),
     ComparisonOperator: spec.comparison,
     Threshold: spec.threshold,
     EvaluationPeriods: spec.evaluationPeriods,

@@ -222,6 +222,8 @@ function build(ctx: StackContext) {
     comparison: 'LessThanThreshold',
     evaluationPeriods: 1,
     treatMissingData: 'notBreaching',
+    // Failed records are already in errors/ unmasked: the next clean batch fixes nothing.
+    event: true,
     metric: {
       namespace: 'AWS/Firehose',
       name: 'ExecuteProcessing.Success',

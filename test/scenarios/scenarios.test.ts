@@ -4,6 +4,7 @@
  * same scenarios as a table.
  */
 import { describe, expect, it } from 'vitest';
+import type { MetricAlarmDef, MetricRef } from '../../lib/alarm-eval/index.js';
 import {
   bounceSpike,
   complaintSpike,
@@ -13,7 +14,7 @@ import {
   VOLUMES,
   zeroTrafficDay,
 } from './catalogue.js';
-import { alarmName, pages, recoveries, runScenario, type Scenario, timeToDetect } from './model.js';
+import { alarmName, MIN, pages, recoveries, runScenario, type Scenario, T0, timeToDetect } from './model.js';
 
 /** The same scenario with the incident `phase` minutes later within the 5-minute period. */
 const shifted = (s: Scenario, phase: number): Scenario => ({
@@ -98,5 +99,46 @@ describe('zero traffic all day (dev)', () => {
     const r = runScenario(zeroTrafficDay());
     expect(pages(r, ['P1', 'P2', 'P3'])).toEqual([]);
     for (const name of r.timelines.keys()) expect(recoveries(r, name), name).toEqual([]);
+  });
+});
+
+describe('event alarms (non-BYODKIM): one notice per event, never a false recovery', () => {
+  const metricOfAlarm = (defs: readonly { name: string }[], name: string): MetricRef => {
+    const def = defs.find((d) => d.name === name) as MetricAlarmDef;
+    const q = def.queries[0]!;
+    if (q.kind !== 'stat') throw new Error(`${name} is not a single-metric alarm`);
+    return q.metric;
+  };
+  it('a failed masking batch and a notifier error each send one ALARM notice and no 復旧', () => {
+    const masking = 'ses-migration-production-firehose-masking-failure';
+    const notifier = 'ses-migration-production-notifier-errors';
+    const s: Scenario = {
+      ...pipelineStops(),
+      id: 'event-alarms',
+      pipelineStopsAt: undefined,
+      minutes: 120,
+      extra: (defs) => [
+        {
+          metric: metricOfAlarm(defs, masking),
+          // One batch of 20 fails at minute 30; every other minute all records succeed.
+          samples: Array.from({ length: 120 }, (_, m) => ({ t: T0 + m * MIN, value: m === 30 ? 0 : 1 })),
+        },
+        { metric: metricOfAlarm(defs, notifier), samples: [{ t: T0 + 61 * MIN, value: 1 }] },
+      ],
+    };
+    const r = runScenario(s);
+    for (const name of [masking, notifier]) {
+      const tl = r.timelines.get(name)!;
+      expect(
+        tl.transitions.some((t) => t.from === 'ALARM' && t.to === 'OK'),
+        name,
+      ).toBe(true);
+      const sent = tl.notices.filter((n) => n.actions.length > 0);
+      expect(
+        sent.map((n) => n.state),
+        name,
+      ).toEqual(['ALARM']);
+      expect(recoveries(r, name).every((n) => n.actions.length === 0)).toBe(true);
+    }
   });
 });
