@@ -19,3 +19,11 @@ export const LOG_RETENTION_DAYS = [
 
 /** BYODKIM rotation interval bounds in days (environment file and the rotation functions alike). */
 export const ROTATION_INTERVAL_DAYS = { min: 30, max: 730, default: 365 } as const;
+
+/**
+ * Longest selector the rotation makes: `ses<YYYYMMDD>-<n>` with n < 1000 (15 characters). The DKIM record
+ * name `<selector>._domainkey.<domain>` must fit DNS's 253 characters, so the domain may have at most
+ * 253 - 15 - 12 = 226 characters (issue #17, defect 11).
+ */
+export const DKIM_SELECTOR_MAX_LENGTH = 15;
+export const DKIM_DOMAIN_MAX_LENGTH = 253 - DKIM_SELECTOR_MAX_LENGTH - '._domainkey.'.length;

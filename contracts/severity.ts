@@ -14,6 +14,9 @@ export const SEVERITY_LABEL: Readonly<Record<Severity, string>> = { P1: '緊急'
 export const ESCALATION_LEVELS = [1, 2, 3] as const;
 export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 
+/** Who receives the first notice of each severity besides its own list (seed 3.3.2 × 5.4.2). */
+export const FIRST_NOTICE_LEVEL: Readonly<Record<Severity, EscalationLevel>> = { P1: 3, P2: 1, P3: 1 };
+
 /** Display order of severities; alarms whose severity cannot be read sort last. */
 export const SEVERITY_ORDER: readonly string[] = [...SEVERITIES, 'unknown'];
 

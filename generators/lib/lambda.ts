@@ -7,6 +7,7 @@
 import type { RoleProperties } from 'cloudform-types/types/iam/role';
 import type { FunctionProperties } from 'cloudform-types/types/lambda/function';
 import type Resource from 'cloudform-types/types/resource';
+import { writeCommonEnv } from '../../contracts/functions/env.js';
 import type { Severity } from '../../contracts/severity.js';
 import { alarm, checkovSkip, getAtt, logGroup, policyDoc, ref, res, serviceTrust, sub } from './resources.js';
 import type { Cfn, StackContext } from './template.js';
@@ -141,10 +142,11 @@ export function lambdaFunction(ctx: StackContext, spec: LambdaSpec): Record<stri
         LoggingConfig: { LogGroup: ref(logs), LogFormat: 'JSON' },
         Environment: {
           Variables: {
-            NODE_OPTIONS: '--enable-source-maps',
-            ENVIRONMENT: cfg.environment,
-            PROJECT_CODE: cfg.projectCode,
-            POWERTOOLS_SERVICE_NAME: name,
+            ...writeCommonEnv({
+              environment: cfg.environment,
+              projectCode: cfg.projectCode,
+              serviceName: name,
+            }),
             ...spec.environment,
           },
         },

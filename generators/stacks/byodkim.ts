@@ -6,6 +6,7 @@
  * alarms on account-wide metrics of the BYODKIM namespace and saved queries. No key material in the template.
  */
 import type Resource from 'cloudform-types/types/resource';
+import { writeByodkimEnv } from '../../contracts/functions/byodkim.js';
 import { METRICS } from '../../contracts/metrics.js';
 import { SCHEDULES } from '../../contracts/names.js';
 import type { Severity } from '../../contracts/severity.js';
@@ -270,21 +271,17 @@ function build(ctx: StackContext) {
   ) as Record<Severity, Cfn>;
   const identities = cfg.ses.domains.map((d) => arn('ses', `identity/${d.name}`));
   const zones = cfg.ses.domains.filter((d) => d.hostedZoneId);
-  const environment: Record<string, Cfn> = {
-    DOMAINS_JSON: JSON.stringify(
-      cfg.ses.domains.map((d) => ({
-        domain: d.name,
-        rotationIntervalDays: d.rotationIntervalDays,
-        ...(d.hostedZoneId ? { hostedZoneId: d.hostedZoneId } : {}),
-      })),
-    ),
-    STATE_TABLE: ref('StateTable'),
-    KMS_KEY_ID: keyArn,
-    METRICS_NAMESPACE: n.namespace.byodkim,
-    TOPIC_P1_ARN: delivery.P1,
-    TOPIC_P2_ARN: delivery.P2,
-    TOPIC_P3_ARN: delivery.P3,
-  };
+  const environment = writeByodkimEnv({
+    domains: cfg.ses.domains.map((d) => ({
+      domain: d.name,
+      rotationIntervalDays: d.rotationIntervalDays,
+      ...(d.hostedZoneId ? { hostedZoneId: d.hostedZoneId } : {}),
+    })),
+    stateTable: ref('StateTable'),
+    kmsKeyId: keyArn,
+    metricsNamespace: n.namespace.byodkim,
+    topics: delivery,
+  });
 
   const st = {
     state: (write: boolean) => ({

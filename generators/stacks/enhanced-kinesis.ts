@@ -11,6 +11,7 @@ import type { DeliveryStreamProperties } from 'cloudform-types/types/kinesisFire
 import type { LogStreamProperties } from 'cloudform-types/types/logs/logStream';
 import type Resource from 'cloudform-types/types/resource';
 import type { BucketPolicyProperties } from 'cloudform-types/types/s3/bucketPolicy';
+import { writeMaskingEnv } from '../../contracts/functions/firehose-masking.js';
 import { lambdaFunction } from '../lib/lambda.js';
 import {
   alarm,
@@ -114,7 +115,7 @@ function build(ctx: StackContext) {
       handler: 'firehose-masking',
       description: 'Masks email and IP addresses in SES events on their way to S3 (seed 3.4.1)',
       statements: [],
-      environment: { METRICS_NAMESPACE: n.namespace.monitoring },
+      environment: writeMaskingEnv({ namespace: n.namespace.monitoring }),
       timeoutSeconds: 120,
       memoryMb: 1024,
       errorSeverity: 'P2',

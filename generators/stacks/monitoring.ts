@@ -6,12 +6,22 @@ import type { DashboardProperties } from 'cloudform-types/types/cloudWatch/dashb
 import type { MetricFilterProperties } from 'cloudform-types/types/logs/metricFilter';
 import type { QueryDefinitionProperties } from 'cloudform-types/types/logs/queryDefinition';
 import type Resource from 'cloudform-types/types/resource';
-import { environmentLabelJa, type Names, names } from '../../contracts/names.js';
+import { writeDriftEnv } from '../../contracts/functions/drift-detection.js';
+import { writeMetricsEnv } from '../../contracts/functions/metrics.js';
+import { writeNotifierEnv } from '../../contracts/functions/notifier.js';
+import { environmentLabelJa, type Names, names, stackNames } from '../../contracts/names.js';
+import {
+  ESCALATION_LEVELS,
+  type EscalationLevel,
+  ROUTING,
+  SEVERITIES,
+  type Severity,
+} from '../../contracts/severity.js';
 import type { EnvConfig } from '../config/schema.js';
 import { driftReadStatements } from '../lib/drift-read.js';
 import { lambdaFunction, schedule } from '../lib/lambda.js';
 import { alarm, getAtt, guardedRate, logGroup, ref, res } from '../lib/resources.js';
-import { pascal, STACK_IDS, type StackContext, type StackDefinition, sub } from '../lib/template.js';
+import { type Cfn, pascal, type StackContext, type StackDefinition, sub } from '../lib/template.js';
 import { tierAlarms } from './alarm-catalog.js';
 import { EPISODE_TABLE_ID, notifierEpisodeStatement, oncallResources } from './oncall.js';
 
@@ -398,14 +408,15 @@ function build(ctx: StackContext) {
 /** The custom-metrics function (seed 2.1.3) and the Japanese notifier with escalation (seed 3.3.2, 5.4.2). */
 function monitoringFunctions(ctx: StackContext): Record<string, Resource> {
   const { cfg, n } = ctx;
-  const sevs = ['P1', 'P2', 'P3'] as const;
-  const levels = [1, 2, 3] as const;
-  const delivery = Object.fromEntries(sevs.map((s) => [s, ctx.fromStack('base', `DeliveryTopic${s}Arn`)]));
+  const sevs = SEVERITIES;
+  const delivery = Object.fromEntries(
+    sevs.map((s) => [s, ctx.fromStack('base', `DeliveryTopic${s}Arn`)]),
+  ) as Record<Severity, Cfn>;
   const escalation = Object.fromEntries(
-    levels.map((l) => [l, ctx.fromStack('base', `EscalationTopicLevel${l}Arn`)]),
-  );
+    ESCALATION_LEVELS.map((l) => [l, ctx.fromStack('base', `EscalationTopicLevel${l}Arn`)]),
+  ) as Record<EscalationLevel, Cfn>;
   const notificationsKey = ctx.fromStack('base', 'NotificationsKeyArn');
-  const domains = JSON.stringify(cfg.ses.domains.map((d) => d.name));
+  const domains = cfg.ses.domains.map((d) => d.name);
   const out: Record<string, Resource> = {
     ...lambdaFunction(ctx, {
       id: 'Metrics',
@@ -417,7 +428,7 @@ function monitoringFunctions(ctx: StackContext): Record<string, Resource> {
         // GetMetricData supports no resource-level permission.
         { Sid: 'ReadSesMetrics', Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' },
       ],
-      environment: { METRICS_NAMESPACE: n.namespace.monitoring, DOMAINS_JSON: domains },
+      environment: writeMetricsEnv({ namespace: n.namespace.monitoring, domains }),
       timeoutSeconds: 60,
       memoryMb: 256,
       errorSeverity: 'P2',
@@ -453,18 +464,18 @@ function monitoringFunctions(ctx: StackContext): Record<string, Resource> {
         { Sid: 'ReadAlarmStates', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: '*' },
         notifierEpisodeStatement(),
       ],
-      environment: {
-        ...Object.fromEntries(sevs.map((s) => [`ALARM_TOPIC_${s}_ARN`, ctx.alarmTopic(s)])),
-        ...Object.fromEntries(sevs.map((s) => [`DELIVERY_TOPIC_${s}_ARN`, delivery[s]])),
-        ...Object.fromEntries(levels.map((l) => [`ESCALATION_TOPIC_LEVEL${l}_ARN`, escalation[l]])),
-        ALARM_NAME_PREFIX: `${n.prefix}-`,
-        SCEPTRE_ENVIRONMENT: cfg.sceptreEnv,
-        EPISODE_TABLE_NAME: ref(EPISODE_TABLE_ID),
-        P1_RENOTIFY_MINUTES: String(cfg.notifications.escalation.p1RenotifyMinutes),
-        P2_AUTO_ESCALATE_MINUTES: String(cfg.notifications.escalation.p2AutoEscalateMinutes ?? ''),
-        DOMAINS_JSON: domains,
-        SES_EVENTS_LOG_GROUP: n.logGroup.sesEvents,
-      },
+      environment: writeNotifierEnv({
+        alarmTopics: { P1: ctx.alarmTopic('P1'), P2: ctx.alarmTopic('P2'), P3: ctx.alarmTopic('P3') },
+        deliveryTopics: delivery,
+        escalationTopics: escalation,
+        alarmNamePrefix: n.alarmPrefix,
+        sceptreEnvironment: cfg.sceptreEnv,
+        episodeTable: ref(EPISODE_TABLE_ID),
+        p1RenotifyMinutes: cfg.notifications.escalation.p1RenotifyMinutes,
+        p2AutoEscalateMinutes: cfg.notifications.escalation.p2AutoEscalateMinutes,
+        domains,
+        sesEventsLogGroup: n.logGroup.sesEvents,
+      }),
       timeoutSeconds: 30,
       memoryMb: 256,
       // If the notifier fails, the raw alarm still reaches the P1 delivery topic: a page is never lost.
@@ -500,10 +511,9 @@ function monitoringFunctions(ctx: StackContext): Record<string, Resource> {
 }
 
 /** Weekly CloudFormation drift detection inside AWS (seed 5.5.2): report to S3, summary to P3 (P2 on drift). */
-function driftDetection(ctx: StackContext, delivery: Record<string, unknown>, notificationsKey: unknown) {
+function driftDetection(ctx: StackContext, delivery: Record<Severity, Cfn>, notificationsKey: Cfn) {
   const { cfg } = ctx;
   const bucket = ctx.fromStack('base', 'ArtifactsBucketName');
-  const stackNames = STACK_IDS.map((id) => `${cfg.projectCode}-${cfg.sceptreEnv}-${id}`).join(',');
   return {
     ...lambdaFunction(ctx, {
       id: 'DriftDetection',
@@ -534,13 +544,13 @@ function driftDetection(ctx: StackContext, delivery: Record<string, unknown>, no
           Resource: notificationsKey,
         },
       ],
-      environment: {
-        STACK_NAMES: stackNames,
-        REPORT_BUCKET: bucket,
-        TOPIC_P2_ARN: delivery.P2,
-        TOPIC_P3_ARN: delivery.P3,
-        DRIFT_TIMEOUT_SECONDS: '600',
-      },
+      environment: writeDriftEnv({
+        stackNames: stackNames(cfg),
+        reportBucket: bucket,
+        topicP2Arn: delivery[ROUTING.driftFound],
+        topicP3Arn: delivery[ROUTING.driftInSync],
+        timeoutSeconds: 600,
+      }),
       timeoutSeconds: 900,
       memoryMb: 256,
     }),

@@ -6,10 +6,10 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
+import { loadDriftConfig } from '../../contracts/functions/drift-detection.js';
 import { cloudformationClient } from '../shared/clients/cloudformation.js';
 import { s3Client } from '../shared/clients/s3.js';
 import { snsClient } from '../shared/clients/sns.js';
-import { loadConfig } from './config.js';
 import { type DriftRunResult, runWeeklyDrift } from './service.js';
 
 const logger = new Logger({ serviceName: 'ses-migration-drift-detection' });
@@ -21,7 +21,7 @@ export async function handler(
   _event: unknown,
   context?: Pick<Context, 'getRemainingTimeInMillis'>,
 ): Promise<DriftRunResult> {
-  const config = loadConfig(process.env);
+  const config = loadDriftConfig(process.env);
   const configured = config.timeoutSeconds * 1000;
   const remaining = context ? context.getRemainingTimeInMillis() - RESERVE_MS : configured;
   try {

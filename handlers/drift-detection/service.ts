@@ -5,6 +5,7 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
+import type { DriftFunctionConfig } from '../../contracts/functions/drift-detection.js';
 import {
   type CloudFormationSender,
   type DriftReport,
@@ -12,7 +13,6 @@ import {
   runDrift,
 } from '../../scripts/drift/core.js';
 import { renderJson, renderMarkdown } from '../../scripts/drift/report.js';
-import type { DriftFunctionConfig } from './config.js';
 import { summarize } from './summary.js';
 
 export interface Sender {

@@ -8,16 +8,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import { loadMaskingConfig } from '../../contracts/functions/firehose-masking.js';
 import { METRICS } from '../../contracts/metrics.js';
 import { maskRecords } from './transform.js';
 
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'firehose-masking';
-const logger = new Logger({ serviceName });
-const metrics = new Metrics({
-  serviceName,
-  namespace:
-    process.env.METRICS_NAMESPACE ?? process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ses-migration/Monitoring',
-});
+const config = loadMaskingConfig(process.env);
+const logger = new Logger({ serviceName: config.serviceName });
+const metrics = new Metrics({ serviceName: config.serviceName, namespace: config.namespace });
 
 /** Metric names (EMF, dimension `service`): records received and records returned `ProcessingFailed`. */
 export const METRIC_RECORDS = METRICS.maskingRecords.name;

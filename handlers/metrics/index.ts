@@ -4,8 +4,8 @@
  * SendSuccessRate / BounceRate / ComplaintRate plus a heartbeat, published as EMF. See README.md.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { loadMetricsConfig } from '../../contracts/functions/metrics.js';
 import { cloudwatchClient } from '../shared/clients/cloudwatch.js';
-import { loadMetricsConfig } from './config.js';
 import { emitWithPowertools } from './emf.js';
 import { collectAndPublish, type MetricsSummary } from './service.js';
 

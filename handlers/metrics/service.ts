@@ -1,6 +1,6 @@
 /** Reads the SES counters, lets the core decide, publishes the documents: the `metrics` handler's effects. */
 import { type CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import type { MetricsConfig } from './config.js';
+import type { MetricsConfig } from '../../contracts/functions/metrics.js';
 import {
   chunkQueries,
   computeRates,

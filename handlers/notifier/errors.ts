@@ -1,12 +1,7 @@
 /** Errors of the notifier: each says what is wrong, the value given and what is allowed. */
 
-/** An environment variable is missing or malformed. */
-export class NotifierConfigError extends Error {
-  override readonly name = 'NotifierConfigError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+/** An environment variable is missing or malformed (the function's environment contract throws it). */
+export { NotifierConfigError } from '../../contracts/functions/notifier.js';
 
 /** An SNS record came from a topic that is none of the three alarm topics. */
 export class UnknownAlarmTopicError extends Error {

@@ -5,6 +5,8 @@
  * "ASCII text" and "UTF-8 text" for `Subject` over the years, and always "less than 100 characters";
  * ASCII satisfies every version, and mail clients show it unencoded. The Japanese text is in the body.
  */
+import type { FormatContext } from '../../contracts/functions/notifier.js';
+import { DIMENSIONS } from '../../contracts/metrics.js';
 import { SEVERITY_LABEL, type Severity } from '../../contracts/severity.js';
 import type { AlarmNotice, AlarmState, TriggerInfo } from './alarm-message.js';
 import { formatJst } from './jst.js';
@@ -40,18 +42,7 @@ export const LEVEL_LABEL: Readonly<Record<1 | 2 | 3, string>> = {
   3: 'レベル3（マネージャー対応）',
 };
 
-export interface FormatContext {
-  /** `production` / `development`. */
-  readonly environment: string;
-  /** The environment as the project's commands take it (`prod`, `dev`: the Sceptre environment). */
-  readonly commandEnvironment: string;
-  /** Fallback region when the alarm ARN carries none (the function's own region). */
-  readonly region: string;
-  /** Sending domains for the runbook's identity check. */
-  readonly domains: readonly string[];
-  /** Log group of the SES events (EventBridge envelopes), for the Logs Insights step. */
-  readonly sesEventsLogGroup: string;
-}
+export type { FormatContext } from '../../contracts/functions/notifier.js';
 
 export interface Notification {
   readonly subject: string;
@@ -135,7 +126,8 @@ function domainFor(alarm: AlarmNotice, ctx: FormatContext): string[] {
   const series = alarm.trigger?.series;
   const fromDimension =
     series?.kind === 'metric'
-      ? series.dimensions.find((d) => d.name === 'Domain' || d.name === 'ses:from-domain')?.value
+      ? series.dimensions.find((d) => d.name === DIMENSIONS.domain || d.name === DIMENSIONS.sesFromDomain)
+          ?.value
       : undefined;
   if (fromDimension) return [fromDimension];
   if (ctx.domains.length > 0) return ctx.domains.slice(0, 3);

@@ -8,11 +8,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import type { SNSEvent } from 'aws-lambda';
+import { loadEscalateConfig, loadNotifyConfig } from '../../contracts/functions/notifier.js';
 import { DynamoEpisodeStore } from '../../lib/alarm-episodes/store.js';
 import { cloudwatchClient } from '../shared/clients/cloudwatch.js';
 import { dynamodbClient } from '../shared/clients/dynamodb.js';
 import { snsClient } from '../shared/clients/sns.js';
-import { loadEscalateConfig, loadNotifyConfig } from './config.js';
 import { UnsupportedEventError } from './errors.js';
 import {
   type Delivered,

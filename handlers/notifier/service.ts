@@ -9,9 +9,13 @@ import {
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEventRecord } from 'aws-lambda';
 import { episodeOf } from '../../contracts/alarm-episodes.js';
+import {
+  type EscalateConfig,
+  FIRST_NOTICE_LEVEL,
+  type NotifyConfig,
+} from '../../contracts/functions/notifier.js';
 import type { EpisodeStore } from '../../lib/alarm-episodes/store.js';
 import { type AlarmNotice, parseAlarmMessage } from './alarm-message.js';
-import { type EscalateConfig, FIRST_NOTICE_LEVEL, type NotifyConfig } from './config.js';
 import { AlarmMessageError, DeliveryError, UnknownAlarmTopicError } from './errors.js';
 import { type AlarmSnapshot, decideEscalations, type EscalationAction } from './escalation.js';
 import {

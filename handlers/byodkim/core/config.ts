@@ -1,49 +1,13 @@
 /** Reads and validates the functions' environment. Fails early with the variable name and allowed values. */
-import {
-  array,
-  formatIssues,
-  integer,
-  object,
-  optional,
-  parse,
-  preprocess,
-  refine,
-  string,
-  withDefault,
-} from '../../shared/validate.js';
+import { parseByodkimDomains } from '../../../contracts/functions/byodkim.js';
 import { ConfigurationError } from './errors.js';
 import type { DomainConfig } from './types.js';
 
-/**
- * Longest selector the rotation makes: `ses<YYYYMMDD>-<n>` with n < 1000 (15 characters). The DKIM record
- * name `<selector>._domainkey.<domain>` must fit DNS's 253 characters, so the domain may have at most
- * 253 - 15 - 12 = 226 characters (issue #17, defect 11).
- */
-export const MAX_SELECTOR_LENGTH = 15;
-export const MAX_DKIM_DOMAIN_LENGTH = 253 - MAX_SELECTOR_LENGTH - '._domainkey.'.length;
-
-const domainSchema = object({
-  domain: string({
-    pattern: new RegExp(
-      `^(?=.{1,${MAX_DKIM_DOMAIN_LENGTH}}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$`,
-    ),
-    patternName: `lower-case DNS domain name of at most ${MAX_DKIM_DOMAIN_LENGTH} characters (the DKIM record name <selector>._domainkey.<domain> must fit DNS's 253)`,
-  }),
-  rotationIntervalDays: withDefault(integer({ min: 30, max: 3650 }), 365),
-  hostedZoneId: optional(
-    string({
-      pattern: /^Z[A-Z0-9]{1,31}$/,
-      patternName: 'Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ',
-    }),
-  ),
-});
-
-// A bare string is accepted as {domain} (the shape other functions of the project use for DOMAINS_JSON).
-const domainsSchema = refine(
-  array(preprocess((v) => (typeof v === 'string' ? { domain: v } : v), domainSchema)),
-  (list) => new Set(list.map((d) => d.domain)).size === list.length,
-  'domains must be unique',
-);
+/** Longest selector and domain of a DKIM record name (contracts/limits.ts, issue #17 defect 11). */
+export {
+  DKIM_DOMAIN_MAX_LENGTH as MAX_DKIM_DOMAIN_LENGTH,
+  DKIM_SELECTOR_MAX_LENGTH as MAX_SELECTOR_LENGTH,
+} from '../../../contracts/limits.js';
 
 /** Timings of the rotation; defaults follow the seed (48 h DNS deadline, 72 h SES search, 7 days removal). */
 export interface Timings {
@@ -117,23 +81,9 @@ function required(env: Env, name: string, what: string): string {
   return value;
 }
 
-/** Parses DOMAINS_JSON: a JSON array of {domain, rotationIntervalDays?, hostedZoneId?}. */
+/** Parses DOMAINS_JSON (the byodkim function contract): a JSON array of {domain, rotationIntervalDays?, hostedZoneId?}. */
 export function parseDomains(raw: string): DomainConfig[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (cause) {
-    throw new ConfigurationError('DOMAINS_JSON is not valid JSON: expected [{"domain":"goo.ne.jp"}, ...]', {
-      cause,
-    });
-  }
-  const parsed = parse(domainsSchema, json);
-  if (!parsed.ok) {
-    throw new ConfigurationError(
-      `DOMAINS_JSON is invalid (${formatIssues(parsed.issues)}); expected [{"domain":"goo.ne.jp","rotationIntervalDays":365,"hostedZoneId":"Z..."}] with rotationIntervalDays 30-3650`,
-    );
-  }
-  return parsed.value;
+  return parseByodkimDomains(raw, (message, options) => new ConfigurationError(message, options));
 }
 
 /** Reads the whole configuration; only what a function uses needs to be set, the rest is checked lazily. */

@@ -95,14 +95,8 @@ export interface Intent {
   readonly at: string;
 }
 
-/** Per-domain configuration (from DOMAINS_JSON). */
-export interface DomainConfig {
-  readonly domain: string;
-  /** @default 365 */
-  readonly rotationIntervalDays: number;
-  /** Route 53 mode when set: the functions publish and remove TXT records themselves. */
-  readonly hostedZoneId?: string;
-}
+/** Per-domain configuration (from DOMAINS_JSON, the byodkim function contract). */
+export type { ByodkimDomain as DomainConfig } from '../../../contracts/functions/byodkim.js';
 
 /** A DNS TXT record as to be published. */
 export interface TxtRecord {

@@ -9,7 +9,10 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DriftConfigError, loadConfig } from '../../../handlers/drift-detection/config.js';
+import {
+  DriftConfigError,
+  loadDriftConfig as loadConfig,
+} from '../../../contracts/functions/drift-detection.js';
 import { handler } from '../../../handlers/drift-detection/index.js';
 import { allInSync, cfMock, complete, missingStack } from '../../scripts/drift/support.js';
 
@@ -117,10 +120,19 @@ describe('loadConfig', () => {
     });
   });
   it.each([
-    [{ STACK_NAMES: undefined }, 'environment variable STACK_NAMES is required'],
-    [{ STACK_NAMES: 'a_b' }, "STACK_NAMES: 'a_b' is not a CloudFormation stack name"],
-    [{ TOPIC_P2_ARN: 'p2' }, "TOPIC_P2_ARN must be an SNS topic ARN, got 'p2'"],
-    [{ DRIFT_TIMEOUT_SECONDS: '900' }, 'DRIFT_TIMEOUT_SECONDS must be a whole number from 30 to 840'],
+    [
+      { STACK_NAMES: undefined },
+      'STACK_NAMES is undefined; allowed: comma-separated CloudFormation stack names',
+    ],
+    [
+      { STACK_NAMES: 'a_b' },
+      'STACK_NAMES is "a_b"; allowed: comma-separated CloudFormation stack names ([A-Za-z][A-Za-z0-9-]*); \'a_b\' is not one',
+    ],
+    [{ TOPIC_P2_ARN: 'p2' }, 'TOPIC_P2_ARN is "p2"; allowed: an SNS topic ARN'],
+    [
+      { DRIFT_TIMEOUT_SECONDS: '900' },
+      'DRIFT_TIMEOUT_SECONDS is "900"; allowed: a whole number from 30 to 840',
+    ],
   ])('rejects %j', (override, message) => {
     expect(() => loadConfig({ ...ENV, ...override })).toThrow(DriftConfigError);
     expect(() => loadConfig({ ...ENV, ...override })).toThrow(message);

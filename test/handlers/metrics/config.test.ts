@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadMetricsConfig } from '../../../handlers/metrics/config.js';
+import { loadMetricsConfig } from '../../../contracts/functions/metrics.js';
 import { MetricsConfigError } from '../../../handlers/metrics/errors.js';
 
 const base = { METRICS_NAMESPACE: 'ses-migration/production/Monitoring', DOMAINS_JSON: '["example.co.jp"]' };

@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type AlarmEpisode, episodeLookupKey, episodeOf } from '../../../contracts/alarm-episodes.js';
-import { loadEscalateConfig } from '../../../handlers/notifier/config.js';
+import { loadEscalateConfig } from '../../../contracts/functions/notifier.js';
 import {
   type AlarmSnapshot,
   decideEscalations,

@@ -1,0 +1,109 @@
+/**
+ * Environment contract of the five BYODKIM functions (handlers/byodkim): written by the byodkim stack. The
+ * domain list carries each domain's rotation interval (bounds from contracts/limits.ts, the same the
+ * environment file is checked against) and, in Route 53 mode, its hosted zone.
+ */
+import { DKIM_DOMAIN_MAX_LENGTH, ROTATION_INTERVAL_DAYS } from '../limits.js';
+import type { Severity } from '../severity.js';
+import { type ConfigErrorFactory, DOMAIN_NAME, type TemplateValue } from './env.js';
+
+export interface ByodkimDomain {
+  readonly domain: string;
+  /** @default 365 */
+  readonly rotationIntervalDays: number;
+  /** Route 53 mode when set: the functions publish and remove TXT records themselves. */
+  readonly hostedZoneId?: string;
+}
+
+/** Variable names (the handler reads some lazily: only the functions that need them check them). */
+export const BYODKIM_ENV = {
+  domains: 'DOMAINS_JSON',
+  stateTable: 'STATE_TABLE',
+  kmsKeyId: 'KMS_KEY_ID',
+  metricsNamespace: 'METRICS_NAMESPACE',
+  topic: (s: Severity) => `TOPIC_${s}_ARN`,
+} as const;
+
+export function writeByodkimEnv(v: {
+  domains: readonly ByodkimDomain[];
+  stateTable: TemplateValue;
+  kmsKeyId: TemplateValue;
+  metricsNamespace: string;
+  topics: Readonly<Record<Severity, TemplateValue>>;
+}): Record<string, TemplateValue> {
+  return {
+    [BYODKIM_ENV.domains]: JSON.stringify(
+      v.domains.map((d) => ({
+        domain: d.domain,
+        rotationIntervalDays: d.rotationIntervalDays,
+        ...(d.hostedZoneId ? { hostedZoneId: d.hostedZoneId } : {}),
+      })),
+    ),
+    [BYODKIM_ENV.stateTable]: v.stateTable,
+    [BYODKIM_ENV.kmsKeyId]: v.kmsKeyId,
+    [BYODKIM_ENV.metricsNamespace]: v.metricsNamespace,
+    [BYODKIM_ENV.topic('P1')]: v.topics.P1,
+    [BYODKIM_ENV.topic('P2')]: v.topics.P2,
+    [BYODKIM_ENV.topic('P3')]: v.topics.P3,
+  };
+}
+
+const HOSTED_ZONE = /^Z[A-Z0-9]{1,31}$/;
+const EXAMPLE = `[{"domain":"goo.ne.jp","rotationIntervalDays":365,"hostedZoneId":"Z..."}] with rotationIntervalDays ${ROTATION_INTERVAL_DAYS.min}-${ROTATION_INTERVAL_DAYS.max}`;
+
+/** Parses DOMAINS_JSON: a JSON array of {domain, rotationIntervalDays?, hostedZoneId?} or bare domain names. */
+export function parseByodkimDomains(raw: string, fail: ConfigErrorFactory): ByodkimDomain[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (cause) {
+    throw fail('DOMAINS_JSON is not valid JSON: expected [{"domain":"goo.ne.jp"}, ...]', { cause });
+  }
+  const invalid = (where: string, what: string) =>
+    fail(`DOMAINS_JSON is invalid (${where}: ${what}); expected ${EXAMPLE}`);
+  if (!Array.isArray(json)) throw invalid('(root)', 'not a list');
+  const out = json.map((item: unknown, i): ByodkimDomain => {
+    const d = (typeof item === 'string' ? { domain: item } : item) as Record<string, unknown> | null;
+    if (typeof d !== 'object' || d === null) throw invalid(String(i), 'not an object');
+    const unknownKey = Object.keys(d).find(
+      (k) => !['domain', 'rotationIntervalDays', 'hostedZoneId'].includes(k),
+    );
+    if (unknownKey) throw invalid(`${i}.${unknownKey}`, 'unknown key');
+    if (
+      typeof d.domain !== 'string' ||
+      !DOMAIN_NAME.test(d.domain) ||
+      d.domain.length > DKIM_DOMAIN_MAX_LENGTH
+    ) {
+      throw invalid(
+        `${i}.domain`,
+        `lower-case DNS domain name of at most ${DKIM_DOMAIN_MAX_LENGTH} characters (the DKIM record name <selector>._domainkey.<domain> must fit DNS's 253)`,
+      );
+    }
+    const days = d.rotationIntervalDays ?? ROTATION_INTERVAL_DAYS.default;
+    if (
+      typeof days !== 'number' ||
+      !Number.isInteger(days) ||
+      days < ROTATION_INTERVAL_DAYS.min ||
+      days > ROTATION_INTERVAL_DAYS.max
+    ) {
+      throw invalid(
+        `${i}.rotationIntervalDays`,
+        `whole days from ${ROTATION_INTERVAL_DAYS.min} to ${ROTATION_INTERVAL_DAYS.max}`,
+      );
+    }
+    if (
+      d.hostedZoneId !== undefined &&
+      (typeof d.hostedZoneId !== 'string' || !HOSTED_ZONE.test(d.hostedZoneId))
+    ) {
+      throw invalid(`${i}.hostedZoneId`, 'Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ');
+    }
+    return {
+      domain: d.domain,
+      rotationIntervalDays: days,
+      ...(typeof d.hostedZoneId === 'string' ? { hostedZoneId: d.hostedZoneId } : {}),
+    };
+  });
+  if (new Set(out.map((d) => d.domain)).size !== out.length)
+    throw invalid('(root)', 'domains must be unique');
+  return out;
+}
