@@ -1,0 +1,102 @@
+/**
+ * `npm run adopt -- <env> [--dry-run]`: plans (and without --dry-run creates) one IMPORT change set per stack for
+ * the resources the generated templates declare that already exist. Exit 0 done, 1 refused or failed, 2 usage.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import {
+  CreateChangeSetCommand,
+  DescribeStacksCommand,
+  GetTemplateCommand,
+} from '@aws-sdk/client-cloudformation';
+import { AccountMismatchError } from '../../contracts/account.js';
+import { environmentArg, parseCli } from '../drift/args.js';
+import type { CloudFormationSender } from '../drift/core.js';
+import { ConfigError, describeError, isMissingStack, UsageError } from '../drift/errors.js';
+import { loadSceptreEnvironment } from '../drift/sceptre.js';
+import { parseTemplate } from '../drift/template-diff.js';
+import { accountTargetOf, checkAccount } from '../lib/account.js';
+import { type Probe, planStack, renderPlan, type StackPlan, type Template } from './core.js';
+
+export const ADOPT_USAGE = `usage: npm run adopt -- <env> [--dry-run] [--sceptre-dir sceptre] [--environments-dir environments]
+exit codes: 0 done, 1 refused or failed, 2 usage error`;
+
+export interface AdoptIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly cloudformation: (region: string) => CloudFormationSender;
+  readonly probe: (region: string) => Probe;
+  readonly callerAccount: (region: string) => Promise<string | undefined>;
+  readonly now: () => number;
+}
+
+async function deployedOf(cfn: CloudFormationSender, stackName: string) {
+  try {
+    const described = await cfn.send(new DescribeStacksCommand({ StackName: stackName }));
+    const parameters: string[] = (described.Stacks?.[0]?.Parameters ?? []).map(
+      (p: { ParameterKey?: string }) => p.ParameterKey ?? '',
+    );
+    const t = await cfn.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' }));
+    return { template: parseTemplate(t.TemplateBody ?? '{}') as Template, parameters };
+  } catch (error) {
+    if (isMissingStack(error)) return undefined;
+    throw error;
+  }
+}
+
+export async function adoptMain(argv: readonly string[], io: AdoptIo): Promise<number> {
+  try {
+    const { values, positionals } = parseCli(argv, {
+      'dry-run': { type: 'boolean' },
+      'sceptre-dir': { type: 'string' },
+      'environments-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      io.stdout(`${ADOPT_USAGE}\n`);
+      return 0;
+    }
+    const env = environmentArg(positionals, ADOPT_USAGE);
+    const sceptre = loadSceptreEnvironment(values['sceptre-dir'] ?? 'sceptre', env);
+    const account = await checkAccount(
+      accountTargetOf(env, values['environments-dir'] ?? 'environments'),
+      () => io.callerAccount(sceptre.region),
+    );
+    const where = { account, region: sceptre.region };
+    const cfn = io.cloudformation(sceptre.region);
+    const probe = io.probe(sceptre.region);
+    const changeSetName = `adopt-${io.now()}`;
+    const plans: StackPlan[] = [];
+    for (const stack of sceptre.stacks) {
+      if (!existsSync(stack.templatePath))
+        throw new ConfigError(`no template ${stack.templatePath}: run npm run generate`);
+      const template = parseTemplate(readFileSync(stack.templatePath, 'utf8')) as Template;
+      const deployed = await deployedOf(cfn, stack.stackName);
+      plans.push(await planStack(stack.stackName, template, deployed, probe, where, changeSetName));
+    }
+    if (!values['dry-run']) {
+      for (const p of plans) {
+        if (!p.request) continue;
+        await cfn.send(
+          new CreateChangeSetCommand({
+            ...p.request,
+            ResourcesToImport: [...p.request.ResourcesToImport],
+          } as never),
+        );
+        io.stderr(`adopt: created change set ${p.request.ChangeSetName} on ${p.stackName}\n`);
+      }
+    }
+    io.stdout(renderPlan(env, plans, values['dry-run'] === true));
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      io.stderr(`adopt: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof AccountMismatchError) {
+      io.stderr(`adopt: ${error.message}\n`);
+      return 1;
+    }
+    io.stderr(`adopt: ${describeError(error)}\n`);
+    return 1;
+  }
+}
