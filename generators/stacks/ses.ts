@@ -12,6 +12,7 @@ import type { ResourcePolicyProperties } from 'cloudform-types/types/logs/resour
 import type Resource from 'cloudform-types/types/resource';
 import type { ConfigurationSetProperties } from 'cloudform-types/types/ses/configurationSet';
 import type { EmailIdentityProperties } from 'cloudform-types/types/ses/emailIdentity';
+import { addUnique, identityLogicalId } from '../../contracts/logical-ids.js';
 import { METRICS } from '../../contracts/metrics.js';
 import { SEVERITY_LABEL } from '../../contracts/severity.js';
 import { alarm, getAtt, guardedRate, logGroup, policyDoc, ref, res, sub } from '../lib/resources.js';
@@ -114,15 +115,23 @@ function build(ctx: StackContext) {
     },
   });
 
-  for (const d of cfg.ses.domains) {
-    resources[`${pascal(d.name)}Identity`] = res<EmailIdentityProperties>('AWS::SES::EmailIdentity', {
-      EmailIdentity: d.name,
-      // Without a default configuration set SES publishes no event for mail sent without one.
-      ConfigurationSetAttributes: { ConfigurationSetName: ref('ConfigurationSet') },
-      DkimAttributes: { SigningEnabled: true },
-      FeedbackAttributes: { EmailForwardingEnabled: false },
-    });
-  }
+  const identityInputs = new Map<string, string>();
+  cfg.ses.domains.forEach((d, i) => {
+    const input = `${cfg.source} ses.domains[${i}].name "${d.name}"`;
+    addUnique(
+      resources,
+      identityLogicalId(d.name),
+      res<EmailIdentityProperties>('AWS::SES::EmailIdentity', {
+        EmailIdentity: d.name,
+        // Without a default configuration set SES publishes no event for mail sent without one.
+        ConfigurationSetAttributes: { ConfigurationSetName: ref('ConfigurationSet') },
+        DkimAttributes: { SigningEnabled: true },
+        FeedbackAttributes: { EmailForwardingEnabled: false },
+      }),
+      input,
+      identityInputs,
+    );
+  });
 
   resources.SesEventsLogGroup = logGroup(ctx, n.logGroup.sesEvents, { mask: true });
   resources.SesEventsLogPolicy = res<ResourcePolicyProperties>('AWS::Logs::ResourcePolicy', {

@@ -36,11 +36,13 @@ function summary(t: Json): string {
     .join('\n');
 }
 
-describe('production resources (reviewed snapshot)', () => {
-  const prod = templates('prod');
-  for (const stack of Object.keys(prod).sort()) {
-    it(stack, async () => {
-      await expect(`${summary(prod[stack])}\n`).toMatchFileSnapshot(`__snapshots__/prod-${stack}.txt`);
-    });
-  }
-});
+for (const env of ['prod', 'dev'] as const) {
+  describe(`${env === 'prod' ? 'production' : 'development'} resources (reviewed snapshot)`, () => {
+    const all = templates(env);
+    for (const stack of Object.keys(all).sort()) {
+      it(stack, async () => {
+        await expect(`${summary(all[stack])}\n`).toMatchFileSnapshot(`__snapshots__/${env}-${stack}.txt`);
+      });
+    }
+  });
+}
