@@ -102,7 +102,12 @@ function crossFileProblems(loaded: readonly { cfg: EnvConfig; text: string }[]):
   const problems: ConfigProblem[] = [];
   const prefixes = new Map<string, { cfg: EnvConfig; text: string }>();
   const domains = new Map<string, string>();
-  for (const l of loaded) {
+  // shorter Sceptre names first (prod before prod-copy): the copy is the file the message points at
+  const ordered = [...loaded].sort(
+    (a, b) =>
+      a.cfg.sceptreEnv.length - b.cfg.sceptreEnv.length || (a.cfg.sceptreEnv < b.cfg.sceptreEnv ? -1 : 1),
+  );
+  for (const l of ordered) {
     const { cfg, text } = l;
     const prefix = `${cfg.projectCode}-${cfg.environment}`;
     const first = prefixes.get(prefix);
