@@ -16,7 +16,7 @@ import { addUnique, identityLogicalId } from '../../contracts/logical-ids.js';
 import { METRICS } from '../../contracts/metrics.js';
 import { SEVERITY_LABEL } from '../../contracts/severity.js';
 import { alarm, getAtt, guardedRate, logGroup, policyDoc, ref, res, sub } from '../lib/resources.js';
-import { type Cfn, pascal, type StackContext, type StackDefinition } from '../lib/template.js';
+import type { Cfn, StackContext, StackDefinition } from '../lib/template.js';
 import { tierAlarms } from './alarm-catalog.js';
 
 /** The per-domain dimension of SES event metrics: SES's automatic message tag. */

@@ -7,7 +7,7 @@ import { generateAll } from '../../generators/generate.js';
 import { fakeBundles, loadEnv } from '../support/templates.js';
 
 /** The derivation used until 2026-12-01 (not injective): today's ids must not change. */
-const before = (domain: string) =>
+const oldId = (domain: string) =>
   `${domain
     .split(/[^A-Za-z0-9]/)
     .filter(Boolean)
@@ -41,13 +41,13 @@ describe('identity logical ids', () => {
       ),
     );
     expect(domains).toEqual(expect.arrayContaining(['goo.ne.jp', 'dev.goo.ne.jp']));
-    for (const d of domains) expect(identityLogicalId(d)).toBe(before(d));
+    for (const d of domains) expect(identityLogicalId(d)).toBe(oldId(d));
     expect(identityLogicalId('goo.ne.jp')).toBe('GooNeJpIdentity');
     expect(identityLogicalId('dev.goo.ne.jp')).toBe('DevGooNeJpIdentity');
   });
 
   it('tell dev.goo.ne.jp and dev-goo.ne.jp apart (the old derivation did not)', () => {
-    expect(before('dev-goo.ne.jp')).toBe(before('dev.goo.ne.jp'));
+    expect(oldId('dev-goo.ne.jp')).toBe(oldId('dev.goo.ne.jp'));
     expect(identityLogicalId('dev-goo.ne.jp')).toBe('xdevHgooDneDjpIdentity');
     expect(identityLogicalId('dev-goo.ne.jp')).not.toBe(identityLogicalId('dev.goo.ne.jp'));
     expect(identityLogicalId('a1.b.jp')).not.toBe(identityLogicalId('a.1b.jp'));
@@ -68,7 +68,7 @@ describe('identity logical ids', () => {
         const ids = domains.map(identityLogicalId);
         expect(new Set(ids).size).toBe(domains.length);
         for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9]{1,255}$/);
-        if (new Set(domains.map(before)).size < domains.length) oldCollisions++;
+        if (new Set(domains.map(oldId)).size < domains.length) oldCollisions++;
       }),
       { numRuns: 500 },
     );
