@@ -29,7 +29,9 @@ describe('per-function Lambda bundles', () => {
     ['byodkim/dkim-key-generator', ENGINE],
     ['byodkim/ses-config-updater', ENGINE],
     ['metrics', ['client-cloudwatch']],
-    ['notifier', ['client-cloudwatch', 'client-sns']],
+    // The notifier keeps its alarm episodes (acknowledgements, re-notifications) in DynamoDB.
+    ['notifier', ['client-cloudwatch', 'client-dynamodb', 'client-sns']],
+    ['drift-detection', ['client-cloudformation', 'client-s3', 'client-sns']],
     ['firehose-masking', []],
   ])(
     '%s carries only the SDK clients %j, no zod, no STS/SSO credential clients',
