@@ -320,6 +320,25 @@ export const envConfigSchema = z
           .optional(),
         /** Days each audit-trail log file stays locked. @default 400 */
         auditLockDays: num(1, 36500, { int: true, unit: 'days' }).default(400),
+        /**
+         * An existing trail (organization or account) that already records the archive bucket's S3 data events:
+         * the project creates no trail of its own, and `npm run status -- <env> --pii-access-days N` reads this
+         * bucket. @default - the project's own archive-access trail
+         */
+        existingTrail: z
+          .object({
+            bucket: text(
+              /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+              'must be an S3 bucket name such as org-cloudtrail-logs',
+            ),
+            /** Key prefix before AWSLogs/ (an organization trail's is often its organization id). @default none */
+            prefix: text(
+              /^[A-Za-z0-9!_.*'()/-]{1,200}$/,
+              'must be an S3 key prefix such as o-abc123',
+            ).optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .prefault({}),

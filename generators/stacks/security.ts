@@ -124,13 +124,17 @@ function build(ctx: StackContext) {
       'ses:GetEmailIdentity',
       'ses:ListEmailIdentities',
       'ses:GetConfigurationSet',
+      // CloudTrail Event history: who unmasked PII (npm run status -- <env> --pii-access-days N).
+      'cloudtrail:LookupEvents',
     ],
     // These read actions do not support resource-level permissions.
     Resource: '*',
   };
   // The PII access audit trail: readable by both human roles, changeable by neither (no write, delete or
   // retention action anywhere in their policies; the files are locked in production).
-  const readAuditTrail: Cfn[] = cfg.security.auditArchiveReads
+  // With security.existingTrail the account's own trail records the archive reads: no project trail.
+  const projectTrail = cfg.security.auditArchiveReads && !cfg.security.existingTrail;
+  const readAuditTrail: Cfn[] = projectTrail
     ? [
         {
           Sid: 'ReadAuditTrail',
@@ -223,7 +227,7 @@ function build(ctx: StackContext) {
     Tags: ctx.tags(),
   });
 
-  if (cfg.security.auditArchiveReads) {
+  if (projectTrail) {
     const trailArn = arn('cloudtrail', `trail/${n.trail}`);
     const trailContext = {
       'kms:EncryptionContext:aws:cloudtrail:arn': sub(

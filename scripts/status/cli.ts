@@ -13,10 +13,12 @@ import { environmentArg, parseCli, positiveInt } from '../drift/args.js';
 import { ConfigError, UsageError } from '../drift/errors.js';
 import { loadSceptreEnvironment } from '../drift/sceptre.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
+import { piiAccessSection } from './pii-access.js';
 import { SECTIONS, type Section, type StatusClients, type StatusContext } from './sections.js';
 
 export const STATUS_USAGE = `usage: npm run status -- <env> [--domain example.jp ...] [--since-minutes 60] [--unmask]
-                         [--environments-dir environments] [--sceptre-dir sceptre]
+                         [--pii-access-days N] [--environments-dir environments] [--sceptre-dir sceptre]
+  --pii-access-days N  also list who unmasked PII or read the raw archive in the last N days (1-90)
 exit codes: 0 nothing needs attention, 1 something does, 2 usage error or another account`;
 
 export interface StatusIo {
@@ -86,6 +88,43 @@ export function environmentFacts(env: string, environmentsDir: string, sceptreDi
   };
 }
 
+/** The PII access section: trail and archive names from the environment file (project trail or existing one). */
+async function piiAccess(
+  env: string,
+  environmentsDir: string,
+  facts: EnvironmentFacts,
+  days: number,
+  io: StatusIo,
+): Promise<Section> {
+  const clients = io.clients(facts.region);
+  if (!clients.cloudtrail || !clients.s3)
+    throw new UsageError('this build of status has no CloudTrail or S3 client');
+  const file = join(environmentsDir, `${env}.yaml`);
+  const security = existsSync(file) ? parseEnvConfig(file, readFileSync(file, 'utf8')).security : undefined;
+  const account = await io.callerAccount(facts.region);
+  const prefix = `${facts.projectCode}-${facts.environment}`;
+  const trail = security?.existingTrail
+    ? {
+        bucket: security.existingTrail.bucket,
+        prefix: security.existingTrail.prefix ?? '',
+        account: account ?? '?',
+      }
+    : security?.auditArchiveReads !== false && account
+      ? { bucket: `${prefix}-audit-trail-${account}`, prefix: '', account }
+      : undefined;
+  return piiAccessSection(
+    {
+      days,
+      now: io.now(),
+      region: facts.region,
+      sleep: io.sleep,
+      ...(trail ? { trail } : {}),
+      ...(account ? { archiveBucket: `${prefix}-ses-archive-${account}` } : {}),
+    },
+    { cloudtrail: clients.cloudtrail, s3: clients.s3 },
+  );
+}
+
 /** Renders the sections as one screen of text. */
 export function renderStatus(header: string, sections: readonly Section[]): string {
   const out = [header, ''];
@@ -112,6 +151,7 @@ export async function statusMain(argv: readonly string[], io: StatusIo): Promise
       domain: { type: 'string', multiple: true },
       'since-minutes': { type: 'string' },
       unmask: { type: 'boolean' },
+      'pii-access-days': { type: 'string' },
       'environments-dir': { type: 'string' },
       'sceptre-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -145,6 +185,10 @@ export async function statusMain(argv: readonly string[], io: StatusIo): Promise
     };
     const clients = io.clients(facts.region);
     const sections = await Promise.all(SECTIONS.map((section) => section(ctx, clients)));
+    if (values['pii-access-days'] !== undefined) {
+      const days = positiveInt('pii-access-days', values['pii-access-days'], 7, 90);
+      sections.push(await piiAccess(env, values['environments-dir'] ?? 'environments', facts, days, io));
+    }
     const header = `${facts.projectCode} status: ${env} (${facts.environment}, ${facts.region}) at ${new Date(io.now()).toISOString()}`;
     io.stdout(renderStatus(header, sections));
     return sections.some((s) => s.state === 'attention') ? 1 : 0;

@@ -48,6 +48,9 @@ export interface StatusClients {
   readonly logs: Sender;
   readonly scheduler: Sender;
   readonly dynamodb: Sender;
+  /** Only for --pii-access-days (CloudTrail Event history, trail files). */
+  readonly cloudtrail?: Sender;
+  readonly s3?: Sender;
 }
 
 export interface StatusContext {

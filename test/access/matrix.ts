@@ -646,7 +646,12 @@ const pii: Expectation[] = [
 
 /** Monitoring state reads of the human roles, and the drift roles. */
 const reads: Expectation[] = [
-  ...['cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData', 'ses:GetAccount'].flatMap((action) =>
+  ...[
+    'cloudwatch:DescribeAlarms',
+    'cloudwatch:GetMetricData',
+    'ses:GetAccount',
+    'cloudtrail:LookupEvents',
+  ].flatMap((action) =>
     rows({ action, on: '*', expect: 'Allow', why: 'monitoring state for people' }, [
       'role:admin',
       'role:monitoring-readonly',

@@ -243,7 +243,7 @@ describe('encryption, retention and deletion', () => {
 describe('IAM scope', () => {
   // Metadata reads (and drift detection) may take "*"; reads of data (archive objects, items, log events) never.
   const METADATA_READ =
-    /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*$|^cloudformation:DetectStack(Resource)?Drift$|^logs:StopQuery$/;
+    /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*$|^cloudformation:DetectStack(Resource)?Drift$|^logs:StopQuery$|^cloudtrail:LookupEvents$/;
   const DATA_READ =
     /^(s3:GetObject|dynamodb:(GetItem|BatchGetItem|Query|Scan)|logs:(GetLogEvents|FilterLogEvents|StartQuery|Unmask)|ssm:GetParameter|secretsmanager:GetSecretValue|kms:Decrypt)/;
   it('no statement allows every action, and "*" resources only for actions without resource-level permissions', () => {
