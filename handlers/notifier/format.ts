@@ -49,6 +49,14 @@ export interface Notification {
   readonly message: string;
 }
 
+/**
+ * Is this state change worth a message to people? Not an OK that follows INSUFFICIENT_DATA (a new, re-created or
+ * re-fed alarm's first evaluation): it recovers nothing, and a deploy would otherwise mail a "復旧" per alarm.
+ */
+export function isDeliveredStateChange(newState: AlarmState, oldState: string | undefined): boolean {
+  return !(newState === 'OK' && oldState === 'INSUFFICIENT_DATA');
+}
+
 const MAX_SUBJECT = 99;
 
 /** Printable ASCII only, at most 99 characters, never empty. */

@@ -22,6 +22,7 @@ import {
   formatAlarmNotification,
   formatEscalation,
   formatUnparsedNotification,
+  isDeliveredStateChange,
   type Notification,
   SEVERITIES,
   type Severity,
@@ -112,6 +113,14 @@ export async function notifyRecords(
           error.message,
           record.Sns.MessageId,
         );
+      }
+      if (notice && !isDeliveredStateChange(notice.newState, notice.oldState)) {
+        deps.log.info('alarm state change not delivered: OK after INSUFFICIENT_DATA recovers nothing', {
+          alarm: notice.name,
+          severity,
+          messageId: record.Sns.MessageId,
+        });
+        continue;
       }
       const attributes = {
         kind: 'alarm',

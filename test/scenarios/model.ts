@@ -14,12 +14,14 @@
  * - The BYODKIM orchestrator ticks hourly and publishes its four age metrics (0 when idle), as handlers/byodkim
  *   does; Lambda, Firehose and BYODKIM event metrics are absent unless a scenario adds them (`extra`).
  */
+
 import {
   type MetricsWindow,
   metricsWindow,
   planDocuments,
   type SesCounts,
 } from '../../handlers/metrics/core.js';
+import { isDeliveredStateChange } from '../../handlers/notifier/format.js';
 import {
   type AlarmDef,
   type AlarmTimeline,
@@ -68,7 +70,19 @@ export interface Scenario {
   readonly incidentAt?: number;
   /** More raw series (other namespaces), built with the alarm definitions at hand. */
   readonly extra?: (defs: readonly AlarmDef[]) => RawSeries[];
+  /** What the BYODKIM orchestrator's hourly tick publishes at a minute (default: every age 0, nothing waits). */
+  readonly byodkimAges?: (minute: number) => Partial<Record<(typeof BYODKIM_AGES)[number], number>>;
+  /** Seconds between evaluations. @default 60 */
+  readonly stepSeconds?: number;
 }
+
+/** The age metrics the orchestrator publishes on every hourly tick (handlers/byodkim). */
+export const BYODKIM_AGES = [
+  'DNSRequestAgeHours',
+  'DNSPropagationHours',
+  'BYODKIMPendingHours',
+  'OldRecordAgeDays',
+] as const;
 
 export interface ScenarioResult {
   readonly scenario: Scenario;
@@ -199,10 +213,12 @@ export function buildSeries(s: Scenario, defs: readonly AlarmDef[]): RawSeries[]
   }
 
   // The BYODKIM orchestrator's hourly tick: the four age metrics, 0 while no rotation waits.
-  const ages = ['DNSRequestAgeHours', 'DNSPropagationHours', 'BYODKIMPendingHours', 'OldRecordAgeDays'];
   const hours = Array.from({ length: Math.ceil((to - from) / 60) }, (_, i) => from + i * 60);
-  for (const name of ages) {
-    raw.push({ metric: metricOf(defs, name), samples: hours.map((m) => ({ t: at(m) + 60_000, value: 0 })) });
+  for (const name of BYODKIM_AGES) {
+    raw.push({
+      metric: metricOf(defs, name),
+      samples: hours.map((m) => ({ t: at(m) + 60_000, value: s.byodkimAges?.(m)?.[name] ?? 0 })),
+    });
   }
   return [...raw, ...(s.extra?.(defs) ?? [])];
 }
@@ -210,7 +226,11 @@ export function buildSeries(s: Scenario, defs: readonly AlarmDef[]): RawSeries[]
 export function runScenario(s: Scenario): ScenarioResult {
   const defs = alarmDefs(s.env);
   const store = new MetricStore(buildSeries(s, defs), [], VISIBILITY_DELAY_SECONDS);
-  const timelines = evaluateAlarms(defs, store, { start: T0, end: T0 + s.minutes * MIN });
+  const timelines = evaluateAlarms(defs, store, {
+    start: T0,
+    end: T0 + s.minutes * MIN,
+    stepSeconds: s.stepSeconds ?? 60,
+  });
   return { scenario: s, defs, timelines };
 }
 
@@ -233,6 +253,13 @@ export function timeToDetect(r: ScenarioResult, alarm: string): number | undefin
   const incident = T0 + (r.scenario.incidentAt ?? 0) * MIN;
   const first = tl.notices.find((n) => n.state === 'ALARM' && n.t >= incident);
   return first === undefined ? undefined : (first.t - incident) / MIN;
+}
+
+/** Notices that reach people: the alarm has an action for the state and the notifier delivers the change. */
+export function delivered(r: ScenarioResult, alarm: string): Notice[] {
+  const tl = r.timelines.get(alarm);
+  if (!tl) throw new Error(`no alarm ${alarm} in ${r.scenario.env}`);
+  return tl.notices.filter((n) => n.actions.length > 0 && isDeliveredStateChange(n.state, n.from));
 }
 
 /** OK notices that follow an ALARM: the "復旧" mails. */
