@@ -3,7 +3,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { loadEscalateConfig } from '../../../handlers/notifier/config.js';
+import { loadEscalateConfig } from '../../../contracts/functions/notifier.js';
 import { isDeliveredStateChange } from '../../../handlers/notifier/format.js';
 import { notifyRecords } from '../../../handlers/notifier/service.js';
 import { ALARM_TOPICS, alarmMessage, notifierEnv, snsEvent } from './factories.js';
