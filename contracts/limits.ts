@@ -27,3 +27,9 @@ export const ROTATION_INTERVAL_DAYS = { min: 30, max: 730, default: 365 } as con
  */
 export const DKIM_SELECTOR_MAX_LENGTH = 15;
 export const DKIM_DOMAIN_MAX_LENGTH = 253 - DKIM_SELECTOR_MAX_LENGTH - '._domainkey.'.length;
+
+/** Alarms one alarm status widget can show (CloudWatch dashboard body structure, "alarms": up to 100). */
+export const ALARM_WIDGET_MAX_ALARMS = 100;
+
+/** Widgets one dashboard can hold (CloudWatch dashboard body structure: "between 0 and 500 widget objects"). */
+export const DASHBOARD_MAX_WIDGETS = 500;

@@ -69,6 +69,8 @@ export function names(cfg: NameSource) {
       application: `/aws/application/${cfg.projectCode}/${cfg.environment}`,
       compliance: `/aws/monitoring/compliance/japanese/${cfg.projectCode}/${cfg.environment}`,
       firehose: `/aws/kinesisfirehose/${p}-ses-events`,
+      /** Alarm state changes from EventBridge (dashboards' 24-hour history, seed 4.1.3). */
+      alarmHistory: `/aws/events/${cfg.projectCode}/${cfg.environment}/alarm-history`,
       lambda: (fn: string) => `/aws/lambda/${p}-${fn}`,
     },
     lambda: (fn: string) => `${p}-${fn}`,
@@ -78,6 +80,10 @@ export function names(cfg: NameSource) {
     dashboard: {
       main: `${p}-dashboard`,
       tokyo: `${p}-tokyo-region-monitoring-dashboard`,
+      /** Seed 4.2.1 管理者用ダッシュボード (originals for those allowed logs:Unmask). */
+      privacyAdmin: `${p}-privacy-admin-dashboard`,
+      /** Seed 4.2.2 一般ユーザー用ダッシュボード (masked email and IP). */
+      privacyMasked: `${p}-privacy-masked-dashboard`,
     },
     query: (name: string) => `${p}/${name}`,
     schedule: (name: string) => `${p}-${name}`,

@@ -4,7 +4,7 @@
  */
 import { INLINE_TEMPLATE_LIMIT } from '../contracts/limits.js';
 import type { EnvConfig } from './config/schema.js';
-import { type HandlerBundle, type RenderedStack, renderStack } from './lib/template.js';
+import { alarmsOf, type HandlerBundle, type RenderedStack, renderStack } from './lib/template.js';
 import { envConfig, projectConfig, stackConfig } from './sceptre.js';
 import { STACKS } from './stacks/index.js';
 
@@ -44,7 +44,12 @@ export function generateAll(
   const stacks = new Map<string, readonly RenderedStack[]>();
   files.set('config/config.yaml', projectConfig(cfgs));
   for (const cfg of [...cfgs].sort((a, b) => a.sceptreEnv.localeCompare(b.sceptreEnv))) {
-    const rendered = STACKS.map((def) => renderStack(def, cfg, bundles));
+    // Two passes: the dashboards list every alarm of every stack, known only once all are rendered.
+    const first = STACKS.map((def) => renderStack(def, cfg, bundles));
+    const alarms = first.flatMap(alarmsOf).sort((a, b) => a.name.localeCompare(b.name));
+    const rendered = first.map((r) =>
+      r.definition.showsEnvironmentAlarms ? renderStack(r.definition, cfg, bundles, alarms) : r,
+    );
     stacks.set(cfg.sceptreEnv, rendered);
     for (const r of rendered) {
       const body = renderJson(r.template);

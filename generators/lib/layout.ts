@@ -31,7 +31,9 @@ export function layout(widgets: readonly WidgetSpec[]): PlacedWidget[] {
   let lineHeight = 0;
   for (const w of widgets) {
     if (w.width < 1 || w.width > GRID_WIDTH || w.height < 1) {
-      throw new Error(`widget "${String(w.properties.title ?? w.type)}" is ${w.width}x${w.height}; allowed: width 1-24, height ≥ 1`);
+      throw new Error(
+        `widget "${String(w.properties.title ?? w.type)}" is ${w.width}x${w.height}; allowed: width 1-24, height ≥ 1`,
+      );
     }
     if (x + w.width > GRID_WIDTH) {
       x = 0;

@@ -41,6 +41,15 @@ export interface StackDefinition {
   /** Handler bundles (handlers/<name>) whose code the stack deploys. */
   readonly handlers?: readonly string[];
   readonly build: (ctx: StackContext) => StackTemplate;
+  /** The stack shows every alarm of the environment (dashboards): it is rendered again once all are known. */
+  readonly showsEnvironmentAlarms?: boolean;
+}
+
+/** An alarm of the environment as the dashboards list it. */
+export interface AlarmRef {
+  readonly name: string;
+  readonly severity: Severity | undefined;
+  readonly stack: StackId;
 }
 
 /** A reference to another stack's output, rendered as a template parameter. */
@@ -58,6 +67,8 @@ export class StackContext {
     readonly cfg: EnvConfig,
     readonly stack: StackId,
     private readonly bundles: ReadonlyMap<string, HandlerBundle>,
+    /** Every alarm of every stack of the environment; undefined in the first rendering pass. */
+    readonly environmentAlarms?: readonly AlarmRef[],
   ) {
     this.n = names(cfg);
   }
@@ -138,8 +149,9 @@ export function renderStack(
   def: StackDefinition,
   cfg: EnvConfig,
   bundles: ReadonlyMap<string, HandlerBundle>,
+  environmentAlarms?: readonly AlarmRef[],
 ): RenderedStack {
-  const ctx = new StackContext(cfg, def.id, bundles);
+  const ctx = new StackContext(cfg, def.id, bundles, environmentAlarms);
   const built = def.build(ctx);
   const imports = [...ctx.imports.values()].sort((a, b) => a.parameter.localeCompare(b.parameter));
   const parameters = Object.fromEntries(
@@ -166,4 +178,20 @@ export function renderStack(
     imports,
     dependencies: STACK_IDS.filter((s) => deps.has(s)),
   };
+}
+
+const ALARM_TYPES = new Set(['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm']);
+
+/** The alarms a rendered stack declares, with the severity of their `Severity` tag, by name. */
+export function alarmsOf(rendered: RenderedStack): AlarmRef[] {
+  const resources = rendered.template.Resources as Record<string, { Type: string; Properties?: Cfn }>;
+  return Object.values(resources)
+    .filter((r) => ALARM_TYPES.has(r.Type) && typeof r.Properties?.AlarmName === 'string')
+    .map((r) => {
+      const tag = (r.Properties.Tags as { Key: string; Value: string }[] | undefined)?.find(
+        (t) => t.Key === 'Severity',
+      );
+      const severity = (['P1', 'P2', 'P3'] as const).find((s) => s === tag?.Value);
+      return { name: r.Properties.AlarmName as string, severity, stack: rendered.definition.id };
+    });
 }

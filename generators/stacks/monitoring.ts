@@ -21,8 +21,17 @@ import type { EnvConfig } from '../config/schema.js';
 import { driftReadStatements } from '../lib/drift-read.js';
 import { lambdaFunction, schedule } from '../lib/lambda.js';
 import { alarm, getAtt, guardedRate, logGroup, ref, res } from '../lib/resources.js';
-import { type Cfn, pascal, type StackContext, type StackDefinition, sub } from '../lib/template.js';
+import {
+  type AlarmRef,
+  type Cfn,
+  pascal,
+  type StackContext,
+  type StackDefinition,
+  sub,
+} from '../lib/template.js';
 import { tierAlarms } from './alarm-catalog.js';
+import { alarmHistoryResources } from './alarm-history.js';
+import { dashboards } from './dashboards.js';
 import { EPISODE_TABLE_ID, notifierEpisodeStatement, oncallResources } from './oncall.js';
 
 const PERIOD = 300;
@@ -90,201 +99,30 @@ export function savedQueries(n: Names): { id: string; name: string; groups: stri
       'ComplianceJapanese',
       'compliance-japanese',
       [n.logGroup.compliance],
+      // The group receives the data-protection audit findings of the PII log groups (one report per log event,
+      // at most two identifiers: EmailAddress, IpAddress): which group held how much personal data, of which kind.
+      [
+        'fields resourceArn, dataIdentifiers.0.name as identifier1, dataIdentifiers.0.count as count1,',
+        '  dataIdentifiers.1.name as identifier2, dataIdentifiers.1.count as count2',
+        '| stats count(*) as events, sum(count1) as findings1, sum(count2) as findings2',
+        '    by resourceArn, identifier1, identifier2',
+        '| sort events desc',
+      ],
+    ),
+    // The seed's intent for 4.3.2 (log levels by stream) on the log group that has application log levels.
+    q(
+      'ApplicationLogLevels',
+      'application-log-levels',
+      [n.logGroup.application],
       [
         'fields @timestamp, @message, @logStream',
-        '| filter @message like /ERROR|WARNING|INFO|DEBUG/',
-        '| stats count() as events by @logStream',
+        '| parse @message /(?<lvl>ERROR|WARNING|WARN|INFO|DEBUG)/',
+        '| filter ispresent(lvl)',
+        '| stats count(*) as events by lvl, @logStream',
         '| sort events desc',
       ],
     ),
   ];
-}
-
-function metricWidget(
-  cfg: EnvConfig,
-  title: string,
-  metrics: unknown[][],
-  pos: { x: number; y: number; w?: number; h?: number },
-  extra: Record<string, unknown> = {},
-) {
-  return {
-    type: 'metric',
-    x: pos.x,
-    y: pos.y,
-    width: pos.w ?? 12,
-    height: pos.h ?? 6,
-    properties: {
-      title,
-      region: cfg.region,
-      view: 'timeSeries',
-      stacked: false,
-      period: PERIOD,
-      metrics,
-      ...extra,
-    },
-  };
-}
-
-/** Dashboards of seed 4.1.1 and 4.1.2 (as Fn::Sub bodies: alarm ARNs need the account id). */
-export function dashboards(cfg: EnvConfig, alarmNames: readonly string[]) {
-  const n = names(cfg);
-  const ns = n.namespace.monitoring;
-  const envJa = environmentLabelJa(cfg.environment);
-  const alarmArns = alarmNames.map(
-    (a) => `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${a}`,
-  );
-  const rates = metricWidget(
-    cfg,
-    'SESパフォーマンス: 送信成功率・バウンス率・苦情率 (%) — 東京リージョン',
-    [
-      [ns, 'SendSuccessRate', { label: '送信成功率', stat: 'Average' }],
-      [ns, 'BounceRate', { label: 'バウンス率', stat: 'Average', yAxis: 'right' }],
-      [ns, 'ComplaintRate', { label: '苦情率', stat: 'Average', yAxis: 'right' }],
-    ],
-    { x: 0, y: 0 },
-  );
-  const appErrors = metricWidget(
-    cfg,
-    'アプリケーションエラー — 東京リージョン',
-    [[ns, 'ApplicationErrors', { label: 'ApplicationErrors', stat: 'Sum' }]],
-    { x: 12, y: 0 },
-  );
-  const main = {
-    start: '-PT24H',
-    periodOverride: 'inherit',
-    widgets: [
-      rates,
-      appErrors,
-      {
-        type: 'log',
-        x: 0,
-        y: 6,
-        width: 24,
-        height: 6,
-        properties: {
-          title: '最新SESイベント (20件)',
-          region: cfg.region,
-          view: 'table',
-          query: `SOURCE '${n.logGroup.sesEvents}' | fields @timestamp, detail.eventType as eventType, detail.mail.source as source, detail.bounce.bounceType as bounceType | sort @timestamp desc | limit 20`,
-        },
-      },
-      {
-        type: 'alarm',
-        x: 0,
-        y: 12,
-        width: 24,
-        height: 4,
-        properties: { title: 'アラート状況', alarms: alarmArns, sortBy: 'stateUpdatedTimestamp' },
-      },
-      metricWidget(
-        cfg,
-        'SES 送信数 (AWS/SES)',
-        ['Send', 'Delivery', 'Bounce', 'Complaint', 'Reject'].map((m) => ['AWS/SES', m, { stat: 'Sum' }]),
-        { x: 0, y: 16 },
-      ),
-      metricWidget(
-        cfg,
-        'SES レピュテーション (AWS/SES, 比率)',
-        [
-          ['AWS/SES', 'Reputation.BounceRate', { stat: 'Maximum' }],
-          ['AWS/SES', 'Reputation.ComplaintRate', { stat: 'Maximum', yAxis: 'right' }],
-        ],
-        { x: 12, y: 16 },
-      ),
-      metricWidget(
-        cfg,
-        '配信レイテンシ p90 (ms, delivery.processingTimeMillis)',
-        [[ns, 'DeliveryProcessingTime', { stat: 'p90' }]],
-        { x: 0, y: 22 },
-      ),
-      metricWidget(
-        cfg,
-        'Firehose 配信 (鮮度 秒 / 成功率)',
-        [
-          [
-            'AWS/Firehose',
-            'DeliveryToS3.DataFreshness',
-            'DeliveryStreamName',
-            n.deliveryStream,
-            { stat: 'Maximum' },
-          ],
-          [
-            'AWS/Firehose',
-            'DeliveryToS3.Success',
-            'DeliveryStreamName',
-            n.deliveryStream,
-            { stat: 'Average', yAxis: 'right' },
-          ],
-        ],
-        { x: 12, y: 22 },
-      ),
-      metricWidget(
-        cfg,
-        'S3 アーカイブ使用量 (bytes, 日次)',
-        [
-          [
-            'AWS/S3',
-            'BucketSizeBytes',
-            'BucketName',
-            `${n.archiveBucket}-\${AWS::AccountId}`,
-            'StorageType',
-            'StandardStorage',
-            { stat: 'Average', period: 86400 },
-          ],
-        ],
-        { x: 0, y: 28 },
-      ),
-      metricWidget(cfg, '監視ハートビート', [[ns, 'MetricsHeartbeat', { stat: 'Sum' }]], { x: 12, y: 28 }),
-    ],
-  };
-  const tokyo = {
-    start: '-PT24H',
-    widgets: [
-      {
-        type: 'text',
-        x: 0,
-        y: 0,
-        width: 24,
-        height: 3,
-        properties: {
-          markdown: [
-            `## 東京リージョン監視 — ${cfg.projectCode}`,
-            `リージョン: **${cfg.region} (東京)** ／ 環境: **${envJa}** ／ 日本語監視: 有効 ／ 日本コンプライアンス: 有効`,
-            `時刻は日本時間 (JST) で表示。コンプライアンスログ: \`${n.logGroup.compliance}\``,
-          ].join('\n\n'),
-        },
-      },
-      {
-        type: 'metric',
-        x: 0,
-        y: 3,
-        width: 12,
-        height: 6,
-        properties: {
-          title: '東京リージョンステータス (現在値)',
-          region: cfg.region,
-          view: 'singleValue',
-          period: PERIOD,
-          metrics: rates.properties.metrics,
-        },
-      },
-      {
-        ...appErrors,
-        x: 12,
-        y: 3,
-        properties: { ...appErrors.properties, title: '東京リージョンアプリケーションエラー' },
-      },
-      {
-        type: 'alarm',
-        x: 0,
-        y: 9,
-        width: 24,
-        height: 4,
-        properties: { title: 'アラート状況（東京）', alarms: alarmArns, sortBy: 'stateUpdatedTimestamp' },
-      },
-    ],
-  };
-  return { main, tokyo };
 }
 
 function build(ctx: StackContext) {
@@ -365,19 +203,22 @@ function build(ctx: StackContext) {
   });
   alarmNames.push(n.alarm('metrics-heartbeat'));
 
-  const sesAlarms = tierAlarms(cfg)
-    .filter((a) => a.stack === 'ses')
-    .map((a) => a.name);
-  const allAlarms = [...sesAlarms, n.alarm('ses-critical'), ...alarmNames].sort();
-  const boards = dashboards(cfg, allAlarms);
-  resources.MainDashboard = res<DashboardProperties>('AWS::CloudWatch::Dashboard', {
-    DashboardName: n.dashboard.main,
-    DashboardBody: sub(JSON.stringify(boards.main)),
-  });
-  resources.TokyoRegionDashboard = res<DashboardProperties>('AWS::CloudWatch::Dashboard', {
-    DashboardName: n.dashboard.tokyo,
-    DashboardBody: sub(JSON.stringify(boards.tokyo)),
-  });
+  // Every alarm of the environment (second rendering pass); the first pass knows only its own.
+  const environmentAlarms: readonly AlarmRef[] =
+    ctx.environmentAlarms ?? alarmNames.map((name) => ({ name, severity: undefined, stack: 'monitoring' }));
+  const boards = dashboards(cfg, environmentAlarms);
+  // Fn::Sub only where the body names the account (alarm ARNs, the archive bucket): cfn-lint W1020 otherwise.
+  const dashboard = (name: string, b: unknown) => {
+    const text = JSON.stringify(b);
+    return res<DashboardProperties>('AWS::CloudWatch::Dashboard', {
+      DashboardName: name,
+      DashboardBody: text.includes('${') ? sub(text) : text,
+    });
+  };
+  resources.MainDashboard = dashboard(n.dashboard.main, boards.main);
+  resources.TokyoRegionDashboard = dashboard(n.dashboard.tokyo, boards.tokyo);
+  resources.PrivacyAdminDashboard = dashboard(n.dashboard.privacyAdmin, boards.privacyAdmin);
+  resources.PrivacyMaskedDashboard = dashboard(n.dashboard.privacyMasked, boards.privacyMasked);
 
   for (const q of savedQueries(n)) {
     resources[`${q.id}Query`] = res<QueryDefinitionProperties & { QueryLanguage: string }>(
@@ -386,7 +227,7 @@ function build(ctx: StackContext) {
     );
   }
 
-  Object.assign(resources, monitoringFunctions(ctx), oncallResources(ctx));
+  Object.assign(resources, monitoringFunctions(ctx), oncallResources(ctx), alarmHistoryResources(ctx));
 
   return {
     description:
@@ -570,4 +411,5 @@ export const monitoringStack: StackDefinition = {
   purpose: 'Log groups, tier alarms, heartbeat, dashboards, saved queries, metrics and notifier functions',
   handlers: ['metrics', 'notifier', 'drift-detection'],
   build,
+  showsEnvironmentAlarms: true,
 };

@@ -165,6 +165,23 @@ const deliveryPaths: Expectation[] = [
     expect: 'Deny' as const,
     why: 'EventBridge writes only the SES events group',
   },
+  // EventBridge → the alarm-history log group (dashboards' 24-hour history).
+  ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action) => ({
+    who: 'service:events.amazonaws.com',
+    action,
+    on: 'monitoring/AlarmHistoryLogGroup:log-stream:x',
+    context: ACCOUNT_CTX,
+    expect: 'Allow' as const,
+    why: 'the alarm-history rule writes alarm state changes',
+  })),
+  {
+    who: 'service:events.amazonaws.com',
+    action: 'logs:PutLogEvents',
+    on: 'monitoring/AlarmHistoryLogGroup:log-stream:x',
+    context: OTHER_ACCOUNT,
+    expect: 'Deny' as const,
+    why: 'confused deputy: another account may not write the alarm history',
+  },
   // SES → Firehose through its role.
   {
     who: 'service:ses.amazonaws.com',

@@ -30,7 +30,12 @@ describe('seed names in the production templates', () => {
     const boards = resourcesOfType(prod, 'AWS::CloudWatch::Dashboard').map(
       ([, r]) => r.Properties.DashboardName,
     );
-    expect(boards.sort()).toEqual([`${P}-dashboard`, `${P}-tokyo-region-monitoring-dashboard`]);
+    expect(boards.sort()).toEqual([
+      `${P}-dashboard`,
+      `${P}-privacy-admin-dashboard`,
+      `${P}-privacy-masked-dashboard`,
+      `${P}-tokyo-region-monitoring-dashboard`,
+    ]);
     const groups = resourcesOfType(prod, 'AWS::Logs::LogGroup').map(([, r]) => r.Properties.LogGroupName);
     expect(groups).toEqual(
       expect.arrayContaining([
