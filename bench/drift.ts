@@ -11,7 +11,7 @@ import {
   DescribeStacksCommand,
   DetectStackDriftCommand,
 } from '@aws-sdk/client-cloudformation';
-import { type CloudFormationSender, runDrift } from '../scripts/drift/core.js';
+import { type CloudFormationSender, runDrift } from '../lib/drift/engine.js';
 
 /** Detection time per stack in ms (all different; the slowest is 900 ms). */
 const LATENCIES = [180, 240, 300, 360, 420, 480, 540, 600, 660, 720, 810, 900];

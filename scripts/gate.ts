@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
-import { describeError } from './drift/errors.js';
+import { describeError } from '../lib/errors.js';
 import { loadIgnoreFile } from './drift/ignore.js';
 import { GATE_ACTIONS, type GateAction, runGate } from './gate/core.js';
 import { accountTargetOf, stsCallerAccount } from './lib/account.js';

@@ -1,18 +1,13 @@
 /**
  * One weekly drift run: resource drift detection only (the function holds no templates), the JSON and Markdown
  * reports to S3 under `drift-reports/`, and a Japanese summary to the P3 topic (P2 when drift or errors).
- * The drift engine is the CLI's (scripts/drift/core.ts); here only the effects are wired.
+ * The drift engine is lib/drift/engine.ts (the CLI runs the same); here only the effects are wired.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { DriftFunctionConfig } from '../../contracts/functions/drift-detection.js';
-import {
-  type CloudFormationSender,
-  type DriftReport,
-  exitCodeOf,
-  runDrift,
-} from '../../scripts/drift/core.js';
-import { renderJson, renderMarkdown } from '../../scripts/drift/report.js';
+import { type CloudFormationSender, type DriftReport, exitCodeOf, runDrift } from '../../lib/drift/engine.js';
+import { renderJson, renderMarkdown } from '../../lib/drift/report.js';
 import { summarize } from './summary.js';
 
 export interface Sender {

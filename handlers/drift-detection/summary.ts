@@ -1,5 +1,5 @@
 /** The Japanese SNS summary of a weekly drift run (pure). SNS subjects must be ASCII, so only the body is Japanese. */
-import type { DriftReport } from '../../scripts/drift/core.js';
+import type { DriftReport } from '../../lib/drift/engine.js';
 
 export interface DriftMessage {
   readonly severity: 'P2' | 'P3';

@@ -16,8 +16,8 @@ import {
   metricKey,
   metricsUsed,
 } from '../../lib/alarm-eval/index.js';
+import { ConfigError, UsageError } from '../../lib/errors.js';
 import { environmentArg, parseCli, positiveInt } from '../drift/args.js';
-import { ConfigError, UsageError } from '../drift/errors.js';
 import { environmentFacts } from '../status/cli.js';
 import { fetchHistory, type PlannedFetch, planFetch, RETENTION } from './fetch.js';
 import { renderHtml } from './html.js';

@@ -19,11 +19,11 @@ import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { AccountMismatchError } from '../../contracts/account.js';
 import { CFN_TEMPLATE_BODY_LIMIT, INLINE_TEMPLATE_LIMIT } from '../../contracts/limits.js';
 import { stackName } from '../../contracts/names.js';
+import type { CloudFormationSender } from '../../lib/drift/engine.js';
+import { ConfigError, describeError, isMissingStack, UsageError } from '../../lib/errors.js';
 import { environmentArg, parseCli } from '../drift/args.js';
-import type { CloudFormationSender } from '../drift/core.js';
-import { ConfigError, describeError, isMissingStack, UsageError } from '../drift/errors.js';
 import { isResolverValue, loadSceptreEnvironment, type SceptreStack } from '../drift/sceptre.js';
-import { parseTemplate } from '../drift/template-diff.js';
+import { parseTemplate } from '../drift/template-parse.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
 
 export const DEPLOY_USAGE = `usage: npm run deploy -- <env> [--dry-run] [--allow-drift <stack,...|all>] [--allow-replace <stack,...|all>]

@@ -1,6 +1,6 @@
 /** Small helpers for the operations CLIs' flags: every bad value is a UsageError that names the flag. */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { UsageError } from './errors.js';
+import { UsageError } from '../../lib/errors.js';
 
 /** `util.parseArgs` with strict checking, turning its errors into one-line UsageErrors. */
 export function parseCli<T extends NonNullable<ParseArgsConfig['options']>>(

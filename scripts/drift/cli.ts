@@ -5,11 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AccountMismatchError } from '../../contracts/account.js';
-import { accountTargetOf, checkAccount } from '../lib/account.js';
-import { environmentArg, parseCli, positiveInt } from './args.js';
-import { type CloudFormationSender, type DriftTarget, exitCodeOf, runDrift } from './core.js';
-import { ConfigError, UsageError } from './errors.js';
-import { type IgnoreRule, loadIgnoreFile } from './ignore.js';
+import { type CloudFormationSender, type DriftTarget, exitCodeOf, runDrift } from '../../lib/drift/engine.js';
 import {
   REPORT_EXTENSIONS,
   REPORT_FORMATS,
@@ -17,8 +13,13 @@ import {
   renderJson,
   renderJunit,
   renderMarkdown,
-} from './report.js';
+} from '../../lib/drift/report.js';
+import { ConfigError, UsageError } from '../../lib/errors.js';
+import { accountTargetOf, checkAccount } from '../lib/account.js';
+import { environmentArg, parseCli, positiveInt } from './args.js';
+import { type IgnoreRule, loadIgnoreFile } from './ignore.js';
 import { loadSceptreEnvironment } from './sceptre.js';
+import { parseTemplate } from './template-parse.js';
 
 export const DRIFT_USAGE = `usage: npm run drift -- <env> [--timeout-seconds 300] [--concurrency 16] [--format md,json,junit]
                         [--out-dir reports] [--ignore drift-ignore.yaml] [--sceptre-dir sceptre] [--no-template-diff]
@@ -107,6 +108,7 @@ export async function driftMain(argv: readonly string[], io: DriftIo): Promise<n
         sleep: io.sleep,
         now: io.now,
         progress: (line) => io.stderr(`drift: ${line}\n`),
+        parseTemplate,
       },
       { timeoutMs: timeoutSeconds * 1000, concurrency, ignore },
     );

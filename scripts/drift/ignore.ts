@@ -11,16 +11,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { ConfigError } from './errors.js';
+import { type IgnoreRule, ruleMatchesPath, ruleMatchesResource } from '../../lib/drift/ignore-rules.js';
+import { ConfigError } from '../../lib/errors.js';
 
-export interface IgnoreRule {
-  readonly stack: string;
-  readonly resource: string;
-  readonly property?: string;
-  readonly reason: string;
-  /** Where the rule was written: `drift-ignore.yaml: ignore[2]`. */
-  readonly source: string;
-}
+export { type IgnoreRule, ruleMatchesPath, ruleMatchesResource };
 
 const KEYS = new Set(['stack', 'resource', 'property', 'reason']);
 
@@ -87,20 +81,4 @@ export function loadIgnoreFile(path: string): IgnoreRule[] {
     throw new ConfigError(`cannot read ignore file ${path}: ${(cause as Error).message}`, { cause });
   }
   return parseIgnoreFile(text, path);
-}
-
-/** True when the rule names this stack (short or full name) and resource. */
-export function ruleMatchesResource(
-  rule: IgnoreRule,
-  stack: { name: string; stackName: string },
-  logicalId: string,
-): boolean {
-  return (rule.stack === stack.name || rule.stack === stack.stackName) && rule.resource === logicalId;
-}
-
-/** True when the rule covers this property path: no property (whole resource), the same path, or a prefix. */
-export function ruleMatchesPath(rule: IgnoreRule, path: string | undefined): boolean {
-  if (rule.property === undefined) return true;
-  if (path === undefined) return false;
-  return path === rule.property || path.startsWith(`${rule.property.replace(/\/$/, '')}/`);
 }

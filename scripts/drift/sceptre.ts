@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, type Tags } from 'yaml';
 import { ENVIRONMENT_NAMES, stackName } from '../../contracts/names.js';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../../lib/errors.js';
 
 /** A Sceptre resolver value (`!stack_output prod/base.yaml::TopicArn`) kept as text, never resolved here. */
 export interface ResolverValue {

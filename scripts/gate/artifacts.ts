@@ -19,7 +19,7 @@ import {
   type Tag,
 } from '@aws-sdk/client-s3';
 import { ARTIFACT_PREFIXES, UNREFERENCED_TAG } from '../../contracts/artifacts.js';
-import { errorName } from '../drift/errors.js';
+import { errorName } from '../../lib/errors.js';
 import type { S3Sender } from './bundles.js';
 
 export interface DeployRecord {

@@ -4,7 +4,7 @@
  * `sceptre update` after a handler change never points a function at a bundle that was never uploaded.
  */
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { errorName } from '../drift/errors.js';
+import { errorName } from '../../lib/errors.js';
 
 export interface Manifest {
   readonly [handler: string]: { readonly key: string; readonly sha256: string; readonly zip: string };

@@ -21,10 +21,10 @@ import {
   GetTemplateCommand,
   SetStackPolicyCommand,
 } from '@aws-sdk/client-cloudformation';
-import type { CloudFormationSender } from '../drift/core.js';
+import type { CloudFormationSender } from '../../lib/drift/engine.js';
 import type { IgnoreRule } from '../drift/ignore.js';
 import { loadSceptreEnvironment } from '../drift/sceptre.js';
-import { parseTemplate } from '../drift/template-diff.js';
+import { parseTemplate } from '../drift/template-parse.js';
 import { type AccountTarget, checkAccount } from '../lib/account.js';
 import { emptyBucket, markUnreferenced, recordDeployed } from './artifacts.js';
 import { bundleKeysOf, type Manifest, type S3Sender, uploadBundles } from './bundles.js';

@@ -3,7 +3,7 @@
  * and a refusal listing every drifted property with its live value and the value this deploy would set, unless
  * the drift ignore file covers it or the operator passed an explicit override (which the output records).
  */
-import { type DriftDeps, runDrift } from '../drift/core.js';
+import { type DriftDeps, runDrift } from '../../lib/drift/engine.js';
 import type { IgnoreRule } from '../drift/ignore.js';
 
 export interface DriftCheckResult {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { parse } from 'yaml';
 import { AccountMismatchError, assertAccount } from '../../contracts/account.js';
-import { ConfigError } from '../drift/errors.js';
+import { ConfigError } from '../../lib/errors.js';
 
 export interface AccountTarget {
   /** Sceptre environment (`prod`, `dev`). */

@@ -15,8 +15,8 @@ import type { Severity } from '../../contracts/severity.js';
 import { ConfigError as EnvConfigError, parseEnvConfig } from '../../generators/config/load.js';
 import type { EnvConfig } from '../../generators/config/schema.js';
 import { DynamoEpisodeStore, type PersonWrite } from '../../lib/alarm-episodes/store.js';
+import { apiErrorText, UsageError } from '../../lib/errors.js';
 import { parseCli } from '../drift/args.js';
-import { apiErrorText, UsageError } from '../drift/errors.js';
 
 export type OncallCommand = 'ack' | 'escalate';
 

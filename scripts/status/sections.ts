@@ -32,7 +32,7 @@ import { METRICS, type MetricDef } from '../../contracts/metrics.js';
 import { names, SCHEDULES, stackName } from '../../contracts/names.js';
 import { SEVERITY_ORDER } from '../../contracts/severity.js';
 import { DynamoEpisodeStore } from '../../lib/alarm-episodes/store.js';
-import { describeError, errorName, isAccessDenied, isMissingStack } from '../drift/errors.js';
+import { describeError, errorName, isAccessDenied, isMissingStack } from '../../lib/errors.js';
 import { nextRun } from './cron.js';
 
 export interface Sender {

@@ -48,6 +48,13 @@ describe('per-function Lambda bundles', () => {
     60_000,
   );
 
+  it('drift-detection runs lib/drift: no yaml, nothing from scripts/', async () => {
+    const c = await contents('drift-detection');
+    expect(c.sdkClients).toEqual(['client-cloudformation', 'client-s3', 'client-sns']);
+    const keys = Object.keys(c.bytesBy);
+    expect(keys.filter((k) => k === 'yaml' || k.includes('scripts'))).toEqual([]);
+  }, 60_000);
+
   it('keeps class names: a configuration error in the bundle is named ConfigurationError, not a minified name', async () => {
     await bundleHandler(root, 'byodkim/notification-manager');
     const mod = (await import(

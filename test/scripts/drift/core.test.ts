@@ -7,9 +7,9 @@ import {
   GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { exitCodeOf, runDrift, type StackReport } from '../../../scripts/drift/core.js';
+import { exitCodeOf, runDrift, type StackReport } from '../../../lib/drift/engine.js';
+import { renderJunit, renderMarkdown } from '../../../lib/drift/report.js';
 import { parseIgnoreFile } from '../../../scripts/drift/ignore.js';
-import { renderJunit, renderMarkdown } from '../../../scripts/drift/report.js';
 import {
   allInSync,
   awsError,

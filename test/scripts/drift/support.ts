@@ -8,7 +8,7 @@ import {
   GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { DriftDeps } from '../../../scripts/drift/core.js';
+import type { DriftDeps } from '../../../lib/drift/engine.js';
 
 export const cfMock = mockClient(CloudFormationClient);
 

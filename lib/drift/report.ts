@@ -1,5 +1,5 @@
 /** Renders a drift report as Markdown (people), JSON (machines) and JUnit XML (CI test reporting). */
-import type { DriftReport, ResourceDriftRow, StackReport } from './core.js';
+import type { DriftReport, ResourceDriftRow, StackReport } from './engine.js';
 import { isEmptyDiff, type TemplateDiff } from './template-diff.js';
 
 export type ReportFormat = 'md' | 'json' | 'junit';

@@ -1,5 +1,5 @@
 /** Bounded concurrency and retry with backoff, with injectable sleep and randomness for tests and benchmarks. */
-import { describeError, isThrottling } from './errors.js';
+import { describeError, isThrottling } from '../errors.js';
 
 /** Maps `items` with at most `limit` calls in flight; results keep the input order. */
 export async function mapLimit<T, R>(

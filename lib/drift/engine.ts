@@ -18,10 +18,10 @@ import {
   type GetTemplateCommandOutput,
   type StackResourceDrift,
 } from '@aws-sdk/client-cloudformation';
-import { apiErrorText, describeError, isMissingStack } from './errors.js';
-import { type IgnoreRule, ruleMatchesPath, ruleMatchesResource } from './ignore.js';
+import { apiErrorText, describeError, isMissingStack } from '../errors.js';
+import { type IgnoreRule, ruleMatchesPath, ruleMatchesResource } from './ignore-rules.js';
 import { mapLimit, withRetry } from './pool.js';
-import { diffTemplates, isEmptyDiff, parseTemplate, type TemplateDiff } from './template-diff.js';
+import { diffTemplates, isEmptyDiff, parseJsonTemplate, type TemplateDiff } from './template-diff.js';
 
 /** The one CloudFormation call the engine makes: `client.send(command)` (a real client or a mock). */
 export interface CloudFormationSender {
@@ -45,6 +45,8 @@ export interface DriftDeps {
   /** One line per event, for stderr. */
   readonly progress?: (line: string) => void;
   readonly random?: () => number;
+  /** Parses template bodies for the template comparison. @default JSON only (the CLI passes a YAML-capable one) */
+  readonly parseTemplate?: (body: string) => Record<string, unknown>;
 }
 
 export interface DriftOptions {
@@ -412,9 +414,10 @@ async function compareTemplate(
       ),
     );
     if (!out.TemplateBody) throw new Error('GetTemplate returned no TemplateBody');
+    const parse = deps.parseTemplate ?? parseJsonTemplate;
     let local: Record<string, unknown>;
     try {
-      local = parseTemplate(localText);
+      local = parse(localText);
     } catch (cause) {
       errors.push({
         kind: 'template',
@@ -422,7 +425,7 @@ async function compareTemplate(
       });
       return null;
     }
-    return diffTemplates(parseTemplate(out.TemplateBody), local);
+    return diffTemplates(parse(out.TemplateBody), local);
   } catch (error) {
     errors.push({
       kind: isMissingStack(error) ? 'missing-stack' : 'api',

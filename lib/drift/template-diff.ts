@@ -3,8 +3,6 @@
  * changed, and which other top-level sections differ. Both sides are normalized (parsed, keys sorted), so
  * formatting and key order never count as a change.
  */
-import { parse } from 'yaml';
-
 export interface TemplateDiff {
   /** Logical ids only in the local template: the next deploy creates them. */
   readonly added: readonly string[];
@@ -21,43 +19,18 @@ export function isEmptyDiff(diff: TemplateDiff): boolean {
   return !diff.added.length && !diff.removed.length && !diff.changed.length && !diff.sections.length;
 }
 
-// CloudFormation's short-form intrinsics (!Ref, !Sub, ...) in a YAML template become their long form.
-const INTRINSICS = ['Ref', 'Condition'].concat(
-  [
-    'Base64',
-    'Cidr',
-    'FindInMap',
-    'GetAtt',
-    'GetAZs',
-    'ImportValue',
-    'Join',
-    'Select',
-    'Split',
-    'Sub',
-    'Transform',
-  ]
-    .concat(['And', 'Equals', 'If', 'Not', 'Or', 'Length', 'ToJsonString'])
-    .map((f) => `Fn::${f}`),
-);
-const CFN_TAGS = INTRINSICS.flatMap((full) => {
-  const short = `!${full.replace('Fn::', '')}`;
-  const key = full;
-  const wrap = (v: unknown) =>
-    ({ [key]: key === 'Fn::GetAtt' && typeof v === 'string' ? v.split('.') : v }) as Record<string, unknown>;
-  return [
-    { tag: short, resolve: (v: string) => wrap(v) },
-    { tag: short, collection: 'seq' as const, resolve: (v: { toJSON(): unknown }) => wrap(v.toJSON()) },
-    { tag: short, collection: 'map' as const, resolve: (v: { toJSON(): unknown }) => wrap(v.toJSON()) },
-  ];
-});
-
-/** Parses a template body as CloudFormation returns it (JSON, or YAML such as Sceptre's `---\n{...}`). */
-export function parseTemplate(body: string): Record<string, unknown> {
-  const trimmed = body.trim();
-  if (trimmed.startsWith('{')) return JSON.parse(trimmed) as Record<string, unknown>;
-  const parsed = parse(trimmed, { customTags: CFN_TAGS as never, logLevel: 'error' }) as unknown;
+/**
+ * Parses a JSON template body (what the generator writes and CloudFormation returns for it). YAML bodies need
+ * a YAML parser: the CLI passes `parseTemplate` of scripts/drift/template-parse.ts; the weekly function
+ * compares no templates and carries no YAML library.
+ */
+export function parseJsonTemplate(body: string): Record<string, unknown> {
+  // Sceptre sends JSON templates as a YAML document: `---\n{...}`.
+  const trimmed = body.trim().replace(/^---\s*\n/, '');
+  if (!trimmed.startsWith('{')) throw new Error("template body is not JSON (YAML needs the CLI's parser)");
+  const parsed = JSON.parse(trimmed) as unknown;
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error('template body is not a JSON or YAML mapping');
+    throw new Error('template body is not a JSON mapping');
   }
   return parsed as Record<string, unknown>;
 }
