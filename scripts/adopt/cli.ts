@@ -9,11 +9,11 @@ import {
   GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
 import { AccountMismatchError } from '../../contracts/account.js';
+import type { CloudFormationSender } from '../../lib/drift/engine.js';
+import { ConfigError, describeError, isMissingStack, UsageError } from '../../lib/errors.js';
 import { environmentArg, parseCli } from '../drift/args.js';
-import type { CloudFormationSender } from '../drift/core.js';
-import { ConfigError, describeError, isMissingStack, UsageError } from '../drift/errors.js';
 import { loadSceptreEnvironment } from '../drift/sceptre.js';
-import { parseTemplate } from '../drift/template-diff.js';
+import { parseTemplate } from '../drift/template-parse.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
 import { type Probe, planStack, renderPlan, type StackPlan, type Template } from './core.js';
 

@@ -9,8 +9,8 @@ import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetConfigurationSetCommand, GetEmailIdentityCommand } from '@aws-sdk/client-sesv2';
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
-import type { CloudFormationSender } from '../drift/core.js';
-import { describeError, errorName } from '../drift/errors.js';
+import type { CloudFormationSender } from '../../lib/drift/engine.js';
+import { describeError, errorName } from '../../lib/errors.js';
 import type { Found, Probe } from './core.js';
 
 export interface Sender {
