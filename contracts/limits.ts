@@ -33,3 +33,31 @@ export const ALARM_WIDGET_MAX_ALARMS = 100;
 
 /** Widgets one dashboard can hold (CloudWatch dashboard body structure: "between 0 and 500 widget objects"). */
 export const DASHBOARD_MAX_WIDGETS = 500;
+
+/** SNS Publish: "Subjects must be ... less than 100 characters long" (at most 99). */
+export const SNS_SUBJECT_MAX = 99;
+
+/**
+ * BYODKIM deadlines (seed 6.2.0) as configured in `environments/<env>.yaml` under `byodkim:`, with today's
+ * defaults; the generator passes them to the functions (DEADLINES_JSON) and derives the alarm thresholds.
+ */
+export const BYODKIM_DEADLINE_DEFAULTS = {
+  /** Hours the DNS team has to publish the new record (P1 alarm and notice after that). */
+  dnsDeadlineHours: 48,
+  /** Roll back when SES is not SUCCESS this long after the switch (seed: 48-72 h, configurable). */
+  verificationTimeoutHours: 72,
+  /** `-byodkim-pending-72h` fires above this many hours pending: at least 4 h before the rollback. */
+  pendingAlarmHours: 68,
+  /** The old selector stays published at least this long after the switch (mail in flight). */
+  oldRecordGraceHours: 48,
+  /** Reminder to remove the old record this many days after the switch. */
+  oldRecordReminderDays: 5,
+  /** Days after the switch by which the old record must be gone (alarm threshold). */
+  oldRecordDeadlineDays: 7,
+} as const;
+
+/**
+ * The pending alarm evaluates 2 × 1 hour: it is in ALARM 3 hours after its threshold is first exceeded, so
+ * the threshold must be this many hours below the rollback for the alarm to fire before any rollback.
+ */
+export const PENDING_ALARM_LEAD_HOURS = 4;

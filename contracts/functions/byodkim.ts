@@ -3,7 +3,7 @@
  * domain list carries each domain's rotation interval (bounds from contracts/limits.ts, the same the
  * environment file is checked against) and, in Route 53 mode, its hosted zone.
  */
-import { DKIM_DOMAIN_MAX_LENGTH, ROTATION_INTERVAL_DAYS } from '../limits.js';
+import { BYODKIM_DEADLINE_DEFAULTS, DKIM_DOMAIN_MAX_LENGTH, ROTATION_INTERVAL_DAYS } from '../limits.js';
 import type { Severity } from '../severity.js';
 import { type ConfigErrorFactory, DOMAIN_NAME, type TemplateValue } from './env.js';
 
@@ -22,7 +22,12 @@ export const BYODKIM_ENV = {
   kmsKeyId: 'KMS_KEY_ID',
   metricsNamespace: 'METRICS_NAMESPACE',
   topic: (s: Severity) => `TOPIC_${s}_ARN`,
+  /** The rotation deadlines of the environment file's `byodkim:` section (seed 6.2.0). */
+  deadlines: 'DEADLINES_JSON',
 } as const;
+
+/** The deadlines as configured (environments/<env>.yaml `byodkim:`; defaults in contracts/limits.ts). */
+export type ByodkimDeadlines = { readonly [K in keyof typeof BYODKIM_DEADLINE_DEFAULTS]: number };
 
 export function writeByodkimEnv(v: {
   domains: readonly ByodkimDomain[];
@@ -30,6 +35,7 @@ export function writeByodkimEnv(v: {
   kmsKeyId: TemplateValue;
   metricsNamespace: string;
   topics: Readonly<Record<Severity, TemplateValue>>;
+  deadlines: ByodkimDeadlines;
 }): Record<string, TemplateValue> {
   return {
     [BYODKIM_ENV.domains]: JSON.stringify(
@@ -45,6 +51,7 @@ export function writeByodkimEnv(v: {
     [BYODKIM_ENV.topic('P1')]: v.topics.P1,
     [BYODKIM_ENV.topic('P2')]: v.topics.P2,
     [BYODKIM_ENV.topic('P3')]: v.topics.P3,
+    [BYODKIM_ENV.deadlines]: JSON.stringify(v.deadlines),
   };
 }
 
@@ -105,5 +112,34 @@ export function parseByodkimDomains(raw: string, fail: ConfigErrorFactory): Byod
   });
   if (new Set(out.map((d) => d.domain)).size !== out.length)
     throw invalid('(root)', 'domains must be unique');
+  return out;
+}
+
+/**
+ * Parses DEADLINES_JSON: the keys of BYODKIM_DEADLINE_DEFAULTS, each a positive number. `pendingAlarmHours`
+ * is the alarm's (the generator's) business and is dropped; any other key is an error naming it.
+ */
+export function parseByodkimDeadlines(
+  raw: string,
+  fail: ConfigErrorFactory,
+): Partial<Omit<ByodkimDeadlines, 'pendingAlarmHours'>> {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (cause) {
+    throw fail('DEADLINES_JSON is not valid JSON: expected {"dnsDeadlineHours":48,...}', { cause });
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw fail('DEADLINES_JSON must be a JSON object such as {"dnsDeadlineHours":48}');
+  }
+  const known = Object.keys(BYODKIM_DEADLINE_DEFAULTS);
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(json)) {
+    if (!known.includes(k)) throw fail(`DEADLINES_JSON: unknown key '${k}'; allowed: ${known.join(', ')}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+      throw fail(`DEADLINES_JSON: ${k} = ${JSON.stringify(v)} must be a positive number`);
+    }
+    if (k !== 'pendingAlarmHours') out[k] = v;
+  }
   return out;
 }

@@ -5,7 +5,13 @@
  */
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { LOG_RETENTION_DAYS, ROTATION_INTERVAL_DAYS } from '../../contracts/limits.js';
+import {
+  BYODKIM_DEADLINE_DEFAULTS,
+  DKIM_DOMAIN_MAX_LENGTH,
+  LOG_RETENTION_DAYS,
+  PENDING_ALARM_LEAD_HOURS,
+  ROTATION_INTERVAL_DAYS,
+} from '../../contracts/limits.js';
 import type { Severity } from '../../contracts/severity.js';
 
 /** The rule of a number field, said the same way whatever is wrong with the value. */
@@ -35,7 +41,9 @@ const emailList = z
 const domainName = text(
   /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
   'must be a lower-case DNS domain name such as goo.ne.jp',
-);
+).max(DKIM_DOMAIN_MAX_LENGTH, {
+  error: `must be at most ${DKIM_DOMAIN_MAX_LENGTH} characters: the BYODKIM record name <selector>._domainkey.<domain> must fit DNS's 253`,
+});
 
 const CIDR_RULE = 'must be an IPv4 or IPv6 CIDR range such as 203.0.113.0/24 or 2001:db8::/32';
 
@@ -257,6 +265,48 @@ export const envConfigSchema = z
         firehoseFreshnessSeconds: num(60, 86_400, { int: true, unit: 'seconds' }).default(900),
       })
       .strict()
+      .prefault({}),
+    byodkim: z
+      .object({
+        /** Hours the DNS team has to publish a new DKIM record (seed 6.2.0). @default 48 */
+        dnsDeadlineHours: num(12, 168, { int: true, unit: 'hours' }).default(
+          BYODKIM_DEADLINE_DEFAULTS.dnsDeadlineHours,
+        ),
+        /** Roll back when SES is not SUCCESS this long after the switch (seed 6.2.0: 48-72). @default 72 */
+        verificationTimeoutHours: num(24, 168, { int: true, unit: 'hours' }).default(
+          BYODKIM_DEADLINE_DEFAULTS.verificationTimeoutHours,
+        ),
+        /** Threshold of `-byodkim-pending-72h`; at most verificationTimeoutHours - 4 so it fires before the rollback. @default 68 */
+        pendingAlarmHours: num(1, 164, { int: true, unit: 'hours' }).default(
+          BYODKIM_DEADLINE_DEFAULTS.pendingAlarmHours,
+        ),
+        /** The old selector stays published at least this long after the switch. @default 48 */
+        oldRecordGraceHours: num(1, 168, { int: true, unit: 'hours' }).default(
+          BYODKIM_DEADLINE_DEFAULTS.oldRecordGraceHours,
+        ),
+        /** Reminder to remove the old record this many days after the switch. @default 5 */
+        oldRecordReminderDays: num(1, 30, { int: true, unit: 'days' }).default(
+          BYODKIM_DEADLINE_DEFAULTS.oldRecordReminderDays,
+        ),
+        /** The old record must be gone this many days after the switch (alarm threshold; seed: 7). @default 7 */
+        oldRecordDeadlineDays: num(1, 30, { int: true, unit: 'days' }).default(
+          BYODKIM_DEADLINE_DEFAULTS.oldRecordDeadlineDays,
+        ),
+      })
+      .strict()
+      .refine((b) => b.pendingAlarmHours <= b.verificationTimeoutHours - PENDING_ALARM_LEAD_HOURS, {
+        error: `pendingAlarmHours must be at most verificationTimeoutHours - ${PENDING_ALARM_LEAD_HOURS} (the alarm evaluates 2 hourly periods and must fire before the rollback)`,
+        path: ['pendingAlarmHours'],
+      })
+      .refine(
+        (b) =>
+          b.oldRecordReminderDays < b.oldRecordDeadlineDays &&
+          b.oldRecordGraceHours < b.oldRecordDeadlineDays * 24,
+        {
+          error: 'oldRecordReminderDays and oldRecordGraceHours must come before oldRecordDeadlineDays',
+          path: ['oldRecordReminderDays'],
+        },
+      )
       .prefault({}),
     logs: z
       .object({

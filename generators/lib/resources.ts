@@ -221,6 +221,11 @@ export interface AlarmSpec {
    * @default false - ALARM and OK both notify
    */
   readonly event?: boolean;
+  /**
+   * No action at all: the event's own notice (sent by the function) is the one message, the alarm keeps the
+   * history and the dashboard state. @default false
+   */
+  readonly silent?: boolean;
 }
 
 /** The sentence every event alarm's description ends with. */
@@ -246,8 +251,8 @@ export function alarm(ctx: StackContext, spec: AlarmSpec): Resource {
     AlarmName: spec.name,
     AlarmDescription: `[${spec.severity} ${SEVERITY_LABEL[spec.severity]}] ${spec.description}${spec.event ? EVENT_ALARM_NOTE : ''}`,
     ActionsEnabled: true,
-    AlarmActions: [topic],
-    ...(spec.event ? {} : { OKActions: [topic] }),
+    AlarmActions: spec.silent ? [] : [topic],
+    ...(spec.event || spec.silent ? {} : { OKActions: [topic] }),
     ComparisonOperator: spec.comparison,
     Threshold: spec.threshold,
     EvaluationPeriods: spec.evaluationPeriods,

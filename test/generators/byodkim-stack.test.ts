@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseEnvConfig } from '../../generators/config/load.js';
 import { renderStack } from '../../generators/lib/template.js';
 import { byodkimStack } from '../../generators/stacks/byodkim.js';
-import { parseDomains } from '../../handlers/byodkim/core/config.js';
+import { parseDeadlines, parseDomains } from '../../handlers/byodkim/core/config.js';
 import { fakeBundles, type Json, loadEnv, templates } from '../support/templates.js';
 
 const P = 'ses-migration-production';
@@ -112,5 +114,46 @@ describe('byodkim stack', () => {
     expect(
       JSON.parse(t.Resources.OrchestratorFunction.Properties.Environment.Variables.DOMAINS_JSON),
     ).toEqual([{ domain: 'dev.goo.ne.jp', rotationIntervalDays: 180, hostedZoneId: 'Z0123456789ABC' }]);
+  });
+});
+
+describe('byodkim alarms: events and deadlines (#10 item 4)', () => {
+  const alarm = (suffix: string) =>
+    ofType(prod, 'AWS::CloudWatch::Alarm')
+      .map(([, r]) => r.Properties)
+      .find((a) => a.AlarmName === `${P}-${suffix}`)!;
+
+  it('event alarms never send a recovery; a completed rotation sends only its own notice', () => {
+    for (const s of ['byodkim-rotation-failed', 'kms-key-generation-failed']) {
+      expect(alarm(s).AlarmActions, s).toHaveLength(1);
+      expect(alarm(s).OKActions ?? [], s).toEqual([]);
+    }
+    expect(alarm('byodkim-key-rotation').AlarmActions).toEqual([]);
+    expect(alarm('byodkim-key-rotation').OKActions ?? []).toEqual([]);
+    // State alarms keep their recovery notice.
+    expect(alarm('byodkim-verification-failed').OKActions).toHaveLength(1);
+  });
+
+  it('the pending alarm fires before the rollback; deadlines come from the environment file', () => {
+    const cfg = loadEnv('prod').byodkim;
+    const pending = alarm('byodkim-pending-72h');
+    expect(pending.Threshold).toBe(cfg.pendingAlarmHours);
+    // Above the threshold at ticks T+1 and T+2; both hourly periods closed at T+3 h: before the rollback tick.
+    expect(pending.Threshold + 3).toBeLessThan(cfg.verificationTimeoutHours);
+    expect(pending.EvaluationPeriods * pending.Period).toBe(2 * 3600);
+    expect(alarm('byodkim-dns-not-published-48h').Threshold).toBe(cfg.dnsDeadlineHours);
+    expect(alarm('byodkim-old-record-7d').Threshold).toBe(cfg.oldRecordDeadlineDays);
+    const fn = ofType(prod, 'AWS::Lambda::Function').find(([id]) => id === 'OrchestratorFunction')![1];
+    const deadlines = JSON.parse(fn.Properties.Environment.Variables.DEADLINES_JSON);
+    expect(deadlines).toEqual(cfg);
+    expect(parseDeadlines(fn.Properties.Environment.Variables.DEADLINES_JSON).verificationTimeoutHours).toBe(
+      72,
+    );
+  });
+
+  it('refuses a pending alarm threshold that would fire only with or after the rollback', () => {
+    const text = readFileSync('test/fixtures/environments/prod.yaml', 'utf8');
+    const bad = `${text}\nbyodkim:\n  verificationTimeoutHours: 48\n  pendingAlarmHours: 46\n`;
+    expect(() => parseEnvConfig('environments/prod.yaml', bad)).toThrow(/pendingAlarmHours must be at most/);
   });
 });

@@ -1,5 +1,9 @@
 /** Reads and validates the functions' environment. Fails early with the variable name and allowed values. */
-import { parseByodkimDomains } from '../../../contracts/functions/byodkim.js';
+import {
+  BYODKIM_ENV,
+  parseByodkimDeadlines,
+  parseByodkimDomains,
+} from '../../../contracts/functions/byodkim.js';
 import { ConfigurationError } from './errors.js';
 import type { DomainConfig } from './types.js';
 
@@ -69,6 +73,8 @@ export interface ByodkimConfig {
   readonly kmsKeyId: string;
   readonly metricsNamespace: string;
   readonly topics: Topics;
+  /** Rotation deadlines (DEADLINES_JSON from the environment file's `byodkim:` section; defaults otherwise). */
+  readonly timings: Timings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -98,6 +104,16 @@ export function loadConfig(env: Env = process.env): ByodkimConfig {
     kmsKeyId: env.KMS_KEY_ID ?? '',
     metricsNamespace: env.METRICS_NAMESPACE?.trim() || `${projectCode}/${environment}/BYODKIM`,
     topics: { P1: env.TOPIC_P1_ARN ?? '', P2: env.TOPIC_P2_ARN ?? '', P3: env.TOPIC_P3_ARN ?? '' },
+    timings: parseDeadlines(env[BYODKIM_ENV.deadlines]),
+  };
+}
+
+/** DEADLINES_JSON (the byodkim function contract) over DEFAULT_TIMINGS; unset: the defaults. */
+export function parseDeadlines(raw: string | undefined): Timings {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_TIMINGS;
+  return {
+    ...DEFAULT_TIMINGS,
+    ...parseByodkimDeadlines(raw, (message, options) => new ConfigurationError(message, options)),
   };
 }
 

@@ -1,4 +1,5 @@
 /** Operator notifications in Japanese with JST times (seed 6.2.1 / 6.2.2). Pure builders; no key material. */
+import { SNS_SUBJECT_MAX } from '../../../contracts/limits.js';
 import { dkimTxtRecord, zoneFileLine } from './dkim.js';
 import type { Notification, Severity } from './ports.js';
 import { formatJst } from './time.js';
@@ -20,9 +21,6 @@ const FOOTER = (c: Ctx) =>
     `状態確認: aws lambda invoke --function-name ${c.orchestratorName} --cli-binary-format raw-in-base64-out --payload '{"action":"status","domain":"${c.domain}"}' /dev/stdout`,
     '手順書: docs/byodkim.md',
   ].join('\n');
-
-/** SNS rejects a Subject of 100 characters or more ("must be less than 100 characters"). */
-export const SNS_SUBJECT_MAX = 99;
 
 /**
  * A valid SNS Subject: control characters (line breaks included) replaced by spaces, at most 99 UTF-16 code
@@ -94,7 +92,7 @@ export const notices = {
   },
 
   dnsRequest(c: Ctx, key: KeyRecord, requestedAt: Date, deadlineHours: number): Notification {
-    return note('dns-request', 'P2', c, 'DNS TXTレコード追加依頼（48時間以内）', [
+    return note('dns-request', 'P2', c, `DNS TXTレコード追加依頼（${deadlineHours}時間以内）`, [
       `【DNS部門への依頼】${c.domain} に次のTXTレコードを追加してください。`,
       `期限: ${formatJst(new Date(requestedAt.getTime() + deadlineHours * 3_600_000))}（依頼から${deadlineHours}時間）`,
       '',

@@ -46,6 +46,7 @@ export function createRuntime(
     ports,
     functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? functionName(config, fn),
     orchestratorName: functionName(config, 'dkim-rotation-orchestrator'),
+    timings: config.timings,
   });
   return { config, ports, engine, logger };
 }

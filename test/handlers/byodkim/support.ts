@@ -187,6 +187,7 @@ export function testConfig(domains: DomainConfig[]): ByodkimConfig {
     kmsKeyId: 'alias/test',
     metricsNamespace: 'ses-migration/development/BYODKIM',
     topics: { P1: 'arn:p1', P2: 'arn:p2', P3: 'arn:p3' },
+    timings: DEFAULT_TIMINGS,
   };
 }
 
