@@ -62,8 +62,8 @@ function build(ctx: StackContext) {
   Object.assign(
     resources,
     kmsKey(ctx, 'NotificationsKey', 'notifications', 'encrypts the notification topics', [
+      // Only alarms publish to the topics as a service; no EventBridge rule or schedule targets a topic.
       serviceKeyStatement('CloudWatchAlarmsPublish', 'cloudwatch.amazonaws.com'),
-      serviceKeyStatement('SchedulerAndEventsPublish', ['events.amazonaws.com', 'scheduler.amazonaws.com']),
     ]),
   );
   Object.assign(

@@ -86,14 +86,14 @@ const deliveryPaths: Expectation[] = [
     expect: 'Deny' as const,
     why: 'aws:SourceAccount guards the notifications key',
   },
-  {
-    who: 'service:events.amazonaws.com',
+  ...['service:events.amazonaws.com', 'service:scheduler.amazonaws.com'].map((who) => ({
+    who,
     action: 'kms:GenerateDataKey',
     on: 'base/NotificationsKey',
     context: ACCOUNT_CTX,
-    expect: 'Allow' as const,
-    why: 'EventBridge rules and Scheduler may publish to encrypted topics',
-  },
+    expect: 'Deny' as const,
+    why: 'no rule or schedule publishes to a topic: the key serves CloudWatch alarms and the functions only',
+  })),
   // Alarm topics → notifier.
   ...(['P1', 'P2', 'P3'] as const).map((s) => ({
     who: 'service:sns.amazonaws.com',
