@@ -10,14 +10,19 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { STSClient } from '@aws-sdk/client-sts';
 import { stsCallerAccount } from './lib/account.js';
+import { awsClientConfig, debugFlag, internalErrorText } from './lib/preflight.js';
 import { statusMain } from './status/cli.js';
 
+// the SDK's multi-line notice about Node 20 support ending in 2027 would bury the one-line errors (README:
+// Prerequisites says which Node to use)
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const { debug, args } = debugFlag(process.argv.slice(2));
 try {
-  process.exitCode = await statusMain(process.argv.slice(2), {
+  process.exitCode = await statusMain(args, {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     clients: (region) => {
-      const config = { region, maxAttempts: 3 };
+      const config = awsClientConfig(region, 3);
       return {
         cloudwatch: new CloudWatchClient(config),
         sesv2: new SESv2Client(config),
@@ -31,10 +36,11 @@ try {
       };
     },
     now: () => Date.now(),
-    callerAccount: (region) => stsCallerAccount(new STSClient({ region }))(),
+    callerAccount: (region) => stsCallerAccount(new STSClient(awsClientConfig(region)))(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   });
 } catch (error) {
-  console.error('status: internal error:', error);
+  // not an expected error (a bug): one line, the stack trace with --debug
+  console.error(internalErrorText('status', error, debug));
   process.exitCode = 2;
 }

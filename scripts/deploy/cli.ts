@@ -16,6 +16,7 @@ import {
   type Parameter,
 } from '@aws-sdk/client-cloudformation';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { parse } from 'yaml';
 import { AccountMismatchError } from '../../contracts/account.js';
 import { CFN_TEMPLATE_BODY_LIMIT, INLINE_TEMPLATE_LIMIT } from '../../contracts/limits.js';
 import { stackName } from '../../contracts/names.js';
@@ -25,6 +26,7 @@ import { environmentArg, parseCli } from '../drift/args.js';
 import { isResolverValue, loadSceptreEnvironment, type SceptreStack } from '../drift/sceptre.js';
 import { parseTemplate } from '../drift/template-parse.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
+import { requireEnvironment } from '../lib/preflight.js';
 
 export const DEPLOY_USAGE = `usage: npm run deploy -- <env> [--dry-run] [--allow-drift <stack,...|all>] [--allow-replace <stack,...|all>]
                          [--sceptre-dir sceptre] [--environments-dir environments]
@@ -217,6 +219,12 @@ async function previewStack(
   }
 }
 
+/** `region` of an environment file (read alone: generate validates the whole file next). */
+function environmentRegion(file: string): string {
+  const doc = parse(readFileSync(file, 'utf8')) as { region?: unknown } | null;
+  return typeof doc?.region === 'string' ? doc.region : 'ap-northeast-1';
+}
+
 /** Runs the deploy command; returns the exit code. */
 export async function deployMain(argv: readonly string[], io: DeployIo): Promise<number> {
   try {
@@ -234,14 +242,14 @@ export async function deployMain(argv: readonly string[], io: DeployIo): Promise
     }
     const env = environmentArg(positionals, DEPLOY_USAGE);
     const sceptreDir = values['sceptre-dir'] ?? 'sceptre';
+    const environmentsDir = values['environments-dir'] ?? 'environments';
+    // cheap checks first: the environment exists, the credentials are its account's (before generate and lint)
+    const region = environmentRegion(requireEnvironment(env, environmentsDir));
+    const account = await checkAccount(accountTargetOf(env, environmentsDir), () => io.callerAccount(region));
+    io.stderr(`deploy: account ${account} is ${env}'s\n`);
     await step(io, 'generate', 'npm', ['run', 'generate']);
     await step(io, 'lint', 'npm', ['run', 'lint:templates'], 'refusing to deploy: template lint failed');
     const sceptre = loadSceptreEnvironment(sceptreDir, env);
-    const account = await checkAccount(
-      accountTargetOf(env, values['environments-dir'] ?? 'environments'),
-      () => io.callerAccount(sceptre.region),
-    );
-    io.stderr(`deploy: account ${account} is ${env}'s\n`);
     if (!values['dry-run']) {
       // The stack hooks (scripts/gate.ts) run the same gates again once per stack action, whatever command runs.
       const overrides: Record<string, string> = {};

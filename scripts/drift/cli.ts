@@ -16,6 +16,7 @@ import {
 } from '../../lib/drift/report.js';
 import { ConfigError, UsageError } from '../../lib/errors.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
+import { prepareOutDir } from '../lib/preflight.js';
 import { environmentArg, parseCli, positiveInt } from './args.js';
 import { type IgnoreRule, loadIgnoreFile } from './ignore.js';
 import { loadSceptreEnvironment } from './sceptre.js';
@@ -74,7 +75,8 @@ export async function driftMain(argv: readonly string[], io: DriftIo): Promise<n
     const timeoutSeconds = positiveInt('timeout-seconds', values['timeout-seconds'], 300, 3600);
     const concurrency = positiveInt('concurrency', values.concurrency, 16, 64);
     const wanted = formats(values.format);
-    const outDir = resolve(values['out-dir'] ?? 'reports');
+    // before any remote work: a report that cannot be written is said now, not after the drift run
+    const outDir = prepareOutDir(values['out-dir'] ?? 'reports');
     const sceptre = loadSceptreEnvironment(values['sceptre-dir'] ?? 'sceptre', env);
     if (!sceptre.stacks.length) throw new ConfigError(`no stacks in ${join(sceptre.dir, 'config', env)}`);
 

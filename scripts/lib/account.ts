@@ -9,6 +9,10 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { parse } from 'yaml';
 import { AccountMismatchError, assertAccount } from '../../contracts/account.js';
 import { ConfigError } from '../../lib/errors.js';
+import { credentialsAdvice, findEnvironmentFile, withTimeout } from './preflight.js';
+
+/** sts:GetCallerIdentity, the first AWS call of every command, gives up after this long. */
+const STS_TIMEOUT_MS = 20_000;
 
 export interface AccountTarget {
   /** Sceptre environment (`prod`, `dev`). */
@@ -19,7 +23,7 @@ export interface AccountTarget {
 
 /** `{ env, accountId }` from `<dir>/<env>.yaml`. */
 export function accountTargetOf(env: string, environmentsDir = 'environments'): AccountTarget {
-  const file = join(environmentsDir, `${env}.yaml`);
+  const file = findEnvironmentFile(env, environmentsDir) ?? join(environmentsDir, `${env}.yaml`);
   if (!existsSync(file)) return { env, accountId: undefined };
   const doc = parse(readFileSync(file, 'utf8')) as { accountId?: unknown } | null;
   const value = doc?.accountId;
@@ -44,13 +48,18 @@ export async function checkAccount(
     );
   }
   try {
-    await assertAccount(target.env, target.accountId, callerAccount);
+    await assertAccount(target.env, target.accountId, () =>
+      withTimeout(callerAccount(), STS_TIMEOUT_MS, 'sts:GetCallerIdentity'),
+    );
   } catch (error) {
     if (error instanceof AccountMismatchError) throw error;
+    const advice = credentialsAdvice(error);
     throw new AccountMismatchError(
-      `cannot tell which account these credentials belong to (sts:GetCallerIdentity: ${
-        error instanceof Error ? error.message : String(error)
-      }); refusing to act on ${target.env} (account ${target.accountId})`,
+      advice
+        ? `${advice} (refusing to act on ${target.env}, account ${target.accountId})`
+        : `cannot tell which account these credentials belong to (sts:GetCallerIdentity: ${
+            (error instanceof Error ? error.message : String(error)).split('\n')[0]
+          }); refusing to act on ${target.env} (account ${target.accountId})`,
     );
   }
   return target.accountId;

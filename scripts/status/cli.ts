@@ -1,7 +1,8 @@
 /**
  * `npm run status -- <env>`: the first response of seed 5.4.1 on one screen. Exit 0 when nothing needs
  * attention, 1 when something does (alarm in ALARM, reputation at an AWS threshold, DKIM not SUCCESS, KMS key
- * not enabled), 2 for usage errors. Sections that cannot be read say why; they do not change the exit code.
+ * not enabled), 2 for usage errors, 3 when a section could not be read (and nothing read needs attention): a
+ * screen that could not look is not "all clear". Sections that cannot be read say why, once per distinct error.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,13 +14,15 @@ import { ConfigError, UsageError } from '../../lib/errors.js';
 import { environmentArg, parseCli, positiveInt } from '../drift/args.js';
 import { loadSceptreEnvironment } from '../drift/sceptre.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
+import { findEnvironmentFile } from '../lib/preflight.js';
 import { piiAccessSection } from './pii-access.js';
 import { SECTIONS, type Section, type StatusClients, type StatusContext } from './sections.js';
 
 export const STATUS_USAGE = `usage: npm run status -- <env> [--domain example.jp ...] [--since-minutes 60] [--unmask]
                          [--pii-access-days N] [--environments-dir environments] [--sceptre-dir sceptre]
   --pii-access-days N  also list who unmasked PII or read the raw archive in the last N days (1-90)
-exit codes: 0 nothing needs attention, 1 something does, 2 usage error or another account`;
+exit codes: 0 nothing needs attention, 1 something does, 2 usage error or another account,
+            3 nothing that could be read needs attention but a section could not be read`;
 
 export interface StatusIo {
   readonly stdout: (text: string) => void;
@@ -47,7 +50,7 @@ export interface EnvironmentFacts {
  * project, else the defaults of the environments shipped here.
  */
 export function environmentFacts(env: string, environmentsDir: string, sceptreDir: string): EnvironmentFacts {
-  const file = join(environmentsDir, `${env}.yaml`);
+  const file = findEnvironmentFile(env, environmentsDir) ?? join(environmentsDir, `${env}.yaml`);
   if (existsSync(file)) {
     let cfg: EnvConfig;
     try {
@@ -128,8 +131,16 @@ async function piiAccess(
 /** Renders the sections as one screen of text. */
 export function renderStatus(header: string, sections: readonly Section[]): string {
   const out = [header, ''];
+  const reasons = new Map<string, string>(); // why a section could not be read -> first section that said it
   for (const s of sections) {
     out.push(`== ${s.title} [${MARK[s.state]}]`);
+    const reason = s.lines.join('\n');
+    const first = s.state === 'unavailable' && reason ? reasons.get(reason) : undefined;
+    if (first !== undefined) {
+      out.push(`   (the same error as ${first})`);
+      continue;
+    }
+    if (s.state === 'unavailable' && reason) reasons.set(reason, s.title);
     for (const line of s.lines) out.push(`   ${line}`);
   }
   const attention = sections.filter((s) => s.state === 'attention').map((s) => s.title);
@@ -191,7 +202,8 @@ export async function statusMain(argv: readonly string[], io: StatusIo): Promise
     }
     const header = `${facts.projectCode} status: ${env} (${facts.environment}, ${facts.region}) at ${new Date(io.now()).toISOString()}`;
     io.stdout(renderStatus(header, sections));
-    return sections.some((s) => s.state === 'attention') ? 1 : 0;
+    if (sections.some((s) => s.state === 'attention')) return 1;
+    return sections.some((s) => s.state === 'unavailable') ? 3 : 0;
   } catch (error) {
     if (
       error instanceof UsageError ||
