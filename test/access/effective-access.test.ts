@@ -81,8 +81,14 @@ beforeAll(() => {
 
 describe('effective access (fixture access-prod)', () => {
   it('every expectation of the matrix holds', async () => {
-    const all = [...EXPECTATIONS, ...functionExpectations(), ...driftReadExpectations(model)];
+    const fn = functionExpectations();
+    const drift = driftReadExpectations(model);
+    const all = [...EXPECTATIONS, ...fn, ...drift];
     const bad = await failures(all);
+    const allow = all.filter((e) => e.expect === 'Allow').length;
+    console.log(
+      `matrix: ${all.length} expectations (${allow} Allow, ${all.length - allow} Deny): ${EXPECTATIONS.length} written, ${fn.length} from the functions' SDK calls, ${drift.length} from the resource schemas' read handlers; ${all.length - bad.length} hold`,
+    );
     expect(bad, `${bad.length} of ${all.length} expectations fail:\n${bad.join('\n')}`).toEqual([]);
   }, 120_000);
 
