@@ -1,7 +1,7 @@
 /**
  * Entry point of the deploy gate, run by the Sceptre hooks of every stack config:
  * `node scripts/run.mjs scripts/gate.ts <env> <stack> <before-create|before-update|after-create|after-update|before-delete>
- *  [--sceptre-dir sceptre]`. Operator overrides: DEPLOY_ALLOW_DRIFT=<stack,...|all>, DEPLOY_ALLOW_REPLACE=<stack,...|all>.
+ *  [--sceptre-dir sceptre] [--manifest dist/handlers/manifest.json]`. Operator overrides: DEPLOY_ALLOW_DRIFT=<stack,...|all>, DEPLOY_ALLOW_REPLACE=<stack,...|all>.
  * Exit 0 go on, 1 refused (Sceptre stops the action), 2 usage.
  */
 import { spawn } from 'node:child_process';
@@ -21,11 +21,21 @@ const list = (v: string | undefined) =>
     .filter(Boolean);
 
 const args = process.argv.slice(2);
-const dirAt = args.indexOf('--sceptre-dir');
-const sceptreDir = dirAt >= 0 ? args[dirAt + 1] : 'sceptre';
-const [env, stack, action] = dirAt >= 0 ? [...args.slice(0, dirAt), ...args.slice(dirAt + 2)] : args;
-if (!env || !stack || !sceptreDir || !GATE_ACTIONS.includes(action as GateAction)) {
-  console.error(`usage: gate.ts <env> <stack> <${GATE_ACTIONS.join('|')}> [--sceptre-dir sceptre]`);
+const option = (flag: string, fallback: string): string => {
+  const at = args.indexOf(flag);
+  if (at < 0) return fallback;
+  const value = args[at + 1] ?? '';
+  args.splice(at, 2);
+  return value;
+};
+// --sceptre-dir and --manifest: the rehearsal runs the gate over its own copy of the project.
+const sceptreDir = option('--sceptre-dir', 'sceptre');
+const manifestPath = option('--manifest', 'dist/handlers/manifest.json');
+const [env, stack, action] = args;
+if (!env || !stack || !sceptreDir || !manifestPath || !GATE_ACTIONS.includes(action as GateAction)) {
+  console.error(
+    `usage: gate.ts <env> <stack> <${GATE_ACTIONS.join('|')}> [--sceptre-dir sceptre] [--manifest path]`,
+  );
   process.exit(2);
 }
 const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'ap-northeast-1';
@@ -43,7 +53,7 @@ try {
           child.on('error', () => resolve(127));
           child.on('exit', (code) => resolve(code ?? 1));
         }),
-      manifest: () => JSON.parse(readFileSync('dist/handlers/manifest.json', 'utf8')),
+      manifest: () => JSON.parse(readFileSync(manifestPath, 'utf8')),
       readZip: (path) => readFileSync(path),
       ignore: existsSync('drift-ignore.yaml') ? loadIgnoreFile('drift-ignore.yaml') : [],
       allowDrift: list(process.env.DEPLOY_ALLOW_DRIFT),

@@ -68,11 +68,15 @@ async function step(
   if (code !== 0) throw new StepFailed(`${refusal ?? `${label} failed`} (exit ${code})`);
 }
 
-function parametersFor(
+/** Outputs of deployed stacks, by Sceptre stack path (`dev/base.yaml`), read once each. */
+export type StackOutputs = (stackPath: string) => Promise<Readonly<Record<string, string>> | undefined>;
+
+async function parametersFor(
   stack: SceptreStack,
   template: Record<string, unknown>,
   deployed: ReadonlySet<string>,
-): { parameters: Parameter[]; notes: string[] } {
+  outputs: StackOutputs,
+): Promise<{ parameters: Parameter[]; notes: string[] }> {
   const declared = Object.keys((template.Parameters ?? {}) as object);
   const parameters: Parameter[] = [];
   const notes: string[] = [];
@@ -80,12 +84,27 @@ function parametersFor(
     const value = stack.parameters[key];
     if (value !== undefined && !isResolverValue(value) && typeof value !== 'object') {
       parameters.push({ ParameterKey: key, ParameterValue: String(value) });
-    } else if (Array.isArray(value) && value.every((v) => typeof v !== 'object')) {
-      parameters.push({ ParameterKey: key, ParameterValue: value.join(',') });
-    } else if (deployed.has(key)) {
-      parameters.push({ ParameterKey: key, UsePreviousValue: true });
-      if (value !== undefined) notes.push(`${key}: resolver value not resolved here, previous value used`);
+      continue;
     }
+    if (Array.isArray(value) && value.every((v) => typeof v !== 'object')) {
+      parameters.push({ ParameterKey: key, ParameterValue: value.join(',') });
+      continue;
+    }
+    // `!stack_output dev/base.yaml::ArtifactsBucketName`: what Sceptre resolves, from the deployed stack.
+    if (isResolverValue(value) && value.resolver === 'stack_output' && typeof value.argument === 'string') {
+      const [path, output] = value.argument.split('::');
+      const found = path && output ? await outputs(path) : undefined;
+      const resolved = found?.[output ?? ''];
+      if (resolved !== undefined) {
+        parameters.push({ ParameterKey: key, ParameterValue: resolved });
+        continue;
+      }
+      const why = found ? `${path} has no output ${output}` : `${path} is not deployed`;
+      notes.push(`${key}: ${why}${deployed.has(key) ? ', previous value used' : ''}`);
+    } else if (value !== undefined && deployed.has(key)) {
+      notes.push(`${key}: resolver value not resolved here, previous value used`);
+    }
+    if (deployed.has(key)) parameters.push({ ParameterKey: key, UsePreviousValue: true });
   }
   return { parameters, notes };
 }
@@ -107,7 +126,7 @@ async function previewStack(
   stack: SceptreStack,
   cfn: CloudFormationSender,
   io: DeployIo,
-  where: { region: string; baseStackName: string },
+  where: { region: string; baseStackName: string; outputs: StackOutputs },
 ): Promise<{ lines: string[]; failed: boolean; create: boolean }> {
   let deployedParams: Set<string>;
   try {
@@ -160,7 +179,12 @@ async function previewStack(
       };
     }
   }
-  const { parameters, notes } = parametersFor(stack, parseTemplate(body), deployedParams);
+  const { parameters, notes } = await parametersFor(
+    stack,
+    parseTemplate(body),
+    deployedParams,
+    where.outputs,
+  );
   const name = `deploy-dry-run-${io.now()}`;
   const lines = [`${stack.stackName}: change set ${name}`];
   try {
@@ -270,7 +294,31 @@ export async function deployMain(argv: readonly string[], io: DeployIo): Promise
     const baseStackName =
       sceptre.stacks.find((s) => s.name === 'base')?.stackName ??
       stackName({ projectCode: sceptre.projectCode, sceptreEnv: env }, 'base');
-    const where = { region: sceptre.region, baseStackName };
+    const cache = new Map<string, Promise<Record<string, string> | undefined>>();
+    const outputs: StackOutputs = (path) => {
+      const name = sceptre.stacks.find((s) => `${env}/${s.name}.yaml` === path)?.stackName;
+      if (!name) return Promise.resolve(undefined);
+      if (!cache.has(name)) {
+        cache.set(
+          name,
+          (async () => {
+            try {
+              const out: DescribeStacksCommandOutput = await cfn.send(
+                new DescribeStacksCommand({ StackName: name }),
+              );
+              return Object.fromEntries(
+                (out.Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']),
+              );
+            } catch (error) {
+              if (isMissingStack(error)) return undefined;
+              throw error;
+            }
+          })(),
+        );
+      }
+      return cache.get(name) as Promise<Record<string, string> | undefined>;
+    };
+    const where = { region: sceptre.region, baseStackName, outputs };
     const results = await Promise.all(sceptre.stacks.map((s) => previewStack(s, cfn, io, where)));
     const create = sceptre.stacks.filter((_, i) => results[i]?.create).map((s) => s.stackName);
     io.stdout(

@@ -25,6 +25,8 @@ import type { S3Sender } from './bundles.js';
 export interface DeployRecord {
   readonly current: readonly string[];
   readonly previous: readonly string[];
+  /** Keys uploaded for a create or update still in progress (a parallel stack's cleanup must not mark them). */
+  readonly pending?: readonly string[];
 }
 
 const stateKey = (stackName: string) => `${ARTIFACT_PREFIXES.state}${stackName}.json`;
@@ -34,11 +36,42 @@ async function readRecord(s3: S3Sender, bucket: string, key: string): Promise<De
     const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const text = await out.Body.transformToString();
     const parsed = JSON.parse(text) as Partial<DeployRecord>;
-    return { current: parsed.current ?? [], previous: parsed.previous ?? [] };
+    return { current: parsed.current ?? [], previous: parsed.previous ?? [], pending: parsed.pending ?? [] };
   } catch (error) {
     if (['NoSuchKey', 'NotFound'].includes(errorName(error))) return undefined;
     throw error;
   }
+}
+
+async function writeRecord(
+  s3: S3Sender,
+  bucket: string,
+  stackName: string,
+  record: DeployRecord,
+): Promise<void> {
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: stateKey(stackName),
+      Body: `${JSON.stringify(record, null, 1)}\n`,
+      ContentType: 'application/json',
+    }),
+  );
+}
+
+/** Before a create or update: the keys it is about to deploy count as needed until it is done. */
+export async function recordPending(
+  s3: S3Sender,
+  bucket: string,
+  stackName: string,
+  keys: readonly string[],
+) {
+  const old = await readRecord(s3, bucket, stateKey(stackName));
+  await writeRecord(s3, bucket, stackName, {
+    current: old?.current ?? [],
+    previous: old?.previous ?? [],
+    pending: [...keys],
+  });
 }
 
 /** Records the keys the stack's deployed template names; the record it replaces becomes `previous`. */
@@ -51,14 +84,7 @@ export async function recordDeployed(
   const old = await readRecord(s3, bucket, stateKey(stackName));
   const same = old && old.current.join('\n') === keys.join('\n');
   const record: DeployRecord = { current: [...keys], previous: same ? old.previous : (old?.current ?? []) };
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: stateKey(stackName),
-      Body: `${JSON.stringify(record, null, 1)}\n`,
-      ContentType: 'application/json',
-    }),
-  );
+  await writeRecord(s3, bucket, stackName, record);
   return record;
 }
 
@@ -95,7 +121,8 @@ export async function markUnreferenced(s3: S3Sender, bucket: string): Promise<st
   const needed = new Set<string>();
   for (const key of await listKeys(s3, bucket, ARTIFACT_PREFIXES.state)) {
     const record = await readRecord(s3, bucket, key);
-    for (const k of [...(record?.current ?? []), ...(record?.previous ?? [])]) needed.add(k);
+    for (const k of [...(record?.current ?? []), ...(record?.previous ?? []), ...(record?.pending ?? [])])
+      needed.add(k);
   }
   const { unreferenced, referenced } = classify(
     await listKeys(s3, bucket, ARTIFACT_PREFIXES.bundles),

@@ -26,7 +26,7 @@ import type { IgnoreRule } from '../drift/ignore.js';
 import { loadSceptreEnvironment } from '../drift/sceptre.js';
 import { parseTemplate } from '../drift/template-parse.js';
 import { type AccountTarget, checkAccount } from '../lib/account.js';
-import { emptyBucket, markUnreferenced, recordDeployed } from './artifacts.js';
+import { emptyBucket, markUnreferenced, recordDeployed, recordPending } from './artifacts.js';
 import { bundleKeysOf, type Manifest, type S3Sender, uploadBundles } from './bundles.js';
 import { driftCheck } from './drift-check.js';
 import { stampIsFresh, withLintLock } from './lint-stamp.js';
@@ -109,6 +109,7 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<void> {
     const keys = bundleKeysOf(template);
     if (keys.length) {
       const bucket = await artifactsBucket(deps.cloudformation, baseStackName);
+      await recordPending(deps.s3, bucket, stack.stackName, keys);
       for (const line of await uploadBundles(keys, deps.manifest(), bucket, deps.s3, deps.readZip)) log(line);
     }
     if (req.action === 'before-update') {
@@ -123,7 +124,8 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<void> {
         },
       );
       for (const line of result.lines) log(line);
-      if (!result.ok) throw new GateRefusal(`${stack.stackName} has drifted; update refused`);
+      if (!result.ok)
+        throw new GateRefusal(`update of ${stack.stackName} refused by the drift check (above)`);
       if (production) {
         const override = named(deps.allowReplace, req.stack);
         const policy = override ? OVERRIDE_POLICY : stackPolicyFor(template);

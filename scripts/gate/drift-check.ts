@@ -54,7 +54,12 @@ export async function driftCheck(
   if (s.outcome === 'ERROR') {
     const why = s.errors.map((e) => e.message).join('; ');
     return options.override
-      ? { ok: true, lines: [`drift: could not check (${why}); OVERRIDE ${how} given: updating anyway`] }
+      ? {
+          ok: true,
+          lines: [
+            `drift: could not check ${stack.stackName} (${why}); OVERRIDE ${how} given by the operator: updating anyway`,
+          ],
+        }
       : {
           ok: false,
           lines: [

@@ -91,6 +91,14 @@ describe('deploy --dry-run', () => {
             StackStatus: 'UPDATE_COMPLETE',
             CreationTime: new Date(0),
             Parameters: [{ ParameterKey: 'AlarmTopicArn', ParameterValue: 'arn:old' }],
+            Outputs: input.StackName.endsWith('-base')
+              ? [
+                  {
+                    OutputKey: 'AlarmTopicArn',
+                    OutputValue: 'arn:aws:sns:ap-northeast-1:123456789012:alarms',
+                  },
+                ]
+              : [],
           },
         ],
       };
@@ -152,23 +160,46 @@ describe('deploy --dry-run', () => {
     ).toEqual(['ses-migration-dev-base', 'ses-migration-dev-ses']);
   });
 
-  it('passes plain parameters and keeps the previous value for resolver parameters', async () => {
+  it('passes plain parameters and resolves !stack_output from the deployed stacks, as Sceptre would', async () => {
     const h = harness();
     await deployMain(['dev', '--dry-run', '--sceptre-dir', FIXTURE, '--environments-dir', ENVS], h.io);
     const ses = cf
       .commandCalls(CreateChangeSetCommand)
       .find((c) => c.args[0].input.StackName === 'ses-migration-dev-ses');
-    // BounceThreshold is plain in the stack config; AlarmTopicArn is `!stack_output` (not resolved here);
-    // Unset is neither configured nor deployed, so the template default applies.
+    // BounceThreshold is plain in the stack config; AlarmTopicArn is `!stack_output dev/base.yaml::AlarmTopicArn`,
+    // read from the deployed base stack; Unset is neither configured nor deployed, so the template default applies.
     expect(ses?.args[0].input).toMatchObject({
       ChangeSetType: 'UPDATE',
       Parameters: [
-        { ParameterKey: 'AlarmTopicArn', UsePreviousValue: true },
+        { ParameterKey: 'AlarmTopicArn', ParameterValue: 'arn:aws:sns:ap-northeast-1:123456789012:alarms' },
         { ParameterKey: 'BounceThreshold', ParameterValue: '0.05' },
       ],
     });
+    expect(h.out.join('')).not.toContain('note:');
+  });
+
+  it('keeps the previous value (and says why) when the exporting stack lacks the output', async () => {
+    cf.on(DescribeStacksCommand, { StackName: 'ses-migration-dev-base' }).resolves({
+      Stacks: [
+        {
+          StackName: 'ses-migration-dev-base',
+          StackStatus: 'UPDATE_COMPLETE',
+          CreationTime: new Date(0),
+          Outputs: [],
+        },
+      ],
+    });
+    const h = harness();
+    await deployMain(['dev', '--dry-run', '--sceptre-dir', FIXTURE, '--environments-dir', ENVS], h.io);
+    const ses = cf
+      .commandCalls(CreateChangeSetCommand)
+      .find((c) => c.args[0].input.StackName === 'ses-migration-dev-ses');
+    expect(ses?.args[0].input.Parameters?.[0]).toEqual({
+      ParameterKey: 'AlarmTopicArn',
+      UsePreviousValue: true,
+    });
     expect(h.out.join('')).toContain(
-      'note: AlarmTopicArn: resolver value not resolved here, previous value used',
+      'note: AlarmTopicArn: dev/base.yaml has no output AlarmTopicArn, previous value used',
     );
   });
 

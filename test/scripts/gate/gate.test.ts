@@ -144,6 +144,9 @@ function drifted() {
 beforeEach(() => {
   cf.reset();
   s3.reset();
+  // The deploy-state records in the artifacts bucket: none yet, writes accepted.
+  s3.on(GetObjectCommand).rejects(Object.assign(new Error('nk'), { name: 'NoSuchKey' }));
+  s3.on(PutObjectCommand).resolves({});
 });
 
 describe('account', () => {
@@ -180,7 +183,7 @@ describe('before-update: drift', () => {
     s3.on(HeadObjectCommand).resolves({});
     const { d, lines } = deps(dir);
     await expect(gate(dir, 'dev', 'before-update', d)).rejects.toThrow(
-      new GateRefusal('ses-migration-dev-mon has drifted; update refused'),
+      new GateRefusal('update of ses-migration-dev-mon refused by the drift check (above)'),
     );
     const text = lines.join('\n');
     expect(text).toContain('drift: ses-migration-dev-mon has drifted (1 property):');
@@ -287,7 +290,9 @@ describe('before-create/update: lint stamp and bundles', () => {
     for (const action of ['before-create', 'before-update'] as const) {
       s3.resetHistory();
       await gate(dir, 'dev', action, deps(dir).d);
-      expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input)).toEqual([
+      const puts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+      expect(puts.find((p) => p.Key === 'deploy-state/ses-migration-dev-mon.json')?.Body).toContain(BUNDLE);
+      expect(puts.filter((p) => p.Key?.startsWith('handlers/'))).toEqual([
         { Bucket: 'artifacts', Key: BUNDLE, Body: new Uint8Array([1, 2, 3]), ChecksumAlgorithm: 'SHA256' },
       ]);
     }
@@ -444,6 +449,12 @@ describe('after-update: artifacts hygiene', () => {
         current: ['handlers/notifier/old.zip'],
         previous: ['handlers/notifier/older.zip'],
       }),
+      // A parallel stack's create in progress: its bundles count as needed.
+      'deploy-state/ses-migration-dev-other.json': JSON.stringify({
+        current: [],
+        previous: [],
+        pending: ['handlers/other/new.zip'],
+      }),
     };
     s3.on(GetObjectCommand).callsFake(async (input: { Key: string }) => {
       const body = records[input.Key];
@@ -461,6 +472,7 @@ describe('after-update: artifacts hygiene', () => {
         'handlers/notifier/old.zip',
         'handlers/notifier/older.zip',
         'handlers/notifier/ancient.zip',
+        'handlers/other/new.zip',
         'templates/ap-northeast-1/ses-migration-dev-mon-2026.json',
       ]
         .filter((k) => k.startsWith(input.Prefix))
