@@ -3,7 +3,7 @@ import type { StackDefinition } from '../lib/template.js';
 import { baseStack } from './base.js';
 import { byodkimStack } from './byodkim.js';
 import { enhancedKinesisStack } from './enhanced-kinesis.js';
-import { monitoringStack } from './monitoring.js';
+import { monitoringStack } from './monitoring/index.js';
 import { securityStack } from './security.js';
 import { sesStack } from './ses.js';
 

@@ -1,0 +1,90 @@
+/**
+ * The monitoring stack's alarms (seed 3.2.1-3.2.4): the tier alarms the alarm catalogue places here and the
+ * metrics heartbeat. Returns the alarm names too: the dashboards' first rendering pass shows them.
+ */
+import type Resource from 'cloudform-types/types/resource';
+import { METRICS } from '../../../contracts/metrics.js';
+import { alarm, guardedRate } from '../../lib/resources.js';
+import { pascal, type StackContext } from '../../lib/template.js';
+import { tierAlarms } from '../alarm-catalog.js';
+
+export const PERIOD = 300;
+
+/** Description (Japanese) of each tier family: what it means and the first thing to do. */
+const MEANING = {
+  bounceRate: (t: number, e: number) =>
+    `SES バウンス率が ${t}% を超えました（5分間×${e}回）。送信リストと直近の送信元アプリケーションを確認してください。`,
+  complaintRate: (t: number, e: number) =>
+    `SES 苦情率が ${t}% を超えました（5分間×${e}回）。配信停止処理と送信内容を確認してください。`,
+  sendSuccessRate: (t: number, e: number) =>
+    `SES 送信成功率（配信数/送信数）が ${t}% を下回りました（5分間×${e}回）。バウンス・拒否イベントを確認してください。`,
+  applicationErrors: (t: number, e: number) =>
+    `アプリケーションエラーが5分間に ${t} 件を超えました（${e}回）。/aws/application のログを確認してください。`,
+};
+
+/** The tier alarms and the heartbeat of the monitoring stack, and their names. */
+export function monitoringAlarms(ctx: StackContext): {
+  resources: Record<string, Resource>;
+  alarmNames: string[];
+} {
+  const { cfg, n } = ctx;
+  const resources: Record<string, Resource> = {};
+  const ns = n.namespace.monitoring;
+  const alarmNames: string[] = [];
+  for (const t of tierAlarms(cfg).filter((a) => a.stack === 'monitoring')) {
+    const id = `${pascal(t.family)}${t.severity}Alarm`;
+    const description = MEANING[t.family](t.threshold, t.evaluationPeriods);
+    alarmNames.push(t.name);
+    if (t.family === 'bounceRate' || t.family === 'complaintRate') {
+      resources[id] = alarm(ctx, {
+        name: t.name,
+        severity: t.severity,
+        description: `${description}（送信数が5分間に ${cfg.alarms.minimumSendVolume} 件未満の間は評価しません）`,
+        threshold: t.threshold,
+        comparison: 'GreaterThanThreshold',
+        evaluationPeriods: t.evaluationPeriods,
+        treatMissingData: 'notBreaching',
+        metrics: guardedRate({
+          namespace: METRICS.sesSend.namespace,
+          numerator: t.family === 'bounceRate' ? METRICS.sesBounce.name : METRICS.sesComplaint.name,
+          denominator: METRICS.sesSend.name,
+          period: PERIOD,
+          minimum: cfg.alarms.minimumSendVolume,
+          label: t.family === 'bounceRate' ? 'BounceRatePercent' : 'ComplaintRatePercent',
+        }),
+      });
+    } else {
+      const success = t.family === 'sendSuccessRate';
+      resources[id] = alarm(ctx, {
+        name: t.name,
+        severity: t.severity,
+        description,
+        threshold: t.threshold,
+        comparison: success ? 'LessThanThreshold' : 'GreaterThanThreshold',
+        evaluationPeriods: t.evaluationPeriods,
+        // No mail sent (nights, dev) means no rate: that is not a failure. A dead pipeline is the heartbeat's job.
+        treatMissingData: 'notBreaching',
+        metric: {
+          namespace: ns,
+          name: success ? METRICS.sendSuccessRate.name : METRICS.applicationErrors.name,
+          statistic: success ? 'Average' : 'Sum',
+          period: PERIOD,
+        },
+      });
+    }
+  }
+  resources.MetricsHeartbeatAlarm = alarm(ctx, {
+    name: n.alarm('metrics-heartbeat'),
+    severity: 'P2',
+    description:
+      'カスタムメトリクス関数のハートビートが15分間届いていません。送信成功率などのアラームが機能していない可能性があります。Lambda 関数のエラーとスケジュールを確認してください。',
+    threshold: 1,
+    comparison: 'LessThanThreshold',
+    evaluationPeriods: 3,
+    treatMissingData: 'breaching',
+    metric: { namespace: ns, name: METRICS.metricsHeartbeat.name, statistic: 'Sum', period: PERIOD },
+  });
+  alarmNames.push(n.alarm('metrics-heartbeat'));
+
+  return { resources, alarmNames };
+}

@@ -1,0 +1,181 @@
+/**
+ * The monitoring stack's functions: custom metrics (seed 2.1.3), the Japanese notifier with escalation (seed
+ * 3.3.2, 5.4.2) and the weekly drift detection (seed 5.5.2), each with its schedule and environment contract.
+ */
+import type Resource from 'cloudform-types/types/resource';
+import { writeDriftEnv } from '../../../contracts/functions/drift-detection.js';
+import { writeMetricsEnv } from '../../../contracts/functions/metrics.js';
+import { writeNotifierEnv } from '../../../contracts/functions/notifier.js';
+import { stackNames } from '../../../contracts/names.js';
+import {
+  ESCALATION_LEVELS,
+  type EscalationLevel,
+  ROUTING,
+  SEVERITIES,
+  type Severity,
+} from '../../../contracts/severity.js';
+import { driftReadStatements } from '../../lib/drift-read.js';
+import { lambdaFunction, schedule } from '../../lib/lambda.js';
+import { getAtt, ref, res } from '../../lib/resources.js';
+import { type Cfn, type StackContext, sub } from '../../lib/template.js';
+import { EPISODE_TABLE_ID, notifierEpisodeStatement } from '../oncall.js';
+
+/** The custom-metrics function (seed 2.1.3) and the Japanese notifier with escalation (seed 3.3.2, 5.4.2). */
+export function monitoringFunctions(ctx: StackContext): Record<string, Resource> {
+  const { cfg, n } = ctx;
+  const sevs = SEVERITIES;
+  const delivery = Object.fromEntries(
+    sevs.map((s) => [s, ctx.fromStack('base', `DeliveryTopic${s}Arn`)]),
+  ) as Record<Severity, Cfn>;
+  const escalation = Object.fromEntries(
+    ESCALATION_LEVELS.map((l) => [l, ctx.fromStack('base', `EscalationTopicLevel${l}Arn`)]),
+  ) as Record<EscalationLevel, Cfn>;
+  const notificationsKey = ctx.fromStack('base', 'NotificationsKeyArn');
+  const domains = cfg.ses.domains.map((d) => d.name);
+  const out: Record<string, Resource> = {
+    ...lambdaFunction(ctx, {
+      id: 'Metrics',
+      fn: 'custom-metrics',
+      handler: 'metrics',
+      description:
+        'Publishes SendSuccessRate, BounceRate, ComplaintRate and a heartbeat every 5 minutes (EMF)',
+      statements: [
+        // GetMetricData supports no resource-level permission.
+        { Sid: 'ReadSesMetrics', Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' },
+      ],
+      environment: writeMetricsEnv({ namespace: n.namespace.monitoring, domains }),
+      timeoutSeconds: 60,
+      memoryMb: 256,
+      errorSeverity: 'P2',
+    }),
+    ...schedule(ctx, {
+      id: 'Metrics',
+      name: 'custom-metrics',
+      expression: 'cron(0/5 * * * ? *)',
+      functionId: 'MetricsFunction',
+      input: { scheduledTime: '<aws.scheduler.scheduled-time>' },
+      description: 'Every 5 minutes (seed Period 300): SES rates into the Monitoring namespace',
+    }),
+    ...lambdaFunction(ctx, {
+      id: 'Notifier',
+      fn: 'notifier',
+      handler: 'notifier',
+      description:
+        'Japanese alarm notifications (JST) to each severity and its responder level; re-notifies and escalates',
+      statements: [
+        {
+          Sid: 'PublishToDeliveryAndEscalationTopics',
+          Effect: 'Allow',
+          Action: 'sns:Publish',
+          Resource: [...Object.values(delivery), ...Object.values(escalation)],
+        },
+        {
+          Sid: 'EncryptForTopics',
+          Effect: 'Allow',
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Resource: notificationsKey,
+        },
+        // DescribeAlarms returns composite alarms only when allowed on every alarm.
+        { Sid: 'ReadAlarmStates', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: '*' },
+        notifierEpisodeStatement(),
+      ],
+      environment: writeNotifierEnv({
+        alarmTopics: { P1: ctx.alarmTopic('P1'), P2: ctx.alarmTopic('P2'), P3: ctx.alarmTopic('P3') },
+        deliveryTopics: delivery,
+        escalationTopics: escalation,
+        alarmNamePrefix: n.alarmPrefix,
+        sceptreEnvironment: cfg.sceptreEnv,
+        episodeTable: ref(EPISODE_TABLE_ID),
+        p1RenotifyMinutes: cfg.notifications.escalation.p1RenotifyMinutes,
+        p2AutoEscalateMinutes: cfg.notifications.escalation.p2AutoEscalateMinutes,
+        domains,
+        sesEventsLogGroup: n.logGroup.sesEvents,
+      }),
+      timeoutSeconds: 30,
+      memoryMb: 256,
+      // If the notifier fails, the raw alarm still reaches the P1 delivery topic: a page is never lost.
+      onFailure: delivery.P1,
+      errorSeverity: 'P1',
+    }),
+    ...schedule(ctx, {
+      id: 'Escalation',
+      name: 'escalation-check',
+      expression: 'cron(0/5 * * * ? *)',
+      functionId: 'NotifierFunction',
+      input: { action: 'escalate', scheduledTime: '<aws.scheduler.scheduled-time>' },
+      description:
+        'Every 5 minutes: re-notifies unacknowledged P1 alarms, sends requested P2 escalations to level 2',
+    }),
+  };
+  Object.assign(out, driftDetection(ctx, delivery, notificationsKey));
+  for (const s of sevs) {
+    out[`NotifierSubscription${s}`] = res('AWS::SNS::Subscription', {
+      TopicArn: ctx.alarmTopic(s),
+      Protocol: 'lambda',
+      Endpoint: getAtt('NotifierFunction', 'Arn'),
+    });
+    out[`NotifierInvokeFrom${s}`] = res('AWS::Lambda::Permission', {
+      FunctionName: ref('NotifierFunction'),
+      Action: 'lambda:InvokeFunction',
+      Principal: 'sns.amazonaws.com',
+      SourceArn: ctx.alarmTopic(s),
+      SourceAccount: { Ref: 'AWS::AccountId' },
+    });
+  }
+  return out;
+}
+
+/** Weekly CloudFormation drift detection inside AWS (seed 5.5.2): report to S3, summary to P3 (P2 on drift). */
+function driftDetection(ctx: StackContext, delivery: Record<Severity, Cfn>, notificationsKey: Cfn) {
+  const { cfg } = ctx;
+  const bucket = ctx.fromStack('base', 'ArtifactsBucketName');
+  return {
+    ...lambdaFunction(ctx, {
+      id: 'DriftDetection',
+      fn: 'drift-detection',
+      handler: 'drift-detection',
+      description: 'Weekly CloudFormation drift detection of every stack; report to S3, summary to P3 or P2',
+      statements: [
+        // Drift detection reads resources through the caller's permissions (generators/lib/drift-read.ts). The
+        // role decrypts under the logs key already (its own environment), which covers Lambda's GetFunction.
+        ...driftReadStatements(cfg),
+        {
+          Sid: 'StoreReports',
+          Effect: 'Allow',
+          Action: 's3:PutObject',
+          Resource: sub(`arn:\${AWS::Partition}:s3:::\${${bucket.Ref}}/drift-reports/*`),
+        },
+        {
+          Sid: 'EncryptReports',
+          Effect: 'Allow',
+          Action: 'kms:GenerateDataKey',
+          Resource: ctx.fromStack('base', 'ArtifactsKeyArn'),
+        },
+        { Sid: 'Summaries', Effect: 'Allow', Action: 'sns:Publish', Resource: [delivery.P2, delivery.P3] },
+        {
+          Sid: 'EncryptForTopics',
+          Effect: 'Allow',
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Resource: notificationsKey,
+        },
+      ],
+      environment: writeDriftEnv({
+        stackNames: stackNames(cfg),
+        reportBucket: bucket,
+        topicP2Arn: delivery[ROUTING.driftFound],
+        topicP3Arn: delivery[ROUTING.driftInSync],
+        timeoutSeconds: 600,
+      }),
+      timeoutSeconds: 900,
+      memoryMb: 256,
+    }),
+    ...schedule(ctx, {
+      id: 'DriftDetection',
+      name: 'drift-detection',
+      expression: 'cron(0 9 ? * MON *)',
+      functionId: 'DriftDetectionFunction',
+      input: { action: 'detect' },
+      description: 'Mondays 09:00 JST: CloudFormation drift report of every stack (seed 5.5.2)',
+    }),
+  };
+}
