@@ -61,3 +61,94 @@ export const BYODKIM_DEADLINE_DEFAULTS = {
  * the threshold must be this many hours below the rollback for the alarm to fire before any rollback.
  */
 export const PENDING_ALARM_LEAD_HOURS = 4;
+
+/** A limit the generated templates must stay within, checked by `npm run generate` (generators/lib/limits-check.ts). */
+export interface TemplateLimit {
+  readonly id: string;
+  readonly what: string;
+  readonly max: number;
+  readonly unit: 'resources' | 'parameters' | 'outputs' | 'bytes' | 'characters';
+  readonly source: string;
+  /** What an operator changes when the limit is exceeded. */
+  readonly fix: string;
+}
+
+const CFN_QUOTAS =
+  'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html';
+const IAM_QUOTAS = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html';
+
+/**
+ * The template limits, each with its source. Sizes of values CloudFormation resolves at deploy time
+ * (Ref, Fn::GetAtt, ...) are not known here: the check counts each as INTRINSIC_ESTIMATE characters, longer
+ * than the ARNs and names they resolve to in this project, and an Fn::Sub string with its pseudo parameters at
+ * their longest, so it errs on the side of refusing.
+ */
+export const TEMPLATE_LIMITS = {
+  resources: {
+    id: 'resources',
+    what: 'resources per stack',
+    max: 500,
+    unit: 'resources',
+    source: CFN_QUOTAS,
+    fix: 'fewer domains in this environment, or split the environment',
+  },
+  parameters: {
+    id: 'parameters',
+    what: 'parameters per stack',
+    max: 200,
+    unit: 'parameters',
+    source: CFN_QUOTAS,
+    fix: 'fewer cross-stack references in this stack',
+  },
+  outputs: {
+    id: 'outputs',
+    what: 'outputs per stack',
+    max: 200,
+    unit: 'outputs',
+    source: CFN_QUOTAS,
+    fix: 'fewer outputs in this stack',
+  },
+  templateS3: {
+    id: 'template-s3',
+    what: 'template body through S3',
+    max: 1_000_000,
+    unit: 'bytes',
+    source: CFN_QUOTAS,
+    fix: 'fewer domains in this environment, or split the environment',
+  },
+  lambdaEnvironment: {
+    id: 'lambda-environment',
+    what: 'Lambda environment variables (keys and values) per function',
+    max: 4096,
+    unit: 'bytes',
+    source: 'https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html',
+    fix: 'move per-domain data out of environment variables (fewer domains until then)',
+  },
+  managedPolicy: {
+    id: 'managed-policy',
+    what: 'IAM managed policy document (without white space)',
+    max: 6144,
+    unit: 'characters',
+    source: IAM_QUOTAS,
+    fix: 'fewer resources listed in the policy (fewer domains or sending ranges)',
+  },
+  roleInlinePolicies: {
+    id: 'role-inline-policies',
+    what: 'IAM inline policies of one role, together (without white space)',
+    max: 10_240,
+    unit: 'characters',
+    source: IAM_QUOTAS,
+    fix: 'fewer resources listed in the role policy (fewer domains)',
+  },
+  roleTrustPolicy: {
+    id: 'role-trust-policy',
+    what: 'IAM role trust policy (without white space, default quota)',
+    max: 2048,
+    unit: 'characters',
+    source: IAM_QUOTAS,
+    fix: 'fewer principals or conditions in the trust policy',
+  },
+} as const satisfies Record<string, TemplateLimit>;
+
+/** Characters counted for one value CloudFormation resolves at deploy time (see TEMPLATE_LIMITS). */
+export const INTRINSIC_ESTIMATE = 128;

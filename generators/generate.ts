@@ -4,6 +4,7 @@
  */
 import { INLINE_TEMPLATE_LIMIT } from '../contracts/limits.js';
 import type { EnvConfig } from './config/schema.js';
+import { checkTemplateLimits, describeLimitProblem } from './lib/limits-check.js';
 import { alarmsOf, type HandlerBundle, type RenderedStack, renderStack } from './lib/template.js';
 import { envConfig, projectConfig, stackConfig } from './sceptre.js';
 import { STACKS } from './stacks/index.js';
@@ -36,6 +37,14 @@ export function gateHooks(env: string, stack: string): Record<string, string> {
   );
 }
 
+/** Generated templates would exceed AWS limits: one line per limit, stack and resource. */
+export class LimitsError extends Error {
+  override readonly name = 'LimitsError';
+  constructor(readonly lines: readonly string[]) {
+    super(`the templates would exceed AWS limits:\n${lines.map((l) => `  ${l}`).join('\n')}`);
+  }
+}
+
 export function generateAll(
   cfgs: readonly EnvConfig[],
   bundles: ReadonlyMap<string, HandlerBundle> = new Map(),
@@ -51,8 +60,16 @@ export function generateAll(
       r.definition.showsEnvironmentAlarms ? renderStack(r.definition, cfg, bundles, alarms) : r,
     );
     stacks.set(cfg.sceptreEnv, rendered);
-    for (const r of rendered) {
-      const body = renderJson(r.template);
+    const bodies = rendered.map((r) => renderJson(r.template));
+    // AWS limits (contracts/limits.ts): refuse here, not halfway through a CloudFormation deploy.
+    const overLimit = rendered.flatMap((r, i) =>
+      checkTemplateLimits(r.definition.id, r.template, bodies[i]!),
+    );
+    if (overLimit.length > 0) {
+      throw new LimitsError(overLimit.map((p) => describeLimitProblem(cfg.source, p)));
+    }
+    for (const [i, r] of rendered.entries()) {
+      const body = bodies[i]!;
       // Larger templates go through the base stack's artifacts bucket (Sceptre uploads them first).
       const bucket = needsTemplateBucket(body);
       if (bucket && r.definition.id === 'base') {

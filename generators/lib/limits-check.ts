@@ -1,0 +1,126 @@
+/**
+ * The AWS limits of contracts/limits.ts (TEMPLATE_LIMITS), checked over rendered templates at generate time, so
+ * a limit is never first discovered by CloudFormation halfway through a deploy. Pure.
+ */
+import { INTRINSIC_ESTIMATE, TEMPLATE_LIMITS, type TemplateLimit } from '../../contracts/limits.js';
+
+export interface LimitProblem {
+  readonly limit: TemplateLimit;
+  readonly stack: string;
+  readonly resource?: string;
+  readonly value: number;
+}
+
+const INTRINSICS = new Set([
+  'Ref',
+  'Fn::GetAtt',
+  'Fn::Sub',
+  'Fn::Join',
+  'Fn::ImportValue',
+  'Fn::Select',
+  'Fn::If',
+]);
+
+function isIntrinsic(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length === 1 && INTRINSICS.has(keys[0]!);
+}
+
+/** Longest values of the pseudo parameters (aws-us-gov, the longest region names, a 12-digit account). */
+const PSEUDO: Readonly<Record<string, number>> = {
+  'AWS::Partition': 10,
+  'AWS::Region': 14,
+  'AWS::AccountId': 12,
+  'AWS::URLSuffix': 13,
+};
+
+/** An `Fn::Sub` string with each `${...}` replaced by its longest value (a pseudo parameter) or the estimate. */
+function subLength(text: string): number {
+  return text.replace(/\$\{([^}!]+)\}/g, (_, name: string) => 'x'.repeat(PSEUDO[name] ?? INTRINSIC_ESTIMATE))
+    .length;
+}
+
+/** Length of a value as compact JSON, with each intrinsic counted as what it can resolve to at most. */
+export function resolvedLength(v: unknown): number {
+  if (isIntrinsic(v)) {
+    const sub = (v as Record<string, unknown>)['Fn::Sub'];
+    return 2 + (typeof sub === 'string' ? subLength(sub) : INTRINSIC_ESTIMATE);
+  }
+  if (typeof v === 'string') return JSON.stringify(v).length;
+  if (Array.isArray(v)) return 2 + v.reduce<number>((n, x, i) => n + resolvedLength(x) + (i ? 1 : 0), 0);
+  if (typeof v === 'object' && v !== null) {
+    return (
+      2 +
+      Object.entries(v).reduce<number>(
+        (n, [k, x], i) => n + JSON.stringify(k).length + 1 + resolvedLength(x) + (i ? 1 : 0),
+        0,
+      )
+    );
+  }
+  return JSON.stringify(v).length;
+}
+
+/** A policy document may be a JSON string (Fn::Sub bodies) or an object. */
+function policyLength(doc: unknown): number {
+  if (typeof doc === 'string') {
+    try {
+      return resolvedLength(JSON.parse(doc));
+    } catch {
+      return doc.length;
+    }
+  }
+  return resolvedLength(doc);
+}
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+
+/** Every limit one rendered template exceeds. */
+export function checkTemplateLimits(
+  stack: string,
+  template: Record<string, unknown>,
+  body: string,
+): LimitProblem[] {
+  const L = TEMPLATE_LIMITS;
+  const problems: LimitProblem[] = [];
+  const over = (limit: TemplateLimit, value: number, resource?: string) => {
+    if (value > limit.max) problems.push({ limit, stack, value, ...(resource ? { resource } : {}) });
+  };
+  const resources = (template.Resources ?? {}) as Resources;
+  over(L.resources, Object.keys(resources).length);
+  over(L.parameters, Object.keys((template.Parameters ?? {}) as object).length);
+  over(L.outputs, Object.keys((template.Outputs ?? {}) as object).length);
+  over(L.templateS3, Buffer.byteLength(body));
+  for (const [id, r] of Object.entries(resources)) {
+    const p = r.Properties ?? {};
+    if (r.Type === 'AWS::Lambda::Function') {
+      const vars = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
+        {}) as Record<string, unknown>;
+      const size = Object.entries(vars).reduce(
+        (n, [k, v]) =>
+          n + Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : INTRINSIC_ESTIMATE),
+        0,
+      );
+      over(L.lambdaEnvironment, size, id);
+    } else if (r.Type === 'AWS::IAM::ManagedPolicy') {
+      over(L.managedPolicy, policyLength(p.PolicyDocument), id);
+    } else if (r.Type === 'AWS::IAM::Role') {
+      const inline = ((p.Policies ?? []) as { PolicyDocument: unknown }[]).reduce(
+        (n, x) => n + policyLength(x.PolicyDocument),
+        0,
+      );
+      over(L.roleInlinePolicies, inline, id);
+      over(L.roleTrustPolicy, policyLength(p.AssumeRolePolicyDocument), id);
+    }
+  }
+  return problems;
+}
+
+/** One line per problem: the limit, the value, the stack (and resource) and what to change. */
+export function describeLimitProblem(source: string, p: LimitProblem): string {
+  const where = p.resource ? `${p.stack} stack, ${p.resource}` : `${p.stack} stack`;
+  return (
+    `${source}: ${where}: ${p.limit.what} would be ${p.value} ${p.limit.unit}, over the AWS limit of ` +
+    `${p.limit.max} (${p.limit.source}); change: ${p.limit.fix}`
+  );
+}
