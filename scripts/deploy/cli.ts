@@ -23,8 +23,10 @@ import { stackName } from '../../contracts/names.js';
 import type { CloudFormationSender } from '../../lib/drift/engine.js';
 import { ConfigError, describeError, isMissingStack, UsageError } from '../../lib/errors.js';
 import { environmentArg, parseCli } from '../drift/args.js';
+import { loadIgnoreFile } from '../drift/ignore.js';
 import { isResolverValue, loadSceptreEnvironment, type SceptreStack } from '../drift/sceptre.js';
 import { parseTemplate } from '../drift/template-parse.js';
+import { driftCheck } from '../gate/drift-check.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
 import { requireEnvironment } from '../lib/preflight.js';
 
@@ -319,7 +321,31 @@ export async function deployMain(argv: readonly string[], io: DeployIo): Promise
       return cache.get(name) as Promise<Record<string, string> | undefined>;
     };
     const where = { region: sceptre.region, baseStackName, outputs };
-    const results = await Promise.all(sceptre.stacks.map((s) => previewStack(s, cfn, io, where)));
+    const previews = await Promise.all(sceptre.stacks.map((s) => previewStack(s, cfn, io, where)));
+    // The drift findings the gate would act on before each update (same engine, ignore file and overrides).
+    const ignore = existsSync('drift-ignore.yaml') ? loadIgnoreFile('drift-ignore.yaml') : [];
+    const allowDrift = (values['allow-drift'] ?? '').split(',').map((x) => x.trim());
+    const results = await Promise.all(
+      previews.map(async (r, i) => {
+        const stack = sceptre.stacks[i];
+        if (r.create || !stack || !existsSync(stack.templatePath)) return r;
+        const drift = await driftCheck(
+          stack,
+          parseTemplate(readFileSync(stack.templatePath, 'utf8')) as Parameters<typeof driftCheck>[1],
+          { cloudformation: cfn, sleep: io.sleep, now: io.now },
+          { ignore, override: allowDrift.includes(stack.name) || allowDrift.includes('all') },
+        );
+        return {
+          ...r,
+          lines: [
+            ...r.lines,
+            ...drift.lines.map((l) => `  ${l}`),
+            ...(drift.ok ? [] : [`  => the deploy would REFUSE to update ${stack.stackName}`]),
+          ],
+          failed: r.failed || !drift.ok,
+        };
+      }),
+    );
     const create = sceptre.stacks.filter((_, i) => results[i]?.create).map((s) => s.stackName);
     io.stdout(
       [

@@ -6,7 +6,10 @@ import {
   CreateChangeSetCommand,
   DeleteChangeSetCommand,
   DescribeChangeSetCommand,
+  DescribeStackDriftDetectionStatusCommand,
+  DescribeStackResourceDriftsCommand,
   DescribeStacksCommand,
+  DetectStackDriftCommand,
 } from '@aws-sdk/client-cloudformation';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -43,7 +46,23 @@ function harness(codes: Record<string, number> = {}) {
   };
 }
 
-beforeEach(() => cf.reset());
+/** Drift detection answers: every stack in sync unless a test says otherwise. */
+function driftInSync() {
+  cf.on(DetectStackDriftCommand).resolves({ StackDriftDetectionId: 'd-1' });
+  cf.on(DescribeStackDriftDetectionStatusCommand).resolves({
+    StackId: 'x',
+    StackDriftDetectionId: 'd-1',
+    DetectionStatus: 'DETECTION_COMPLETE',
+    StackDriftStatus: 'IN_SYNC',
+    Timestamp: new Date(0),
+  });
+  cf.on(DescribeStackResourceDriftsCommand).resolves({ StackResourceDrifts: [] });
+}
+
+beforeEach(() => {
+  cf.reset();
+  driftInSync();
+});
 
 describe('deploy', () => {
   it('generates, lints, then launches the environment with Sceptre', async () => {
@@ -203,6 +222,46 @@ describe('deploy --dry-run', () => {
     );
   });
 
+  it('shows the drift findings the gate would refuse the update on, and exits 1', async () => {
+    cf.on(DescribeStackDriftDetectionStatusCommand).resolves({
+      StackId: 'x',
+      StackDriftDetectionId: 'd-1',
+      DetectionStatus: 'DETECTION_COMPLETE',
+      StackDriftStatus: 'DRIFTED',
+      Timestamp: new Date(0),
+    });
+    cf.on(DescribeStackResourceDriftsCommand, { StackName: 'ses-migration-dev-ses' }).resolves({
+      StackResourceDrifts: [
+        {
+          StackId: 'x',
+          LogicalResourceId: 'Topic',
+          ResourceType: 'AWS::SNS::Topic',
+          StackResourceDriftStatus: 'MODIFIED',
+          Timestamp: new Date(0),
+          PropertyDifferences: [
+            {
+              PropertyPath: '/DisplayName',
+              ExpectedValue: 'a',
+              ActualValue: 'hand-edited',
+              DifferenceType: 'NOT_EQUAL',
+            },
+          ],
+        },
+      ],
+    });
+    const h = harness();
+    expect(
+      await deployMain(['dev', '--dry-run', '--sceptre-dir', FIXTURE, '--environments-dir', ENVS], h.io),
+    ).toBe(1);
+    const text = h.out.join('');
+    expect(text).toContain('  drift: ses-migration-dev-ses has drifted (1 property):');
+    expect(text).toMatch(
+      / {4}- Topic \(AWS::SNS::Topic\) \/DisplayName: live hand-edited, deployed a; this deploy would set /,
+    );
+    expect(text).toContain('  => the deploy would REFUSE to update ses-migration-dev-ses');
+    expect(text).toContain('  drift: ses-migration-dev-base in sync');
+  });
+
   it('does not create change sets when lint fails', async () => {
     const h = harness({ 'npm run lint:templates': 4 });
     expect(
@@ -217,6 +276,7 @@ describe('deploy --dry-run with a template over the inline limit', () => {
   beforeEach(() => {
     cf.reset();
     s3.reset();
+    driftInSync();
   });
 
   it('uploads it to the artifacts bucket, previews it by TemplateURL, then deletes the upload', async () => {
