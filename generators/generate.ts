@@ -48,6 +48,8 @@ export class LimitsError extends Error {
 export function generateAll(
   cfgs: readonly EnvConfig[],
   bundles: ReadonlyMap<string, HandlerBundle> = new Map(),
+  /** `checkLimits: false` only for estimates of what-if configurations (npm run cost), never for output. */
+  options: { readonly checkLimits?: boolean } = {},
 ): GenerateResult {
   const files = new Map<string, string>();
   const stacks = new Map<string, readonly RenderedStack[]>();
@@ -65,7 +67,7 @@ export function generateAll(
     const overLimit = rendered.flatMap((r, i) =>
       checkTemplateLimits(r.definition.id, r.template, bodies[i]!),
     );
-    if (overLimit.length > 0) {
+    if (overLimit.length > 0 && options.checkLimits !== false) {
       throw new LimitsError(overLimit.map((p) => describeLimitProblem(cfg.source, p)));
     }
     for (const [i, r] of rendered.entries()) {

@@ -1,0 +1,210 @@
+/**
+ * The monthly cost of one environment, line by line, from its generated templates and a sending volume (issue
+ * #14, item 3). Pure: templates and volume in, lines out. Counts come from the templates (alarms, metrics of the
+ * event destination, dashboards, keys, trail selectors, Firehose settings) and from the metric catalogue; the
+ * traffic figures below are assumptions, stated in ASSUMPTIONS and printed with every estimate.
+ */
+import { METRICS } from '../../contracts/metrics.js';
+import { PRICES, type PriceKey } from './prices.js';
+
+export const ASSUMPTIONS = {
+  daysPerMonth: 30,
+  /** SES events per message: send + delivery + ~5 % bounce, complaint, delay or reject. */
+  eventsPerSend: 2.05,
+  /** One SES event as EventBridge delivers it to CloudWatch Logs (JSON envelope). */
+  eventBytes: 1500,
+  /** Firehose bills each record rounded up to the next 5 KB. */
+  firehoseBilledRecordBytes: 5 * 1024,
+  /** GZIP ratio of SES event JSON in the archive. */
+  archiveCompression: 0.15,
+  /** CloudWatch Logs bills storage on the compressed size. */
+  logsStorageCompression: 0.15,
+  /** Months of logs and archive kept in the steady-state storage estimate (first year). */
+  storageMonths: 12,
+  /** Logs Insights: queries a day (status, dashboards' log widgets) and the hours each scans. */
+  insightsQueriesPerDay: 50,
+  insightsHoursScanned: 1,
+  /** Metrics function: runs a month (every 5 minutes). */
+  metricsRuns: 30 * 24 * 12,
+  metricsFunctionSeconds: 2,
+  /** Masking: Lambda calls a month (Firehose buffers at most 60 s) and seconds per call. */
+  maskingInvocations: 30 * 24 * 60,
+  maskingSeconds: 0.5,
+  /** Other scheduled functions (notifier check, BYODKIM ticks, drift): runs a month, seconds each. */
+  otherFunctionRuns: 30 * 24 * 12 + 30 * 24 * 6 + 4,
+  otherFunctionSeconds: 1,
+  /** KMS requests per archived object and per log batch are small beside S3 Bucket Keys: a flat estimate. */
+  kmsRequestsPerMonth: 200_000,
+} as const;
+
+export interface CostLine {
+  readonly item: string;
+  readonly quantity: number;
+  readonly unit: string;
+  readonly price: PriceKey;
+  readonly monthlyUsd: number;
+  /** True when the quantity grows with the number of sending domains. */
+  readonly perDomain: boolean;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: templates are arbitrary JSON
+type Template = any;
+
+function resources(templates: Record<string, Template>, type: string): Template[] {
+  return Object.values(templates).flatMap((t) =>
+    Object.values(t.Resources as Record<string, Template>).filter((r) => r.Type === type),
+  );
+}
+
+/** Alarm metrics: a metric-math alarm is billed per metric it reads, a single-metric alarm as one. */
+export function alarmMetricCount(templates: Record<string, Template>): number {
+  return resources(templates, 'AWS::CloudWatch::Alarm').reduce((n, r) => {
+    const metrics = r.Properties.Metrics as Template[] | undefined;
+    return n + (metrics ? metrics.filter((m) => m.MetricStat !== undefined).length : 1);
+  }, 0);
+}
+
+/** Custom metrics: the event destination's per-domain metrics plus the product's own, from the catalogue. */
+export function customMetricCount(templates: Record<string, Template>, domains: number): number {
+  const destinations = resources(templates, 'AWS::SES::ConfigurationSetEventDestination')
+    .map((r) => r.Properties.EventDestination)
+    .filter((d) => d.CloudWatchDestination?.DimensionConfigurations?.length);
+  const sesPerDomain = destinations.reduce((n, d) => n + d.MatchingEventTypes.length * domains, 0);
+  const own = Object.values(METRICS)
+    .filter((m) => m.namespace === 'monitoring' || m.namespace === 'byodkim')
+    .reduce(
+      (n, m) => n + m.dimensions.reduce((k, dims) => k + (dims.includes('Domain') ? domains : 1), 0),
+      0,
+    );
+  return sesPerDomain + own;
+}
+
+const line = (
+  item: string,
+  quantity: number,
+  unit: string,
+  price: PriceKey,
+  perDomain: boolean,
+  divisor = 1,
+): CostLine => ({
+  item,
+  quantity,
+  unit,
+  price,
+  monthlyUsd: (quantity / divisor) * PRICES[price].usd,
+  perDomain,
+});
+
+const GB = 1024 ** 3;
+
+/** The estimate: one line per billed item. */
+export function estimate(
+  templates: Record<string, Template>,
+  volume: { sendsPerDay: number; domains: number },
+): CostLine[] {
+  const A = ASSUMPTIONS;
+  const eventsPerMonth = volume.sendsPerDay * A.eventsPerSend * A.daysPerMonth;
+  const eventGb = (eventsPerMonth * A.eventBytes) / GB;
+  const composite = resources(templates, 'AWS::CloudWatch::CompositeAlarm').length;
+  const dashboards = resources(templates, 'AWS::CloudWatch::Dashboard').length;
+  const keys = resources(templates, 'AWS::KMS::Key').length;
+  const trails = resources(templates, 'AWS::CloudTrail::Trail').length;
+  const firehose = resources(templates, 'AWS::KinesisFirehose::DeliveryStream');
+  const backup = firehose.some(
+    (f) => f.Properties.ExtendedS3DestinationConfiguration?.S3BackupMode === 'Enabled',
+  );
+  const archiveGbMonth = eventGb * A.archiveCompression * (backup ? 2 : 1);
+  const gmdMetrics = A.metricsRuns * 4 * (1 + volume.domains);
+  const lambdaGbSeconds =
+    A.metricsRuns * A.metricsFunctionSeconds * 0.25 +
+    A.maskingInvocations * A.maskingSeconds * 0.25 +
+    A.otherFunctionRuns * A.otherFunctionSeconds * 0.25;
+  const archivePuts = (backup ? 2 : 1) * (A.daysPerMonth * 24 * 12); // one object per 5-minute buffer
+  return [
+    line(
+      'alarm metrics (standard alarms; metric math per metric read)',
+      alarmMetricCount(templates),
+      'alarm metrics',
+      'alarmMetric',
+      false,
+    ),
+    line('composite alarms', composite, 'alarms', 'compositeAlarm', false),
+    line(
+      'custom metrics (event destination × domains, own metrics)',
+      customMetricCount(templates, volume.domains),
+      'metrics',
+      'customMetric',
+      true,
+    ),
+    line(
+      'GetMetricData (metrics function: 4 counts × account and each domain, every 5 min)',
+      gmdMetrics,
+      'metrics requested',
+      'getMetricData',
+      true,
+      1000,
+    ),
+    line('dashboards', dashboards, 'dashboards', 'dashboard', false),
+    line('Logs ingestion: SES events (EventBridge envelopes)', eventGb, 'GB', 'logsIngestion', false),
+    line('Logs data protection scan of the SES events', eventGb, 'GB', 'logsDataProtection', false),
+    line(
+      `Logs storage (first ${A.storageMonths} months, compressed)`,
+      eventGb * A.logsStorageCompression * A.storageMonths,
+      'GB-month',
+      'logsStorage',
+      false,
+    ),
+    line(
+      'Logs Insights scans (status, dashboards)',
+      (eventGb / (A.daysPerMonth * 24)) * A.insightsHoursScanned * A.insightsQueriesPerDay * A.daysPerMonth,
+      'GB scanned',
+      'logsInsights',
+      false,
+    ),
+    line(
+      'Firehose ingestion (records rounded to 5 KB)',
+      (eventsPerMonth * A.firehoseBilledRecordBytes) / GB,
+      'GB',
+      'firehoseIngestion',
+      false,
+    ),
+    line(
+      `S3 archive, Standard (masked${backup ? ' + raw backup' : ''}, ${A.storageMonths} months at most 90 days Standard)`,
+      archiveGbMonth * Math.min(3, A.storageMonths),
+      'GB-month',
+      's3Standard',
+      false,
+    ),
+    line(
+      'S3 archive, Glacier Instant Retrieval (after 90 days)',
+      archiveGbMonth * Math.max(0, A.storageMonths - 3),
+      'GB-month',
+      's3GlacierIr',
+      false,
+    ),
+    line('S3 PUT requests (archive objects)', archivePuts, 'requests', 's3Put', false, 1000),
+    line(
+      'Lambda requests (metrics, masking, scheduled checks)',
+      A.metricsRuns + A.maskingInvocations + A.otherFunctionRuns,
+      'requests',
+      'lambdaRequests',
+      false,
+      1_000_000,
+    ),
+    line('Lambda duration (256 MB)', lambdaGbSeconds, 'GB-seconds', 'lambdaDuration', false),
+    line('KMS customer managed keys', keys, 'keys', 'kmsKey', false),
+    line('KMS requests', A.kmsRequestsPerMonth, 'requests', 'kmsRequests', false, 10_000),
+    line(
+      'CloudTrail data events on the archive (Firehose writes)',
+      trails ? archivePuts : 0,
+      'events',
+      'cloudTrailDataEvents',
+      false,
+      100_000,
+    ),
+  ];
+}
+
+export function total(lines: readonly CostLine[]): number {
+  return lines.reduce((n, l) => n + l.monthlyUsd, 0);
+}

@@ -1,0 +1,111 @@
+/** The cost model, each line against a figure computed by hand from the assumptions and prices. */
+import { describe, expect, it } from 'vitest';
+import { METRICS } from '../../contracts/metrics.js';
+import { alarmMetricCount, customMetricCount, estimate, total } from '../../lib/cost/model.js';
+import { templates } from '../support/templates.js';
+
+/** A small environment written by hand: what each line should count is obvious from it. */
+const tiny = {
+  monitoring: {
+    Resources: {
+      Single: { Type: 'AWS::CloudWatch::Alarm', Properties: { MetricName: 'X' } },
+      Math: {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: { Metrics: [{ MetricStat: {} }, { MetricStat: {} }, { Expression: 'a/b' }] },
+      },
+      Composite: { Type: 'AWS::CloudWatch::CompositeAlarm', Properties: {} },
+      Board: { Type: 'AWS::CloudWatch::Dashboard', Properties: {} },
+      Key: { Type: 'AWS::KMS::Key', Properties: {} },
+    },
+  },
+  ses: {
+    Resources: {
+      Dest: {
+        Type: 'AWS::SES::ConfigurationSetEventDestination',
+        Properties: {
+          EventDestination: {
+            MatchingEventTypes: ['send', 'bounce'],
+            CloudWatchDestination: { DimensionConfigurations: [{ DimensionName: 'ses:from-domain' }] },
+          },
+        },
+      },
+    },
+  },
+};
+
+const OWN_ACCOUNT_WIDE = Object.values(METRICS).filter(
+  (m) => m.namespace === 'monitoring' || m.namespace === 'byodkim',
+).length;
+const OWN_PER_DOMAIN = Object.values(METRICS).filter(
+  (m) =>
+    (m.namespace === 'monitoring' || m.namespace === 'byodkim') &&
+    m.dimensions.some((d) => d.includes('Domain')),
+).length;
+
+const byItem = (lines: ReturnType<typeof estimate>) =>
+  Object.fromEntries(lines.map((l) => [l.item.split(' (')[0], l]));
+
+describe('cost model', () => {
+  const lines = byItem(estimate(tiny, { sendsPerDay: 100_000, domains: 10 }));
+
+  it('alarms: a metric-math alarm is billed per metric it reads; composites apart', () => {
+    expect(alarmMetricCount(tiny)).toBe(3);
+    expect(lines['alarm metrics']!.monthlyUsd).toBeCloseTo(0.3, 10); // 3 × $0.10
+    expect(lines['composite alarms']!.monthlyUsd).toBeCloseTo(0.5, 10);
+  });
+
+  it('custom metrics: event types × domains plus the catalogue, per domain where published per domain', () => {
+    expect(customMetricCount(tiny, 10)).toBe(2 * 10 + OWN_ACCOUNT_WIDE + OWN_PER_DOMAIN * 10);
+    expect(lines['custom metrics']!.monthlyUsd).toBeCloseTo(
+      (20 + OWN_ACCOUNT_WIDE + OWN_PER_DOMAIN * 10) * 0.3,
+      8,
+    );
+    expect(lines['custom metrics']!.perDomain).toBe(true);
+  });
+
+  it('GetMetricData: 8,640 runs × 4 counts × (1 + 10 domains) metrics at $0.01 per 1,000', () => {
+    expect(lines.GetMetricData!.quantity).toBe(8640 * 4 * 11);
+    expect(lines.GetMetricData!.monthlyUsd).toBeCloseTo((380_160 / 1000) * 0.01, 8);
+  });
+
+  it('logs: 100,000 sends × 2.05 events × 30 days × 1,500 bytes ingested at $0.76/GB', () => {
+    const gb = (100_000 * 2.05 * 30 * 1500) / 1024 ** 3; // 8.591 GB
+    expect(lines['Logs ingestion: SES events']!.quantity).toBeCloseTo(gb, 10);
+    expect(lines['Logs ingestion: SES events']!.monthlyUsd).toBeCloseTo(gb * 0.76, 8);
+    expect(lines['Logs data protection scan of the SES events']!.monthlyUsd).toBeCloseTo(gb * 0.12, 8);
+    expect(lines['Logs storage']!.monthlyUsd).toBeCloseTo(gb * 0.15 * 12 * 0.033, 8);
+  });
+
+  it('Firehose bills each record as 5 KB: 6,150,000 events × 5 KB at $0.036/GB', () => {
+    expect(lines['Firehose ingestion']!.monthlyUsd).toBeCloseTo(((6_150_000 * 5120) / 1024 ** 3) * 0.036, 8);
+  });
+
+  it('dashboards, keys: $3 and $1 each a month', () => {
+    expect(lines.dashboards!.monthlyUsd).toBe(3);
+    expect(lines['KMS customer managed keys']!.monthlyUsd).toBe(1);
+  });
+
+  it('Lambda: requests at $0.20 per million, GB-seconds at $0.0000166667', () => {
+    const requests = 8640 + 43_200 + (8640 + 4320 + 4);
+    expect(lines['Lambda requests']!.quantity).toBe(requests);
+    expect(lines['Lambda requests']!.monthlyUsd).toBeCloseTo((requests / 1e6) * 0.2, 10);
+    const gbs = 8640 * 2 * 0.25 + 43_200 * 0.5 * 0.25 + 12_964 * 1 * 0.25;
+    expect(lines['Lambda duration']!.monthlyUsd).toBeCloseTo(gbs * 0.0000166667, 10);
+  });
+
+  it('marks exactly the lines that grow with domains, and the total is their sum', () => {
+    const one = estimate(tiny, { sendsPerDay: 100_000, domains: 1 });
+    const many = estimate(tiny, { sendsPerDay: 100_000, domains: 1000 });
+    for (const [i, l] of one.entries()) expect(many[i]!.quantity !== l.quantity).toBe(l.perDomain);
+    expect(total(one)).toBeCloseTo(
+      one.reduce((n, l) => n + l.monthlyUsd, 0),
+      10,
+    );
+  });
+
+  it('reads the generated production templates (every stack)', () => {
+    const prod = templates('prod');
+    expect(alarmMetricCount(prod)).toBeGreaterThan(40);
+    expect(customMetricCount(prod, 1)).toBe(7 + OWN_ACCOUNT_WIDE + OWN_PER_DOMAIN);
+  });
+});
