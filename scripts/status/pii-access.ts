@@ -157,5 +157,6 @@ export async function piiAccessSection(q: PiiAccessQuery, clients: PiiAccessClie
     );
   }
   lines.push(...(rows.length ? renderRows(rows) : ['nobody']));
-  return { title, state: unreadable === 2 || (unreadable && !q.trail) ? 'unavailable' : 'ok', lines };
+  // A source that could not be read makes the answer incomplete: say so (status exits 3).
+  return { title, state: unreadable ? 'unavailable' : 'ok', lines };
 }
