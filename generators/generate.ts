@@ -5,6 +5,7 @@
 import { INLINE_TEMPLATE_LIMIT } from '../contracts/limits.js';
 import type { EnvConfig } from './config/schema.js';
 import { checkTemplateLimits, describeLimitProblem } from './lib/limits-check.js';
+import { checkReferences } from './lib/references.js';
 import { alarmsOf, type HandlerBundle, type RenderedStack, renderStack } from './lib/template.js';
 import { envConfig, projectConfig, stackConfig } from './sceptre.js';
 import { STACKS } from './stacks/index.js';
@@ -61,6 +62,7 @@ export function generateAll(
     const rendered = first.map((r) =>
       r.definition.showsEnvironmentAlarms ? renderStack(r.definition, cfg, bundles, alarms) : r,
     );
+    checkReferences(cfg.source, rendered);
     stacks.set(cfg.sceptreEnv, rendered);
     const bodies = rendered.map((r) => renderJson(r.template));
     // AWS limits (contracts/limits.ts): refuse here, not halfway through a CloudFormation deploy.
