@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     throw new UsageError(
       `environment ${list} has generated files in sceptre/ but no environments/<env>.yaml any more.\n` +
         'Removing the file does not delete its deployed stacks. To delete them, restore the file and run ' +
-        `uv run sceptre --dir sceptre delete -y ${unconfirmed[0]} first (README: "Removing an environment").\n` +
+        `uv run sceptre --dir sceptre delete -y ${unconfirmed[0]} first (README: "Adding and removing an environment").\n` +
         `Then drop the generated files with: npm run generate -- ${unconfirmed.map((e) => `--remove-environment ${e}`).join(' ')}`,
     );
   }
