@@ -7,7 +7,15 @@ import { namespaces } from './metrics.js';
 import type { EscalationLevel, Severity } from './severity.js';
 
 /** The stacks of one environment, in launch order. */
-export const STACK_IDS = ['base', 'monitoring', 'enhanced-kinesis', 'ses', 'security', 'byodkim'] as const;
+export const STACK_IDS = [
+  'base',
+  'monitoring',
+  'enhanced-kinesis',
+  'ses',
+  'security',
+  'byodkim',
+  'reports',
+] as const;
 export type StackId = (typeof STACK_IDS)[number];
 
 /** Sceptre environment directory -> environment name in resource names, for the environments shipped here. */

@@ -417,6 +417,16 @@ export const envConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Periodic reports (seed 4.3.1): From address (at one of ses.domains) and recipients per cadence. @default - archived and summarised on P3, not mailed */
+    reports: z
+      .object({
+        sender: email.optional(),
+        daily: emailList.default([]),
+        weekly: emailList.default([]),
+        monthly: emailList.default([]),
+      })
+      .strict()
+      .prefault({}),
     lambda: z
       .object({
         /** Reserved concurrency for the monitoring functions; accounts with low limits reject reservations. @default - none */

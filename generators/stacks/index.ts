@@ -4,6 +4,7 @@ import { baseStack } from './base.js';
 import { byodkimStack } from './byodkim.js';
 import { enhancedKinesisStack } from './enhanced-kinesis.js';
 import { monitoringStack } from './monitoring/index.js';
+import { reportsStack } from './reports.js';
 import { securityStack } from './security.js';
 import { sesStack } from './ses.js';
 
@@ -14,4 +15,5 @@ export const STACKS: readonly StackDefinition[] = [
   sesStack,
   securityStack,
   byodkimStack,
+  reportsStack,
 ];

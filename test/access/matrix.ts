@@ -368,6 +368,9 @@ const deliveryPaths: Expectation[] = [
   },
 ];
 
+const REPORT_CADENCES = ['daily', 'weekly', 'monthly'] as const;
+const REPORT_SENDER = { 'ses:FromAddress': 'ses-reports@goo.ne.jp' };
+
 /** Lambda and Scheduler assume the function and schedule roles; schedules invoke only their function. */
 const FUNCTION_ROLES = [
   'custom-metrics-fn',
@@ -379,6 +382,7 @@ const FUNCTION_ROLES = [
   'ses-config-updater-fn',
   'notification-manager-fn',
   'validation-monitor-fn',
+  ...REPORT_CADENCES.map((c) => `${c}-report-fn`),
 ];
 const SCHEDULES: [string, string, string][] = [
   ['custom-metrics-schedule', 'monitoring/MetricsFunction', 'monitoring/NotifierFunction'],
@@ -386,6 +390,9 @@ const SCHEDULES: [string, string, string][] = [
   ['drift-detection-schedule', 'monitoring/DriftDetectionFunction', 'monitoring/NotifierFunction'],
   ['byodkim-rotation-tick-schedule', 'byodkim/OrchestratorFunction', 'byodkim/KeyGeneratorFunction'],
   ['byodkim-validation-check-schedule', 'byodkim/ValidationMonitorFunction', 'byodkim/OrchestratorFunction'],
+  ['daily-report-schedule', 'reports/DailyReportFunction', 'reports/WeeklyReportFunction'],
+  ['weekly-report-schedule', 'reports/WeeklyReportFunction', 'reports/MonthlyReportFunction'],
+  ['monthly-report-schedule', 'reports/MonthlyReportFunction', 'reports/DailyReportFunction'],
 ];
 const roleOf: Record<string, string> = {
   'custom-metrics-fn': 'monitoring/MetricsRole',
@@ -402,6 +409,15 @@ const roleOf: Record<string, string> = {
   'drift-detection-schedule': 'monitoring/DriftDetectionScheduleRole',
   'byodkim-rotation-tick-schedule': 'byodkim/RotationTickScheduleRole',
   'byodkim-validation-check-schedule': 'byodkim/ValidationCheckScheduleRole',
+  ...Object.fromEntries(
+    REPORT_CADENCES.flatMap((c) => {
+      const id = `${c[0]!.toUpperCase()}${c.slice(1)}Report`;
+      return [
+        [`${c}-report-fn`, `reports/${id}Role`],
+        [`${c}-report-schedule`, `reports/${id}ScheduleRole`],
+      ];
+    }),
+  ),
 };
 const assumptions: Expectation[] = [
   ...FUNCTION_ROLES.flatMap((r) => [
@@ -911,6 +927,80 @@ const byodkim: Expectation[] = [
   ),
 ];
 
+/** The report functions (seed 4.3.1): what they may not do, and the one call not derived from their code. */
+const reportLimits: Expectation[] = REPORT_CADENCES.flatMap((c) => {
+  const who = `role:${c}-report-fn`;
+  return [
+    {
+      who,
+      action: 's3:ListBucket',
+      on: 'enhanced-kinesis/ArchiveBucket',
+      context: { 's3:prefix': `reports/${c}/2026-11-30/delivery.json` },
+      expect: 'Allow' as const,
+      why: 'a missing delivery marker must read as 404, not 403',
+    },
+    {
+      who,
+      action: 's3:ListBucket',
+      on: 'enhanced-kinesis/ArchiveBucket',
+      context: { 's3:prefix': 'raw/' },
+      expect: 'Deny' as const,
+      why: 'reports list only their own prefix',
+    },
+    {
+      who,
+      action: 's3:GetObject',
+      on: RAW,
+      expect: 'Deny' as const,
+      why: 'reports never read unmasked records',
+    },
+    {
+      who,
+      action: 's3:GetObject',
+      on: MASKED,
+      expect: 'Deny' as const,
+      why: 'reports read metrics, not events',
+    },
+    {
+      who,
+      action: 'logs:Unmask',
+      on: 'ses/SesEventsLogGroup',
+      expect: 'Deny' as const,
+      why: 'masked queries only',
+    },
+    {
+      who,
+      action: 'logs:StartQuery',
+      on: 'monitoring/ApplicationLogGroup',
+      expect: 'Deny' as const,
+      why: 'queries only the SES event and compliance groups',
+    },
+    {
+      who,
+      action: 'ses:SendEmail',
+      on: 'ses:configuration-set/ses-migration-production-config-set',
+      context: REPORT_SENDER,
+      expect: 'Deny' as const,
+      why: 'report mail never goes through the monitored configuration set',
+    },
+    {
+      who,
+      action: 'ses:SendEmail',
+      on: 'ses:identity/goo.ne.jp',
+      context: { 'ses:FromAddress': 'noreply@goo.ne.jp' },
+      expect: 'Deny' as const,
+      why: 'report mail only from reports.sender',
+    },
+    {
+      who,
+      action: 'sns:Publish',
+      on: 'base/DeliveryTopicP1',
+      expect: 'Deny' as const,
+      why: 'summaries go to P3 only',
+    },
+  ];
+});
+
 export const EXPECTATIONS: Expectation[] = [
   ...deliveryPaths,
   ...assumptions,
@@ -919,6 +1009,7 @@ export const EXPECTATIONS: Expectation[] = [
   ...oncall,
   ...sending,
   ...byodkim,
+  ...reportLimits,
 ];
 
 /**
@@ -954,7 +1045,50 @@ const DKIM_DNS = {
 const STATE = 'byodkim/StateTable';
 const STACK = 'arn:aws:cloudformation:ap-northeast-1:${account}:stack/ses-migration-access-prod-ses/0b1c';
 
+/** The report functions share one bundle and one set of permissions. */
+const reportCalls = (c: string, group: string): FunctionCalls => ({
+  bundle: 'reports',
+  calls: {
+    ...ownLogs(group),
+    'cloudwatch:GetMetricData': { on: ['*'] },
+    'cloudwatch:GetMetricWidgetImage': { on: ['*'] },
+    'cloudwatch:DescribeAlarms': { on: ['*'] },
+    'cloudwatch:DescribeAlarmHistory': { on: ['*'] },
+    'cloudwatch:GetDashboard': {
+      on: ['arn:aws:cloudwatch::${account}:dashboard/ses-migration-production-dashboard'],
+    },
+    'logs:StartQuery': { on: ['ses/SesEventsLogGroup', 'monitoring/ComplianceLogGroup'] },
+    'logs:GetQueryResults': { on: ['*'] },
+    'logs:DescribeLogGroups': { on: ['*'] },
+    's3:GetObject': {
+      on: [
+        `enhanced-kinesis/ArchiveBucket/reports/${c}/2026-11-30/delivery.json`,
+        'base/ArtifactsBucket/drift-reports/production/2026-11-30/x.json',
+      ],
+    },
+    's3:PutObject': { on: [`enhanced-kinesis/ArchiveBucket/reports/${c}/2026-11-30/report.html`] },
+    's3:ListBucket': { on: ['base/ArtifactsBucket'], context: { 's3:prefix': 'drift-reports/production/' } },
+    'kms:GenerateDataKey': { on: ['enhanced-kinesis/ArchiveKey', 'base/NotificationsKey'] },
+    'kms:Decrypt': {
+      on: ['enhanced-kinesis/ArchiveKey', 'base/ArtifactsKey', 'base/LogsKey', 'base/NotificationsKey'],
+    },
+    'dynamodb:GetItem': { on: [STATE] },
+    'cloudtrail:GetTrail': { on: [TRAIL] },
+    'cloudtrail:GetTrailStatus': { on: [TRAIL] },
+    'cloudtrail:LookupEvents': { on: ['*'] },
+    'ce:GetCostAndUsage': { on: ['*'] },
+    'ses:SendEmail': {
+      on: [IDENTITY, 'ses:configuration-set/ses-migration-production-reports'],
+      context: REPORT_SENDER,
+    },
+    'sns:Publish': { on: ['base/DeliveryTopicP3'] },
+  },
+});
+
 export const FUNCTION_CALLS: Record<string, FunctionCalls> = {
+  'daily-report-fn': reportCalls('daily', 'reports/DailyReportLogGroup'),
+  'weekly-report-fn': reportCalls('weekly', 'reports/WeeklyReportLogGroup'),
+  'monthly-report-fn': reportCalls('monthly', 'reports/MonthlyReportLogGroup'),
   'custom-metrics-fn': {
     bundle: 'metrics',
     calls: { 'cloudwatch:GetMetricData': { on: ['*'] }, ...ownLogs('monitoring/MetricsLogGroup') },

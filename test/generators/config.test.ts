@@ -81,7 +81,7 @@ describe('environment config', () => {
   it('reports an unknown key on its own line, with the known keys there', () => {
     expect(lineFor(edit('retainData: true', 'retainDta: true'))).toBe(
       'environments/prod.yaml:7: retainDta is not a known key: remove it or fix its spelling (known keys at the top ' +
-        'level: projectCode, environment, accountId, profile, roleArn, region, retainData, ses, notifications, alarms, byodkim, logs, archive, security, ci, artifacts, lambda)',
+        'level: projectCode, environment, accountId, profile, roleArn, region, retainData, ses, notifications, alarms, byodkim, logs, archive, security, ci, artifacts, reports, lambda)',
     );
     const text = edit('  minimumSendVolume: 100', '  minimumSendVolume: 100\n  bounceRat: 3');
     expect(lineFor(text)).toBe(
@@ -145,7 +145,7 @@ describe('environment config', () => {
       'alarmz: 1\nalarms:                      # seed',
     );
     expect(problemsOf(text).map(problemLine)).toEqual([
-      'environments/prod.yaml:24: alarmz is not a known key: remove it or fix its spelling (known keys at the top level: projectCode, environment, accountId, profile, roleArn, region, retainData, ses, notifications, alarms, byodkim, logs, archive, security, ci, artifacts, lambda)',
+      'environments/prod.yaml:24: alarmz is not a known key: remove it or fix its spelling (known keys at the top level: projectCode, environment, accountId, profile, roleArn, region, retainData, ses, notifications, alarms, byodkim, logs, archive, security, ci, artifacts, reports, lambda)',
     ]);
     expect(
       lineFor(

@@ -120,7 +120,7 @@ describe('environment files as an operator gets them wrong', () => {
     const before = templates();
     const r = generate();
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain('generated 27 files for dev, prod');
+    expect(r.stdout).toContain('generated 31 files for dev, prod');
     expect(templates()).toEqual(before); // the Sceptre config names the source file, the templates are the same
     resetEnvironments();
     expect(generate().status).toBe(0);
@@ -139,7 +139,7 @@ describe('environment files as an operator gets them wrong', () => {
     expect(r.stdout).toContain('ignored environments/dev.yaml~ (an editor backup file)');
     expect(r.stdout).toContain('ignored environments/.dev.yaml.swp (a hidden file)');
     expect(r.stdout).toContain('ignored environments/#dev.yaml# (an editor backup file)');
-    expect(r.stdout).toContain('generated 27 files for dev, prod');
+    expect(r.stdout).toContain('generated 31 files for dev, prod');
     expect(sceptre()).toEqual(before);
   });
 

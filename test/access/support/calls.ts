@@ -18,6 +18,8 @@ const SERVICE_PREFIX: Record<string, string> = {
   cloudformation: 'cloudformation',
   'route-53': 'route53',
   scheduler: 'scheduler',
+  cloudtrail: 'cloudtrail',
+  'cost-explorer': 'ce',
   lambda: 'lambda',
   sts: 'sts',
 };

@@ -1,0 +1,38 @@
+/** Entry point of `npm run report -- <env> <cadence>`; see scripts/report/cli.ts. */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { reportMain } from './report/cli.js';
+
+try {
+  process.exitCode = await reportMain(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    clients: (region) => {
+      const config = { region, maxAttempts: 3 };
+      const global = { region: 'us-east-1', maxAttempts: 3 };
+      return {
+        cloudformation: new CloudFormationClient(config),
+        cloudwatch: new CloudWatchClient(config),
+        logs: new CloudWatchLogsClient(config),
+        s3: new S3Client(config),
+        dynamodb: new DynamoDBClient(config),
+        cloudtrail: new CloudTrailClient(config),
+        cloudtrailGlobal: new CloudTrailClient(global),
+        costExplorer: new CostExplorerClient(global),
+        sesv2: new SESv2Client(config),
+        sns: new SNSClient(config),
+      };
+    },
+    now: () => new Date(),
+  });
+} catch (error) {
+  console.error('report: internal error:', error);
+  process.exitCode = 2;
+}
