@@ -3,12 +3,14 @@ import { run as alarms } from '../bench/alarms.js';
 import { run as drift } from '../bench/drift.js';
 import { run as handlers } from '../bench/handlers.js';
 import { run as masking } from '../bench/masking.js';
+import { run as scale } from '../bench/scale.js';
 
 const benches: [string, () => Promise<void>][] = [
   ['masking', () => masking()],
   ['handlers and generation', handlers],
   ['drift', drift],
   ['alarm scenarios', alarms],
+  ['scale: 1, 200 and 1,000 domains', scale],
 ];
 
 for (const [name, run] of benches) {
