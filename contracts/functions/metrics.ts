@@ -18,6 +18,9 @@ export interface MetricsConfig {
 }
 
 /** What the generator sets; lag and window keep their defaults unless an operator sets them by hand. */
+/** Default length of the window each metrics run reads (the send-failure alarms' volume guard scales with it). */
+export const METRICS_WINDOW_MINUTES = 15;
+
 export function writeMetricsEnv(
   v: Pick<MetricsConfig, 'namespace' | 'domains'>,
 ): Record<string, TemplateValue> {
@@ -38,6 +41,10 @@ export function loadMetricsConfig(env: Env): MetricsConfig {
     namespace,
     domains,
     lagMinutes: r.integer('METRICS_LAG_MINUTES', { ...minutes, min: 0, fallback: 10 }),
-    windowMinutes: r.integer('METRICS_WINDOW_MINUTES', { ...minutes, min: 5, fallback: 15 }),
+    windowMinutes: r.integer('METRICS_WINDOW_MINUTES', {
+      ...minutes,
+      min: 5,
+      fallback: METRICS_WINDOW_MINUTES,
+    }),
   };
 }

@@ -45,9 +45,9 @@ describe('seed names in the production templates', () => {
         '/aws/lambda/ses-migration-production-data-masking',
       ]),
     );
-    expect(alarms.get(`${P}-ses-send-failure`).Properties.Namespace).toBe(
-      'ses-migration/production/Monitoring',
-    );
+    const rate = alarms.get(`${P}-ses-send-failure`).Properties.Metrics.find((m: Json) => m.Id === 'rate')
+      .MetricStat.Metric;
+    expect(rate).toEqual({ Namespace: 'ses-migration/production/Monitoring', MetricName: 'SendSuccessRate' });
   });
 });
 
@@ -113,6 +113,19 @@ describe('alarm tiers (seed 3.2.1-3.2.4)', () => {
     const expr = metrics.find((m: Json) => m.ReturnData).Expression;
     expect(expr).toBe('IF(FILL(den, 0) >= 100, 100 * FILL(num, 0) / den)');
     expect(metrics.find((m: Json) => m.Id === 'num').MetricStat.Metric.MetricName).toBe('Bounce');
+  });
+
+  it('send-success tiers are guarded by the sends of the metrics window (3 × the 5-minute minimum)', () => {
+    for (const t of tiers.filter((x) => x.family === 'sendSuccessRate')) {
+      const metrics = alarms.get(t.name).Properties.Metrics;
+      expect(metrics.find((m: Json) => m.ReturnData).Expression).toBe('IF(FILL(volume, 0) >= 300, rate)');
+      expect(metrics.find((m: Json) => m.Id === 'volume').MetricStat.Metric.MetricName).toBe('SendVolume');
+    }
+  });
+
+  it('the heartbeat alarm reads a missing heartbeat as 0 in every period (FILL), not through the evaluation range', () => {
+    const metrics = alarms.get(`${P}-metrics-heartbeat`).Properties.Metrics;
+    expect(metrics.find((m: Json) => m.ReturnData).Expression).toBe('FILL(beat, 0)');
   });
 
   it('no success-rate alarm treats missing data as breaching (quiet nights must not page)', () => {

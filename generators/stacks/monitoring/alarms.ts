@@ -3,6 +3,7 @@
  * metrics heartbeat. Returns the alarm names too: the dashboards' first rendering pass shows them.
  */
 import type Resource from 'cloudform-types/types/resource';
+import { METRICS_WINDOW_MINUTES } from '../../../contracts/functions/metrics.js';
 import { METRICS } from '../../../contracts/metrics.js';
 import { alarm, guardedRate } from '../../lib/resources.js';
 import { pascal, type StackContext } from '../../lib/template.js';
@@ -53,23 +54,45 @@ export function monitoringAlarms(ctx: StackContext): {
           label: t.family === 'bounceRate' ? 'BounceRatePercent' : 'ComplaintRatePercent',
         }),
       });
+    } else if (t.family === 'sendSuccessRate') {
+      // The rate of the metrics function's window, only while that window holds enough sends: one bounce among
+      // three sends at night is not a P1. Below the volume there is no datapoint (missing is not breaching).
+      const minimum = cfg.alarms.minimumSendVolume * (METRICS_WINDOW_MINUTES / 5);
+      const stat = (id: string, metric: string, s: string) => ({
+        Id: id,
+        ReturnData: false,
+        MetricStat: { Metric: { Namespace: ns, MetricName: metric }, Period: PERIOD, Stat: s },
+      });
+      resources[id] = alarm(ctx, {
+        name: t.name,
+        severity: t.severity,
+        description: `${description}（送信数が${METRICS_WINDOW_MINUTES}分間に ${minimum} 件未満の間は評価しません）`,
+        threshold: t.threshold,
+        comparison: 'LessThanThreshold',
+        evaluationPeriods: t.evaluationPeriods,
+        // No mail sent (nights, dev) means no rate: that is not a failure. A dead pipeline is the heartbeat's job.
+        treatMissingData: 'notBreaching',
+        metrics: [
+          stat('rate', METRICS.sendSuccessRate.name, 'Average'),
+          stat('volume', METRICS.sendVolume.name, 'Maximum'),
+          {
+            Id: 'guarded',
+            Label: 'SendSuccessRatePercent',
+            ReturnData: true,
+            Expression: `IF(FILL(volume, 0) >= ${minimum}, rate)`,
+          },
+        ],
+      });
     } else {
-      const success = t.family === 'sendSuccessRate';
       resources[id] = alarm(ctx, {
         name: t.name,
         severity: t.severity,
         description,
         threshold: t.threshold,
-        comparison: success ? 'LessThanThreshold' : 'GreaterThanThreshold',
+        comparison: 'GreaterThanThreshold',
         evaluationPeriods: t.evaluationPeriods,
-        // No mail sent (nights, dev) means no rate: that is not a failure. A dead pipeline is the heartbeat's job.
         treatMissingData: 'notBreaching',
-        metric: {
-          namespace: ns,
-          name: success ? METRICS.sendSuccessRate.name : METRICS.applicationErrors.name,
-          statistic: success ? 'Average' : 'Sum',
-          period: PERIOD,
-        },
+        metric: { namespace: ns, name: METRICS.applicationErrors.name, statistic: 'Sum', period: PERIOD },
       });
     }
   }
@@ -82,7 +105,20 @@ export function monitoringAlarms(ctx: StackContext): {
     comparison: 'LessThanThreshold',
     evaluationPeriods: 3,
     treatMissingData: 'breaching',
-    metric: { namespace: ns, name: METRICS.metricsHeartbeat.name, statistic: 'Sum', period: PERIOD },
+    // FILL: a missing heartbeat is a 0 in every period. Without it CloudWatch fills only as few missing
+    // datapoints as it must and the alarm waited for the last heartbeat to leave its 5-period range (25 minutes).
+    metrics: [
+      {
+        Id: 'beat',
+        ReturnData: false,
+        MetricStat: {
+          Metric: { Namespace: ns, MetricName: METRICS.metricsHeartbeat.name },
+          Period: PERIOD,
+          Stat: 'Sum',
+        },
+      },
+      { Id: 'heartbeat', Label: 'MetricsHeartbeat', ReturnData: true, Expression: 'FILL(beat, 0)' },
+    ],
   });
   alarmNames.push(n.alarm('metrics-heartbeat'));
 

@@ -76,10 +76,9 @@ describe('backtest against moto with a seeded day of dev history', () => {
       { start: '2026-11-30T10:10:00.000Z', end: '2026-11-30T10:35:00.000Z' },
     ]);
     expect(by.get('ses-critical')!.spans).toEqual(by.get('bounce-rate-alarm')!.spans);
-    // No heartbeat 15:00-15:30: missing is breaching, but CloudWatch fills only as few missing datapoints as it
-    // must, so the alarm fires once the last heartbeat has left the 5-datapoint evaluation range (15:25).
+    // No heartbeat 15:00-15:30: FILL(beat, 0) makes each empty period a 0, so the third one (15:10-15:15) fires.
     expect(by.get('metrics-heartbeat')!.spans).toEqual([
-      { start: '2026-11-30T15:25:00.000Z', end: '2026-11-30T15:35:00.000Z' },
+      { start: '2026-11-30T15:15:00.000Z', end: '2026-11-30T15:35:00.000Z' },
     ]);
     expect(by.get('complaint-rate-alarm')!.spans).toEqual([]);
   });
