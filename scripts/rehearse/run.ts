@@ -16,6 +16,7 @@ import {
   GetTemplateCommand,
   ListStackResourcesCommand,
   type StackResourceSummary,
+  UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -204,7 +205,20 @@ export async function rehearse(d: RehearseDeps) {
   }
 
   // 4. Delete.
+  // Production keeps its stateful resources (DeletionPolicy Retain) and has termination protection, which the
+  // operator lifts by hand before deleting (README): the rehearsal does the same, then expects the buckets retained.
+  const production = environmentName(d.env) === 'production';
   await timed(`sceptre delete -y ${d.env}`, async () => {
+    if (production) {
+      for (const [, stackName] of stacks) {
+        await cfn.send(
+          new UpdateTerminationProtectionCommand({
+            StackName: stackName,
+            EnableTerminationProtection: false,
+          }),
+        );
+      }
+    }
     const r = await d.run('uv', sceptre('delete', '-y', d.env), env);
     const left: string[] = [];
     for (const [, stackName] of stacks) {
@@ -217,18 +231,21 @@ export async function rehearse(d: RehearseDeps) {
       }
     }
     const s3 = new S3Client(client);
+    const retained: string[] = [];
     for (const row of rows.filter((x) => x.type === 'AWS::S3::Bucket')) {
       const name = row.detail.replace(/^bucket /, '');
       try {
         await s3.send(new HeadBucketCommand({ Bucket: name }));
-        left.push(`bucket ${name}`);
+        (production ? retained : left).push(`bucket ${name}`);
       } catch {
-        // gone
+        if (production) left.push(`bucket ${name} deleted although production retains it`);
       }
     }
     return {
       ok: r.code === 0 && left.length === 0,
-      note: `exit ${r.code}${left.length ? `; left: ${left.join(', ')}` : '; nothing left'}`,
+      note:
+        `exit ${r.code}${left.length ? `; left: ${left.join(', ')}` : '; no stack left'}` +
+        (production ? `; retained as designed: ${retained.join(', ') || 'none'}` : ''),
     };
   });
 

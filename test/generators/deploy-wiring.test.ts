@@ -198,3 +198,14 @@ describe('production stack policy', () => {
     }
   });
 });
+
+describe('account per environment in the Sceptre project', () => {
+  it('renders profile and roleArn as Sceptre profile and sceptre_role of that environment only', () => {
+    const dev = { ...loadEnv('dev'), profile: 'ses-dev', roleArn: 'arn:aws:iam::123456789012:role/deploy' };
+    const { files } = generateAll([loadEnv('prod'), dev], fakeBundles());
+    expect(files.get('config/dev/config.yaml')).toContain(
+      'profile: ses-dev\nsceptre_role: arn:aws:iam::123456789012:role/deploy\n',
+    );
+    expect(files.get('config/prod/config.yaml')).not.toMatch(/profile:|sceptre_role:/);
+  });
+});
