@@ -2,8 +2,8 @@
  * Reads and validates every environment file (environments/<env>.yaml or .yml); all problems of all files are
  * reported together. Files that are not environment files (hidden files, editor lock and backup files) are
  * skipped and reported through `onIgnored`. Across files, no two may be one Sceptre environment (dev.yml and
- * dev.yaml), share projectCode + environment (their resources would carry the same names), or list one domain
- * (an SES identity is the domain itself).
+ * dev.yaml), or, in one account, share projectCode + environment (their resources would carry the same names) or
+ * list one domain (an SES identity is the domain itself).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
@@ -97,11 +97,16 @@ export function loadEnvironments(dir = ENV_DIR, options: LoadOptions = {}): EnvC
   return loaded.map((l) => l.cfg);
 }
 
-/** Resource names and SES identities must be unique across the environments (they may share an account). */
+/**
+ * Resource names and SES identities must be unique per account: two files pinned to one accountId (or either
+ * without one) may not share projectCode + environment or a domain.
+ */
 function crossFileProblems(loaded: readonly { cfg: EnvConfig; text: string }[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const prefixes = new Map<string, { cfg: EnvConfig; text: string }>();
   const domains = new Map<string, string>();
+  // names need only be unique per account: files pinned to different accounts do not collide
+  const account = (cfg: EnvConfig) => cfg.accountId ?? '(no accountId)';
   // shorter Sceptre names first (prod before prod-copy): the copy is the file the message points at
   const ordered = [...loaded].sort(
     (a, b) =>
@@ -110,7 +115,7 @@ function crossFileProblems(loaded: readonly { cfg: EnvConfig; text: string }[]):
   for (const l of ordered) {
     const { cfg, text } = l;
     const prefix = `${cfg.projectCode}-${cfg.environment}`;
-    const first = prefixes.get(prefix);
+    const first = prefixes.get(`${account(cfg)} ${prefix}`);
     if (first) {
       const at = keyLine(first.text, ['environment']);
       problems.push(
@@ -125,14 +130,14 @@ function crossFileProblems(loaded: readonly { cfg: EnvConfig; text: string }[]):
         ),
       );
     } else {
-      prefixes.set(prefix, l);
+      prefixes.set(`${account(cfg)} ${prefix}`, l);
     }
     cfg.ses.domains.forEach((d, i) => {
       const line = keyLine(text, ['ses', 'domains', i, 'name']);
       const where = `${cfg.source}${line ? `:${line}` : ''} (ses.domains[${i}].name)`;
-      const other = domains.get(d.name);
+      const other = domains.get(`${account(cfg)} ${d.name}`);
       if (other === undefined) {
-        domains.set(d.name, where);
+        domains.set(`${account(cfg)} ${d.name}`, where);
         return;
       }
       problems.push(
