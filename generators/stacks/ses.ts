@@ -170,7 +170,7 @@ function build(ctx: StackContext) {
           MetricName: METRICS.deliveryProcessingTime.name,
           MetricValue: '$.detail.delivery.processingTimeMillis',
           Unit: METRICS.deliveryProcessingTime.unit,
-        } as never,
+        },
       ],
     },
   );

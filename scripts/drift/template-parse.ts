@@ -2,7 +2,7 @@
  * Template bodies as CloudFormation returns them, JSON or YAML (Sceptre's `---\n{...}`, hand-written stacks
  * with short-form intrinsics). Kept out of lib/drift so that the weekly function does not bundle `yaml`.
  */
-import { parse } from 'yaml';
+import { parse, type Tags } from 'yaml';
 import { parseJsonTemplate } from '../../lib/drift/template-diff.js';
 
 // CloudFormation's short-form intrinsics (!Ref, !Sub, ...) in a YAML template become their long form.
@@ -23,7 +23,7 @@ const INTRINSICS = ['Ref', 'Condition'].concat(
     .concat(['And', 'Equals', 'If', 'Not', 'Or', 'Length', 'ToJsonString'])
     .map((f) => `Fn::${f}`),
 );
-const CFN_TAGS = INTRINSICS.flatMap((full) => {
+const CFN_TAGS: Tags = INTRINSICS.flatMap((full): Tags => {
   const short = `!${full.replace('Fn::', '')}`;
   const key = full;
   const wrap = (v: unknown) =>
@@ -39,7 +39,7 @@ const CFN_TAGS = INTRINSICS.flatMap((full) => {
 export function parseTemplate(body: string): Record<string, unknown> {
   const trimmed = body.trim();
   if (trimmed.startsWith('{')) return parseJsonTemplate(trimmed);
-  const parsed = parse(trimmed, { customTags: CFN_TAGS as never, logLevel: 'error' }) as unknown;
+  const parsed = parse(trimmed, { customTags: CFN_TAGS, logLevel: 'error' }) as unknown;
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new Error('template body is not a JSON or YAML mapping');
   }

@@ -38,7 +38,7 @@ function build(ctx: StackContext) {
           MetricName: METRICS.applicationErrors.name,
           MetricValue: '1',
           Unit: METRICS.applicationErrors.unit,
-        } as never,
+        },
       ],
     },
   );
