@@ -3,6 +3,7 @@
  * `lib/reports/aws/` implement them (one module per service); tests pass recorded answers or moto-backed clients.
  * A port that throws makes only its sections "missing", with the error as the reason.
  */
+import type { PiiAccessRow } from '../pii-audit/core.js';
 import type { Severity } from './types.js';
 
 /** One GetMetricData query: a metric with dimensions and a statistic, or a metric math expression. */
@@ -112,8 +113,8 @@ export interface ReportSources {
   cost(start: string, end: string): Promise<CostLine[]>;
   /** CloudTrail management events that change IAM, KMS key policies, bucket policies; console and root use. */
   auditEvents(start: Date, end: Date): Promise<AuditEvent[]>;
-  /** The PII access audit (effective-access issue #12); undefined while it does not exist. */
-  piiAccess?: (start: Date, end: Date) => Promise<AuditEvent[]>;
+  /** Unmasked log reads of the period (the PII audit of lib/pii-audit); undefined: not available. */
+  piiAccess?: (start: Date, end: Date) => Promise<PiiAccessRow[]>;
   /** The cost model's monthly estimate (cost-model issue #14); undefined while it does not exist. */
   costEstimate?: () => Promise<number>;
 }

@@ -402,22 +402,36 @@ export async function performance(ctx: SectionContext): Promise<Block[]> {
   ];
 }
 
-/** 個人情報アクセスログ（マスク済み）: from the PII access audit; never invented. */
+/** 個人情報アクセスログ（マスク済み）: unmasked log reads from the PII audit (lib/pii-audit); never invented. */
 export async function piiAccess(ctx: SectionContext): Promise<Block[]> {
   if (!ctx.sources.piiAccess) {
     throw new MissingSource(
-      '個人情報アクセス監査のデータソース（実効アクセス監査、issue #12）がまだ実装されていないため、このセクションは作成できません。' +
-        'unmask 操作と raw/・errors/ の読み取りは CloudTrail（アーカイブのデータイベント証跡）に記録されています。',
+      '個人情報アクセス監査のデータソースが設定されていないため、このセクションは作成できません。',
     );
   }
-  const events = await ctx.sources.piiAccess(ctx.period.start, ctx.period.end);
-  ctx.figures.piiAccess = { count: events.length };
+  const rows = await ctx.sources.piiAccess(ctx.period.start, ctx.period.end);
+  ctx.figures.piiAccess = { unmaskedReads: rows.length, denied: rows.filter((r) => r.denied).length };
   return [
     {
+      kind: 'paragraph',
+      text:
+        `期間中に個人情報をマスクなしで参照しようとした操作: ${rows.length} 件（うち拒否 ${rows.filter((r) => r.denied).length} 件）。` +
+        'CloudTrail のイベント履歴（logs.amazonaws.com の unmask 付き読み取り・unmask() を含むクエリ）から作成しています。' +
+        'クエリ文字列中のアドレスはマスク済みです。raw/・errors/ の読み取り（S3 データイベント）は監査証跡のログファイルにあり、' +
+        '`npm run status -- <env> --pii-access-days N` で確認できます（このレポートには含みません）。',
+    },
+    {
       kind: 'table',
-      caption: '個人情報へのアクセス（unmask、未マスクデータの読み取り）',
-      head: ['日時 (JST)', '操作', '主体', '対象'],
-      rows: events.map((e) => [jstTime(e.at), e.name, e.user, e.resources.join(', ')]),
+      caption: '個人情報のマスク解除（unmask）',
+      head: ['日時 (JST)', '主体', '操作', '対象', '詳細'],
+      rows: rows.map((r) => [
+        Number.isNaN(Date.parse(r.time)) ? r.time : jstTime(new Date(r.time)),
+        r.who,
+        r.denied ? `${r.how}（拒否: ${r.denied}）` : r.how,
+        r.what,
+        r.detail ?? '—',
+      ]),
+      marks: rows.map((r) => (r.denied ? 'warn' : undefined)),
     },
   ];
 }
@@ -867,7 +881,7 @@ export async function japanCompliance(ctx: SectionContext): Promise<Block[]> {
     },
     {
       kind: 'paragraph',
-      text: '個人データへのアクセス記録（誰がいつ unmask・未マスクデータを閲覧したか）は「個人情報アクセスログ」の監査（issue #12）に基づき報告します。',
+      text: '個人データへのアクセス記録（誰がいつ unmask したか）は日次レポートの「個人情報アクセスログ」で報告します。raw/・errors/ の読み取りは監査証跡に記録され、npm run status の --pii-access-days で確認できます。',
     },
   ];
 }

@@ -393,6 +393,61 @@ export function world(): World {
       return {
         Events: [ev('ConsoleLogin', 'signin.amazonaws.com', '2026-11-20T01:00:00Z', 'root', '', 'Root')],
       };
+    const logsRead = (
+      name: string,
+      time: string,
+      arn: string,
+      params: Record<string, unknown>,
+      errorCode?: string,
+    ) => ({
+      EventName: name,
+      EventSource: 'logs.amazonaws.com',
+      EventTime: at(time),
+      CloudTrailEvent: JSON.stringify({
+        eventTime: time,
+        eventName: name,
+        eventSource: 'logs.amazonaws.com',
+        readOnly: true,
+        userIdentity: { type: 'AssumedRole', arn },
+        requestParameters: params,
+        ...(errorCode ? { errorCode } : {}),
+      }),
+    });
+    if (attr.AttributeValue === 'StartQuery')
+      return {
+        Events: [
+          logsRead(
+            'StartQuery',
+            '2026-12-01T02:30:00Z',
+            `arn:aws:sts::123456789012:assumed-role/${P}-admin/alice`,
+            {
+              logGroupNames: ['/aws/ses/events'],
+              queryString: 'fields unmask(@message) | filter @message like "taro@example.com"',
+            },
+          ),
+          logsRead(
+            'StartQuery',
+            '2026-12-01T03:00:00Z',
+            `arn:aws:sts::123456789012:assumed-role/${P}-admin/alice`,
+            {
+              logGroupNames: ['/aws/ses/events'],
+              queryString: 'fields @message | limit 5',
+            },
+          ),
+        ],
+      };
+    if (attr.AttributeValue === 'GetLogEvents')
+      return {
+        Events: [
+          logsRead(
+            'GetLogEvents',
+            '2026-12-01T05:00:00Z',
+            `arn:aws:sts::123456789012:assumed-role/${P}-monitoring-readonly/bob`,
+            { logGroupName: '/aws/ses/events', unmask: true },
+            'AccessDenied',
+          ),
+        ],
+      };
     if (attr.AttributeValue === 'PutKeyPolicy')
       return {
         Events: [

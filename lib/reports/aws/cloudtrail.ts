@@ -9,6 +9,12 @@ import {
   type LookupAttribute,
   LookupEventsCommand,
 } from '@aws-sdk/client-cloudtrail';
+import {
+  type CloudTrailRecord,
+  type PiiAccessRow,
+  UNMASK_EVENT_NAMES,
+  unmaskRow,
+} from '../../pii-audit/core.js';
 import type { AuditEvent, TrailStatus } from '../ports.js';
 
 /** Event names that change who may do what: policies of roles, keys and buckets. */
@@ -85,4 +91,31 @@ export async function trailStatus(ct: CloudTrailClient, name: string): Promise<T
     logFileValidation: trail.Trail?.LogFileValidationEnabled === true,
     ...(status.LatestDeliveryError ? { latestDeliveryError: status.LatestDeliveryError } : {}),
   };
+}
+
+/**
+ * Unmasked CloudWatch Logs reads of the period from CloudTrail Event history (read-only management events of
+ * logs.amazonaws.com), decided by the PII audit (lib/pii-audit/core.ts): who, when, which call, which group.
+ */
+export async function piiUnmaskReads(ct: CloudTrailClient, start: Date, end: Date): Promise<PiiAccessRow[]> {
+  const rows: PiiAccessRow[] = [];
+  for (const name of UNMASK_EVENT_NAMES) {
+    let token: string | undefined;
+    do {
+      const res = await ct.send(
+        new LookupEventsCommand({
+          LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: name }],
+          StartTime: start,
+          EndTime: end,
+          NextToken: token,
+        }),
+      );
+      for (const e of res.Events ?? []) {
+        const row = unmaskRow(JSON.parse(e.CloudTrailEvent ?? '{}') as CloudTrailRecord);
+        if (row) rows.push(row);
+      }
+      token = res.NextToken;
+    } while (token);
+  }
+  return rows.sort((a, b) => b.time.localeCompare(a.time));
 }

@@ -52,6 +52,7 @@ export function awsSources(
     trailStatus: (name) => cloudtrail.trailStatus(c.cloudtrail, name),
     cost: (start, end) => costExplorer.monthlyCost(c.costExplorer, start, end),
     auditEvents: (start, end) => cloudtrail.auditEvents(c.cloudtrail, c.cloudtrailGlobal, start, end),
+    piiAccess: (start, end) => cloudtrail.piiUnmaskReads(c.cloudtrail, start, end),
   };
 }
 

@@ -101,13 +101,39 @@ describe('daily report', () => {
     ]);
   });
 
-  it('the PII access section says why it is missing instead of inventing data', async () => {
+  it('PII access: unmasked reads of the day from CloudTrail, queries masked, refused calls marked', async () => {
     const { model } = await buildReport(w.cfg, periodContaining('daily', '2026-12-01'), w.sources, NOW);
     const pii = section(model.sections, 'pii');
-    expect(pii?.status).toBe('missing');
-    expect(pii?.reason).toMatch(/issue #12/);
+    expect(pii?.status).toBe('ok');
+    // 3 logs events recorded, 2 revealed (or tried to reveal) PII: the plain query without unmask() is not one
+    expect(model.figures.piiAccess).toEqual({ unmaskedReads: 2, denied: 1 });
+    expect(table(pii, 0).rows).toEqual([
+      [
+        '2026-12-01 14:00 JST',
+        `arn:aws:sts::123456789012:assumed-role/${P}-monitoring-readonly/bob`,
+        'GetLogEvents unmask=true（拒否: AccessDenied）',
+        '/aws/ses/events',
+        '—',
+      ],
+      [
+        '2026-12-01 11:30 JST',
+        `arn:aws:sts::123456789012:assumed-role/${P}-admin/alice`,
+        'StartQuery with unmask()',
+        '/aws/ses/events',
+        'fields unmask(@message) | filter @message like "[email]"',
+      ],
+    ]);
+    expect(JSON.stringify(model)).not.toContain('taro@example.com');
+  });
+
+  it('a source that does not exist makes its section say so instead of inventing data', async () => {
+    const { piiAccess: _none, ...without } = w.sources;
+    const { model } = await buildReport(w.cfg, periodContaining('daily', '2026-12-01'), without, NOW);
+    expect(section(model.sections, 'pii')?.status).toBe('missing');
     expect(model.summary).toMatch(/未取得のセクション: 個人情報アクセスログ/);
-    expect(renderText(model)).toMatch(/このセクションは作成できませんでした: .*issue #12/);
+    expect(renderText(model)).toMatch(
+      /このセクションは作成できませんでした: 個人情報アクセス監査のデータソース/,
+    );
   });
 
   it('a failing data source makes only its sections missing, naming the error', async () => {
@@ -266,7 +292,7 @@ describe('delivery', () => {
       status: 'sent',
       period: '2026-12-01',
       prefix: 'reports/daily/2026-12-01/',
-      missingSections: ['pii'],
+      missingSections: [],
     });
     expect([...out.objects.keys()].sort()).toEqual(
       ['delivery.json', 'figures.json', 'report.html', 'report.txt'].map(

@@ -93,7 +93,7 @@ describe('report function on moto', () => {
     const first = await handler({});
     expect(first.status).toBe('sent');
     expect(first.messageId).toBeTruthy();
-    expect(first.missingSections).toEqual(expect.arrayContaining(['pii', 'charts']));
+    expect(first.missingSections).toEqual(expect.arrayContaining(['charts']));
     const s3 = new S3Client({ ...motoClientConfig(moto.endpoint), forcePathStyle: true });
     const get = async (key: string) =>
       (
