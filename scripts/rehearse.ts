@@ -7,7 +7,7 @@
  * Exit 0 rehearsed, 1 a step failed or an emulator fallback/failure outside the reviewed allow-list, 2 usage.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { accountTargetOf } from './lib/account.js';
 import { prepareCopy } from './rehearse/copy.js';
 import { startLocalStack, syncLocalStack } from './rehearse/localstack.js';
@@ -25,12 +25,14 @@ console.log(
   `rehearse: LocalStack pid ${ls.pid} on ${ls.endpoint} (log ${ls.logFile}), up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
 );
 let code = 1;
+let copyDir: string | undefined;
 try {
   const account = accountTargetOf(env).accountId;
   if (!account)
     throw new Error(`environments/${env}.yaml has no accountId: the rehearsal runs as that account`);
   mkdirSync('reports', { recursive: true });
   const fixed = prepareCopy(env, 'dist/handlers/manifest.json');
+  copyDir = fixed.dir;
   const result = await rehearse({
     env,
     account,
@@ -71,5 +73,9 @@ try {
 } finally {
   await ls.stop();
   console.log(`rehearse: LocalStack pid ${ls.pid} stopped`);
+  // The project copy and the emulator's files go; the emulator's log stays when the rehearsal failed.
+  if (copyDir) rmSync(copyDir, { recursive: true, force: true });
+  if (code === 0) rmSync(ls.dir, { recursive: true, force: true });
+  else console.log(`rehearse: LocalStack log kept at ${ls.logFile}`);
 }
 process.exitCode = code;

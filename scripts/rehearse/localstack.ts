@@ -49,6 +49,8 @@ export async function freePort(): Promise<number> {
 
 export interface LocalStack {
   readonly endpoint: string;
+  /** The temporary directory of its files and log. */
+  readonly dir: string;
   readonly pid: number;
   readonly logFile: string;
   stop(): Promise<void>;
@@ -98,7 +100,7 @@ export async function startLocalStack(timeoutMs = 90_000): Promise<LocalStack> {
       const res = await fetch(`${endpoint}/_localstack/health`);
       if (res.ok) {
         const health = (await res.json()) as { services?: Record<string, string> };
-        if (health.services?.cloudformation) return { endpoint, pid, logFile, stop };
+        if (health.services?.cloudformation) return { endpoint, dir, pid, logFile, stop };
       }
     } catch {
       // not listening yet

@@ -316,10 +316,10 @@ async function listResources(cfn: CloudFormationClient, stackName: string): Prom
   return out.sort((a, b) => (a.LogicalResourceId ?? '').localeCompare(b.LogicalResourceId ?? ''));
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: SDK client configuration
 async function verify(
   stack: string,
   r: StackResourceSummary,
+  // biome-ignore lint/suspicious/noExplicitAny: one configuration for clients of several services
   client: any,
   substituted: readonly Substituted[],
 ): Promise<ResourceRow> {
