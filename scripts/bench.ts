@@ -1,5 +1,6 @@
 /** `npm run bench`: runs every benchmark module in bench/ in turn (each exports `run()` and prints its figures). */
 import { run as alarms } from '../bench/alarms.js';
+import { run as byodkim } from '../bench/byodkim.js';
 import { run as drift } from '../bench/drift.js';
 import { run as handlers } from '../bench/handlers.js';
 import { run as masking } from '../bench/masking.js';
@@ -11,6 +12,7 @@ const benches: [string, () => Promise<void>][] = [
   ['drift', drift],
   ['alarm scenarios', alarms],
   ['scale: 1, 200 and 1,000 domains', scale],
+  ['BYODKIM failure injection', byodkim],
 ];
 
 for (const [name, run] of benches) {

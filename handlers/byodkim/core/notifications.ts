@@ -207,6 +207,21 @@ export const notices = {
     ]);
   },
 
+  removalCancelled(c: Ctx, old: KeyRecord): Notification {
+    return note('removal-cancelled', 'P1', c, '【取消】旧DKIMレコード削除依頼の取り消し', [
+      `【DNS部門への依頼】先にお送りした ${old.selector}._domainkey.${c.domain}（TXT）の削除依頼は取り消します。削除しないでください。`,
+      'ロールバックのため、SESはこのセレクターの鍵で署名を再開します。削除すると受信側でDKIM検証が失敗します。',
+    ]);
+  },
+
+  rollbackCancelled(c: Ctx, reason: string, key: KeyRecord): Notification {
+    return note('rollback-cancelled', 'P2', c, 'ロールバック中止（新しい鍵で署名継続）', [
+      `${c.domain} のロールバックを中止しました（${reason}）。`,
+      `新しい鍵（セレクター ${key.selector}）はDNSに公開され、SESの検証も SUCCESS のため、この鍵で署名を続けます。`,
+      `新しいセレクターのレコード ${key.selector}._domainkey.${c.domain}（TXT）は削除しないでください。`,
+    ]);
+  },
+
   rollbackImpossible(c: Ctx, reason: string): Notification {
     return note('rotation-failed', 'P1', c, 'ローテーション失敗・戻せる鍵がありません', [
       `${c.domain} の新しい鍵のDKIM検証が成功しませんでした（${reason}）。`,

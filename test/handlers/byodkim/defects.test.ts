@@ -357,4 +357,36 @@ describe('issue #17 defects', () => {
     await w.engine().tick();
     expect((await w.store.get(D))!.stage).toBe('AWAITING_DNS');
   });
+
+  it('found by the harness: manual-mode rollback after the removal request cancels the removal before SES signs with the old key again, and is refused once removal may have started', async () => {
+    const w = world([{ domain: D, rotationIntervalDays: 365 }]);
+    const a = await signingWithA(w, D);
+    await switchedToB(w);
+    w.ses.identities.get(D)!.status = 'SUCCESS';
+    w.clock.advanceHours(1);
+    await w.engine().tick();
+    expect(w.rec.kinds()).toContain('old-record-removal');
+    // The cancel must reach people before SES signs with A again: record the notices sent before that put.
+    let kindsAtSwitchBack: string[] = [];
+    const put = w.ses.putExternal.bind(w.ses);
+    w.ses.putExternal = async (...args: Parameters<typeof put>) => {
+      if (args[1] === a.selector) kindsAtSwitchBack = w.rec.kinds();
+      return put(...args);
+    };
+    const out = await w.engine().rollback(D);
+    expect(out.outcome).toBe('rolled-back');
+    expect(kindsAtSwitchBack).toContain('removal-cancelled');
+    expect(sesSelector(w)).toBe(a.selector);
+
+    // A second rotation; this time the operator asks for a rollback after the removal window opened.
+    const w2 = world([{ domain: D, rotationIntervalDays: 365 }]);
+    await signingWithA(w2, D);
+    await switchedToB(w2);
+    w2.ses.identities.get(D)!.status = 'SUCCESS';
+    w2.clock.advanceHours(1);
+    await w2.engine().tick();
+    w2.clock.advanceHours(48);
+    await expect(w2.engine().rollback(D)).rejects.toThrow(/may be removing it now/);
+    expect(sesSelector(w2)).toBe('ses20271201');
+  });
 });

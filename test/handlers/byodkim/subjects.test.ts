@@ -43,6 +43,8 @@ function allNotices(c: Ctx): Notification[] {
     notices.rotationCompleted(c, key, at),
     notices.rolledBack(c, 'reason', 'restored', key, key),
     notices.currentRecordMissing(c, key),
+    notices.removalCancelled(c, key),
+    notices.rollbackCancelled(c, 'reason', key),
     notices.rollbackImpossible(c, 'reason'),
     notices.aborted(c, key, true),
     notices.keyGenerationFailed(c, 'error'),

@@ -130,9 +130,12 @@ export class FakeDns implements DnsLookup, DnsPublisher {
   readonly records = new Map<string, string[][]>();
   readonly changes: Array<{ action: string; zone: string; name: string; value: string }> = [];
   lookups = 0;
+  /** What a (caching) resolver answers instead of the zone, when set. */
+  view?: (name: string, zone: string[][]) => string[][];
   async resolveTxt(name: string) {
     this.lookups++;
-    return this.records.get(name) ?? [];
+    const zone = this.records.get(name) ?? [];
+    return this.view ? this.view(name, zone) : zone;
   }
   /** Route 53 value `"a" "b"` -> chunks. */
   async upsertTxt(zone: string, name: string, value: string) {

@@ -34,6 +34,16 @@ export function toRollingBack(s: DomainState, reason: string): Decision {
 
 const retired = (s: DomainState, k: KeyRecord) => s.retired?.includes(k.selector) ?? false;
 
+/**
+ * Manual mode: once the removal request for the previous record was sent and its "remove from" time passed,
+ * people may be removing it right now: no switch back to it (the cancel could arrive too late).
+ */
+export function removalDue(s: DomainState, o: Observation, e: DecideEnv): boolean {
+  if (e.cfg.hostedZoneId || !s.sent.includes('old-removal') || s.sent.includes('removal-cancelled'))
+    return false;
+  return o.now >= addHours(s.switchedAt ?? o.now.toISOString(), e.t.oldRecordGraceHours);
+}
+
 export function decideAwaitingVerification(s: DomainState, o: Observation, e: DecideEnv): Decision {
   const key = s.current;
   if (!key) return missing(s, 'current');
@@ -214,12 +224,23 @@ export function decideRollingBack(s: DomainState, o: Observation, e: DecideEnv):
         : Number.POSITIVE_INFINITY;
       if (lastCall <= e.t.sesReadGraceHours)
         return { kind: 'wait', why: 'SES does not report the previous selector yet' };
-      if (dnsOf(o, prev).kind !== 'MATCH' || retired(s, prev)) {
-        return rollbackImpossible(
+      if (dnsOf(o, prev).kind !== 'MATCH' || retired(s, prev) || removalDue(s, o, e)) {
+        const why = `${reason}; the previous selector ${prev.selector} is no longer published`;
+        // The new key works (published, SES SUCCESS): stay on it instead of declaring a failure.
+        const works =
+          failed !== undefined &&
+          signingSelector(o.ses) === failed.selector &&
+          o.ses.status === 'SUCCESS' &&
+          dnsOf(o, failed).kind === 'MATCH';
+        return works ? rollbackCancelled(s, e, why) : rollbackImpossible(s, o, e, why);
+      }
+      if (!zone && s.sent.includes('old-removal') && !s.sent.includes('removal-cancelled')) {
+        // People were asked to remove the previous record: cancel that BEFORE SES signs with it again.
+        return notifyOnce(
           s,
-          o,
-          e,
-          `${reason}; the previous selector ${prev.selector} is no longer published`,
+          'removal-cancelled',
+          notices.removalCancelled(e.notice, prev),
+          'old record removal cancelled before the switch back',
         );
       }
       return {
@@ -265,7 +286,7 @@ export function decideRollingBack(s: DomainState, o: Observation, e: DecideEnv):
   }
   if (!s.sent.includes('rolled-back')) {
     const askRemoval = failed && !zone ? failed : undefined;
-    const cancel = !zone && prev && s.sent.includes('old-removal') ? prev : undefined;
+    const cancel = undefined; // sent before the switch back (removal-cancelled)
     return {
       kind: 'step',
       why: 'rotation-failed notice',
@@ -317,5 +338,30 @@ function rollbackImpossible(s: DomainState, o: Observation, e: DecideEnv, reason
         n.lastRotationFailedAt = o.now.toISOString();
       }),
     metrics: [metric('RotationFailed', 1, s.domain)],
+  };
+}
+
+/** A rollback that cannot return to the previous key while the new one works: back to waiting for removal. */
+function rollbackCancelled(s: DomainState, e: DecideEnv, reason: string): Decision {
+  const key = s.current;
+  if (!key) return missing(s, 'current');
+  if (!s.sent.includes('rollback-cancelled')) {
+    return notifyOnce(
+      s,
+      'rollback-cancelled',
+      notices.rollbackCancelled(e.notice, reason, key),
+      'rollback cancelled',
+    );
+  }
+  return {
+    kind: 'step',
+    why: `rollback cancelled: ${reason}`,
+    after: () =>
+      edit(s, (n) => {
+        n.stage = 'AWAITING_OLD_REMOVAL';
+        n.verifiedAt ??= n.switchedAt;
+        n.rollbackSwitchedAt = undefined;
+        n.sent = n.sent.filter((k) => k !== 'rollback-cancelled');
+      }),
   };
 }

@@ -13,7 +13,7 @@ import {
   RotationRunError,
 } from '../errors.js';
 import { type DomainConfig, type DomainState, initialState, type Stage } from '../types.js';
-import { toRollingBack } from './after-switch.js';
+import { removalDue, toRollingBack } from './after-switch.js';
 import { started } from './before-switch.js';
 import { type Decision, dnsOf, dueAt, edit, PRE_SWITCH, patch } from './decision.js';
 import { type DomainOutcome, type EngineOptions, type OutcomeKind, type Ran, StepRunner } from './runner.js';
@@ -168,6 +168,11 @@ export class RotationEngine {
           );
         }
         const o = await this.runner.observe(state);
+        if (removalDue(state, o, this.runner.env(domain))) {
+          throw new RollbackNotPossibleError(
+            `cannot roll back ${domain}: the DNS team was asked to remove the record of the previous selector ${prev.selector} and may be removing it now; signing stays on ${state.current?.selector}`,
+          );
+        }
         if (dnsOf(o, prev).kind !== 'MATCH') {
           throw new RollbackNotPossibleError(
             `cannot roll back ${domain}: the previous selector ${prev.selector} no longer resolves with its key; signing stays on ${state.current?.selector}`,
