@@ -210,7 +210,7 @@ async function play(mode: Mode, actions: readonly Action[]) {
   return [...sim.violations, ...end];
 }
 
-export const PROPERTY_RUNS = 300;
+const PROPERTY_RUNS = 300;
 
 describe('random interleavings', () => {
   it.each(['manual', 'route53'] as const)(

@@ -260,7 +260,7 @@ export class Sim {
   /** I1: whatever SES signs with is published with exactly its public key. */
   checkSigning(when: string) {
     const i = this.ses.identities.get(DOMAIN);
-    if (!i || i.origin !== 'EXTERNAL' || !i.selector || !i.privateKey) return;
+    if (i?.origin !== 'EXTERNAL' || !i.selector || !i.privateKey) return;
     const answer = this.zone.records.get(`${i.selector}._domainkey.${DOMAIN}`) ?? [];
     if (compareTxt(answer, spkiOf(i.privateKey)).kind !== 'MATCH') {
       const v = `I1: SES signs with ${i.selector}, not published with its key (${when}, call ${this.inj.count})`;
