@@ -115,7 +115,7 @@ export interface ReportSources {
   auditEvents(start: Date, end: Date): Promise<AuditEvent[]>;
   /** Unmasked log reads of the period (the PII audit of lib/pii-audit); undefined: not available. */
   piiAccess?: (start: Date, end: Date) => Promise<PiiAccessRow[]>;
-  /** The cost model's monthly estimate (cost-model issue #14); undefined while it does not exist. */
+  /** The cost model's monthly estimate (lib/cost, `npm run cost`); undefined: not wired into the report. */
   costEstimate?: () => Promise<number>;
 }
 

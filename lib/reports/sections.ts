@@ -740,7 +740,7 @@ export async function costAnalysis(ctx: SectionContext): Promise<Block[]> {
   try {
     estimate = sources.costEstimate
       ? `${(await sources.costEstimate()).toFixed(2)} ${unit}`
-      : 'コストモデル（issue #14）が未実装のため見積もりはありません';
+      : 'コストモデル（npm run cost、lib/cost）の見積もりはこのレポートに未接続です: npm run cost -- <env> で確認してください';
   } catch (e) {
     estimate = `見積もりの取得に失敗しました（${(e as Error).message.slice(0, 120)}）`;
   }

@@ -245,7 +245,7 @@ describe('monthly report', () => {
     expect(cost.current).toEqual({ project: 146.85, untagged: 48.15, all: 195 });
     expect((cost.previous as { project: number }).project).toBeCloseTo(133.7, 10);
     expect(cost.untaggedSharePercent).toBeCloseTo((100 * 48.15) / 195, 10);
-    expect(cost.estimate).toMatch(/issue #14/);
+    expect(cost.estimate).toMatch(/未接続です: npm run cost/);
   });
 
   it('security audit keeps project changes, KMS policy changes and root sign-in; drops unrelated IAM events', async () => {
