@@ -20,6 +20,7 @@ import {
   credentialsAdvice,
   debugFlag,
   internalErrorText,
+  knownEnvironments,
   prepareOutDir,
   requireEnvironment,
 } from '../../../scripts/lib/preflight.js';
@@ -72,8 +73,9 @@ describe('deploy checks cheap things first', () => {
       ),
     ).toBe(2);
     expect(h.err.join('')).toBe(
-      `deploy: unknown environment 'staging': there is no ${ENVS}/staging.yaml; known: access-prod, dev, prod (to add one, create ${ENVS}/staging.yaml and run npm run generate)\n`,
+      `deploy: unknown environment 'staging': there is no ${ENVS}/staging.yaml; known: ${knownEnvironments(ENVS).join(', ')} (to add one, create ${ENVS}/staging.yaml and run npm run generate)\n`,
     );
+    expect(knownEnvironments(ENVS)).toEqual(expect.arrayContaining(['dev', 'prod']));
     expect(h.commands).toEqual([]);
     expect(h.stsCalls).toBe(0);
   });
