@@ -146,6 +146,8 @@ export async function backtestMain(argv: readonly string[], deps: BacktestDeps):
       start: start.getTime(),
       end: end.getTime(),
       includePartialPeriod: false,
+      // Fetched history holds complete periods only: states change when a period ends.
+      onlyAtPeriodEnds: true,
     });
     const reports = buildReports(evaluated, timelines, end.getTime(), warnings);
     if (values.html) {

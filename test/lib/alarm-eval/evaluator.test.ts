@@ -223,3 +223,30 @@ describe('reading alarms from a template', () => {
     expect(() => alarmsFromTemplates({ demo: bad })).toThrow(/demo\/Beat \(beat\): ComparisonOperator/);
   });
 });
+
+describe('onlyAtPeriodEnds', () => {
+  it('gives the same timeline as evaluating every minute when the history holds complete periods', () => {
+    const defs = alarmsFromTemplates({ demo: alarmTemplate });
+    const send = { namespace: 'AWS/SES', name: 'Send', dimensions: {} };
+    const bounce = { namespace: 'AWS/SES', name: 'Bounce', dimensions: {} };
+    const slotsOf = (n: number) => Array.from({ length: n }, (_, i) => T0 + i * 300_000);
+    const store = new MetricStore(
+      [],
+      [
+        { metric: send, stat: 'Sum', period: 300, points: slotsOf(48).map((t) => ({ t, value: 200 })) },
+        {
+          metric: bounce,
+          stat: 'Sum',
+          period: 300,
+          points: slotsOf(48).map((t, i) => ({ t, value: i % 7 < 3 ? 20 : 1 })),
+        },
+      ],
+    );
+    const every = evaluateAlarms(defs, store, { start: T0, end: T0 + 4 * 3_600_000 });
+    const ends = evaluateAlarms(defs, store, { start: T0, end: T0 + 4 * 3_600_000, onlyAtPeriodEnds: true });
+    for (const name of ['rate', 'beat', 'critical']) {
+      expect(ends.get(name)!.transitions, name).toEqual(every.get(name)!.transitions);
+    }
+    expect(every.get('rate')!.transitions.length).toBeGreaterThan(4);
+  });
+});
