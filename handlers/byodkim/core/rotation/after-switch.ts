@@ -203,7 +203,7 @@ function complete(s: DomainState, o: Observation, e: DecideEnv): Decision {
         n.nextRotationKind = 'schedule';
         n.completedRotations += 1;
       }),
-    metrics: [metric('BYODKIMKeyRotation', 1, s.domain), metric('RotationFailed', 0, s.domain)],
+    metrics: [metric('byodkimKeyRotation', 1, s.domain), metric('rotationFailed', 0, s.domain)],
   };
 }
 
@@ -316,7 +316,7 @@ export function decideRollingBack(s: DomainState, o: Observation, e: DecideEnv):
         n.nextRotationAt = addDays(o.now, e.t.retryAfterFailureDays).toISOString();
         n.nextRotationKind = 'retry';
       }),
-    metrics: [metric('RotationFailed', 1, s.domain)],
+    metrics: [metric('rotationFailed', 1, s.domain)],
   };
 }
 
@@ -337,7 +337,7 @@ function rollbackImpossible(s: DomainState, o: Observation, e: DecideEnv, reason
         n.stage = 'FAILED';
         n.lastRotationFailedAt = o.now.toISOString();
       }),
-    metrics: [metric('RotationFailed', 1, s.domain)],
+    metrics: [metric('rotationFailed', 1, s.domain)],
   };
 }
 

@@ -111,7 +111,7 @@ export function decideKeyRequested(s: DomainState, o: Observation, e: DecideEnv)
         n.usedSelectors = addBounded(n.usedSelectors, selector);
         n.stage = 'KEY_GENERATED';
       }),
-    metrics: [metric('BYODKIMKeyGenerationStatus', 1, s.domain)],
+    metrics: [metric('byodkimKeyGenerationStatus', 1, s.domain)],
   };
 }
 
@@ -159,7 +159,7 @@ export function decideAwaitingDns(s: DomainState, o: Observation, e: DecideEnv):
   const key = s.pending;
   if (!key) return missing(s, 'pending');
   const found = dnsOf(o, key);
-  const metrics = [metric('DNSPendingRecordMismatch', found.kind === 'MISMATCH' ? 1 : 0, s.domain)];
+  const metrics = [metric('dnsPendingRecordMismatch', found.kind === 'MISMATCH' ? 1 : 0, s.domain)];
   if (found.kind === 'MATCH') {
     return {
       kind: 'step',

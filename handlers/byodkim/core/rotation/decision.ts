@@ -6,6 +6,7 @@
  * Stage logic: before-switch.ts (IDLE .. DNS_PUBLISHED, abort) and after-switch.ts (AWAITING_VERIFICATION,
  * ROLLING_BACK, AWAITING_OLD_REMOVAL). Reconciliation with what SES reports runs first, for every stage.
  */
+import { METRICS, type MetricKey } from '../../../../contracts/metrics.js';
 import type { Timings } from '../config.js';
 import type { LookupResult } from '../dkim.js';
 import type { Ctx } from '../notifications.js';
@@ -60,6 +61,20 @@ export type Decision =
       readonly metrics?: readonly MetricPoint[];
     };
 
+/** Catalogue keys of the metrics the rotation publishes (all in the `byodkim` namespace). */
+export type ByodkimMetricKey = Extract<
+  MetricKey,
+  | 'byodkimKeyRotation'
+  | 'rotationFailed'
+  | 'dkimNotificationSent'
+  | 'byodkimKeyGenerationStatus'
+  | 'dnsRequestAgeHours'
+  | 'dnsPropagationHours'
+  | 'byodkimPendingHours'
+  | 'oldRecordAgeDays'
+  | 'dnsPendingRecordMismatch'
+>;
+
 export const PRE_SWITCH: ReadonlySet<Stage> = new Set([
   'KEY_REQUESTED',
   'KEY_GENERATED',
@@ -88,13 +103,10 @@ export function patch(s: DomainState, fields: Partial<DomainState>): DomainState
   return { ...clone(s), ...structuredClone(fields) };
 }
 
-export function metric(
-  name: string,
-  value: number,
-  domain: string,
-  unit: MetricUnitName = 'Count',
-): MetricPoint {
-  return { name, unit, value, domain };
+/** A per-domain point of a BYODKIM metric of the catalogue (contracts/metrics.ts): name and unit from there. */
+export function metric(key: ByodkimMetricKey, value: number, domain: string): MetricPoint {
+  const d = METRICS[key];
+  return { name: d.name, unit: d.unit as MetricUnitName, value, domain };
 }
 
 /** The selector SES signs with (EXTERNAL origin only). */
@@ -179,10 +191,10 @@ export function ageMetrics(s: DomainState, cfg: DomainConfig, now: Date): Metric
   const pending = s.stage === 'AWAITING_VERIFICATION' ? hours(s.switchedAt) : 0;
   const oldAge = s.stage === 'AWAITING_OLD_REMOVAL' ? hours(s.switchedAt) / 24 : 0;
   return [
-    metric('DNSRequestAgeHours', r2(cfg.hostedZoneId ? 0 : waitingDns), s.domain, 'None'),
-    metric('DNSPropagationHours', r2(cfg.hostedZoneId ? waitingDns : 0), s.domain, 'None'),
-    metric('BYODKIMPendingHours', r2(pending), s.domain, 'None'),
-    metric('OldRecordAgeDays', r2(oldAge), s.domain, 'None'),
+    metric('dnsRequestAgeHours', r2(cfg.hostedZoneId ? 0 : waitingDns), s.domain),
+    metric('dnsPropagationHours', r2(cfg.hostedZoneId ? waitingDns : 0), s.domain),
+    metric('byodkimPendingHours', r2(pending), s.domain),
+    metric('oldRecordAgeDays', r2(oldAge), s.domain),
   ];
 }
 

@@ -219,7 +219,7 @@ export class StepRunner {
         return undefined;
       case 'notify':
         await this.p.notifier.publish(effect.notification);
-        this.p.metrics.put(metric('DKIMNotificationSent', 1, domain));
+        this.p.metrics.put(metric('dkimNotificationSent', 1, domain));
         this.p.log.info('notification sent', {
           domain,
           kind: effect.notification.kind,
@@ -252,7 +252,7 @@ export class StepRunner {
     const transient = isTransient(err);
     const keyGen = err instanceof KeyGenerationError;
     const escalate = !transient || attempts >= this.t.transientFailuresBeforeNotice;
-    if (keyGen && escalate) this.p.metrics.put(metric('BYODKIMKeyGenerationStatus', 0, persisted.domain));
+    if (keyGen && escalate) this.p.metrics.put(metric('byodkimKeyGenerationStatus', 0, persisted.domain));
     let state = edit(persisted, (n) => {
       n.attempts[n.stage] = attempts;
       n.lastError = {
@@ -280,7 +280,7 @@ export class StepRunner {
         : notices.stepFailed(c, state.stage, `${e.name}: ${e.message}`, attempts);
       try {
         await this.p.notifier.publish(n);
-        this.p.metrics.put(metric('DKIMNotificationSent', 1, state.domain));
+        this.p.metrics.put(metric('dkimNotificationSent', 1, state.domain));
       } catch (notifyErr) {
         this.p.log.error('failure notification could not be sent', {
           domain: state.domain,
