@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import {
+  type Capability,
   CreateChangeSetCommand,
   DescribeStacksCommand,
   GetTemplateCommand,
@@ -76,11 +77,14 @@ export async function adoptMain(argv: readonly string[], io: AdoptIo): Promise<n
     if (!values['dry-run']) {
       for (const p of plans) {
         if (!p.request) continue;
+        const { Parameters, ResourcesToImport, Capabilities, ...rest } = p.request;
         await cfn.send(
           new CreateChangeSetCommand({
-            ...p.request,
-            ResourcesToImport: [...p.request.ResourcesToImport],
-          } as never),
+            ...rest,
+            ResourcesToImport: [...ResourcesToImport],
+            ...(Parameters ? { Parameters: [...Parameters] } : {}),
+            Capabilities: Capabilities.map((c) => c as Capability),
+          }),
         );
         io.stderr(`adopt: created change set ${p.request.ChangeSetName} on ${p.stackName}\n`);
       }
