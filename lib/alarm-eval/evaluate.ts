@@ -73,7 +73,7 @@ export function decideState(
   if (breaching >= m) return verdict(breaching, 'existing datapoints');
   if (existing.length > breaching) return verdict(breaching, 'existing datapoints');
   if (treat === 'missing') {
-    const oldest = points.findIndex((p) => p === true);
+    const oldest = points.indexOf(true);
     const age = points.length - oldest;
     if (age >= m) {
       return {

@@ -86,7 +86,7 @@ export function renderText(reports: readonly AlarmReport[], header: string): str
       .join('  ')
       .trimEnd();
   const notes = reports.flatMap((r) => r.warnings.map((x) => `warning: ${r.alarm}: ${x}`));
-  return [header, line(head), ...rows.map(line), ...notes].join('\n') + '\n';
+  return `${[header, line(head), ...rows.map(line), ...notes].join('\n')}\n`;
 }
 
 export interface ChartData {
