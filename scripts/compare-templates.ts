@@ -10,11 +10,17 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+/** A value for the report, cut to 160 characters (dashboard bodies are one long string). */
+function short(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'undefined';
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
 /** Every difference between two JSON values, `S3Key` values ignored. */
 export function jsonDiff(before: unknown, after: unknown, path = '$'): string[] {
   if (path.endsWith('.S3Key') && typeof before === 'string' && typeof after === 'string') return [];
   if (typeof before !== typeof after || Array.isArray(before) !== Array.isArray(after)) {
-    return [`${path}: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`];
+    return [`${path}: ${short(before)} -> ${short(after)}`];
   }
   if (before && after && typeof before === 'object') {
     const a = before as Record<string, unknown>;
@@ -26,7 +32,7 @@ export function jsonDiff(before: unknown, after: unknown, path = '$'): string[] 
     }
     return out;
   }
-  return before === after ? [] : [`${path}: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`];
+  return before === after ? [] : [`${path}: ${short(before)} -> ${short(after)}`];
 }
 
 function files(dir: string): string[] {

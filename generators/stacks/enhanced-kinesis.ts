@@ -12,6 +12,7 @@ import type { LogStreamProperties } from 'cloudform-types/types/logs/logStream';
 import type Resource from 'cloudform-types/types/resource';
 import type { BucketPolicyProperties } from 'cloudform-types/types/s3/bucketPolicy';
 import { writeMaskingEnv } from '../../contracts/functions/firehose-masking.js';
+import { DIMENSIONS, METRICS } from '../../contracts/metrics.js';
 import { lambdaFunction } from '../lib/lambda.js';
 import {
   alarm,
@@ -231,6 +232,27 @@ function build(ctx: StackContext) {
       statistic: 'Minimum',
       period: 300,
       dimensions: stream,
+    },
+  });
+  // Records the function returned ProcessingFailed (one bad record never fails its batch): the invocation
+  // succeeded, so ExecuteProcessing.Success stays at 1; the function's own count is the only signal.
+  resources.MaskingFailedRecordsAlarm = alarm(ctx, {
+    name: n.alarm('firehose-masking-failed-records'),
+    severity: 'P2',
+    description:
+      'マスキングできなかったレコードがあります。該当レコードは未マスクのまま errors/ に保存されます（管理者のみ閲覧可）。関数のログで原因を確認してください。',
+    threshold: 0,
+    comparison: 'GreaterThanThreshold',
+    evaluationPeriods: 1,
+    treatMissingData: 'notBreaching',
+    event: true,
+    metric: {
+      namespace: n.namespace.monitoring,
+      name: METRICS.maskingFailedRecords.name,
+      statistic: 'Sum',
+      period: 300,
+      // Powertools' default dimension: the service name, which the function sets to its own name.
+      dimensions: [{ Name: DIMENSIONS.service, Value: n.lambda('data-masking') }],
     },
   });
   resources.DeliveryFreshnessAlarm = alarm(ctx, {
