@@ -8,7 +8,7 @@
  * Any emulator fallback or failure in its log that the reviewed allow-list does not name fails the rehearsal.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CloudFormationClient,
@@ -296,10 +296,14 @@ function environmentName(env: string): string {
   return env === 'prod' ? 'production' : env === 'dev' ? 'development' : env;
 }
 
+/** Every stack of the environment's Sceptre config (launch order of the known ones first, then the rest). */
 function readStackNames(dir: string, env: string): [string, string][] {
   const order = ['base', 'monitoring', 'enhanced-kinesis', 'ses', 'security', 'byodkim'];
-  return order
-    .filter((s) => existsSync(join(dir, 'config', env, `${s}.yaml`)))
+  const rank = (s: string) => (order.includes(s) ? order.indexOf(s) : order.length);
+  return readdirSync(join(dir, 'config', env))
+    .filter((f) => f.endsWith('.yaml') && f !== 'config.yaml')
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
     .map((s) => [s, `ses-migration-${env}-${s}`]);
 }
 
