@@ -2,6 +2,7 @@
  * The sections of `npm run status` (seed 5.4.1 first response). Each reads what it can and says what it could
  * not: a section never throws, it returns `unavailable` with the reason, and the others still print.
  */
+
 import { DescribeStacksCommand, type Output } from '@aws-sdk/client-cloudformation';
 import {
   DescribeAlarmsCommand,
@@ -28,6 +29,7 @@ import {
   GetEmailIdentityCommand,
 } from '@aws-sdk/client-sesv2';
 import { type AlarmEpisode, episodeLookupKey, episodeOf } from '../../contracts/alarm-episodes.js';
+import { BYODKIM_ITEM, BYODKIM_STATE_KEY, decodeByodkimStateItem } from '../../contracts/byodkim-state.js';
 import { METRICS, type MetricDef } from '../../contracts/metrics.js';
 import { names, SCHEDULES, stackName } from '../../contracts/names.js';
 import { SEVERITY_ORDER } from '../../contracts/severity.js';
@@ -354,14 +356,6 @@ export function dkimSection(ctx: StatusContext, c: StatusClients): Promise<Secti
 }
 
 /** The persisted rotation state (JSON in the item's `state` attribute); only the fields shown here. */
-function parseState(raw: string | undefined): { nextRotationAt?: string; current?: { selector?: string } } {
-  if (!raw) return {};
-  try {
-    return JSON.parse(raw) as { nextRotationAt?: string; current?: { selector?: string } };
-  } catch {
-    return {};
-  }
-}
 
 function output(outputs: readonly Output[], pattern: RegExp): string | undefined {
   return outputs.find((o) => pattern.test(o.OutputKey ?? ''))?.OutputValue;
@@ -408,16 +402,20 @@ export function byodkimSection(ctx: StatusContext, c: StatusClients): Promise<Se
         try {
           const item = (
             await c.dynamodb.send(
-              new GetItemCommand({ TableName: table, Key: { pk: { S: `state#${domain}` } } }),
+              new GetItemCommand({
+                TableName: table,
+                Key: { [BYODKIM_ITEM.key]: { S: BYODKIM_STATE_KEY(domain) } },
+              }),
             )
           ).Item;
-          const stage = item?.stage?.S;
-          attention ||= stage === 'FAILED';
-          const state = parseState(item?.state?.S);
-          const next = state.nextRotationAt ? `, next rotation due ${state.nextRotationAt}` : '';
-          const selector = state.current?.selector ? `, selector ${state.current.selector}` : '';
+          const state = decodeByodkimStateItem(item);
+          const stage = state?.stage;
+          attention ||= stage === 'FAILED' || state?.pendingEffect !== undefined;
+          const next = state?.nextRotationAt ? `, next rotation due ${state.nextRotationAt}` : '';
+          const selector = state?.selector ? `, selector ${state.selector}` : '';
+          const effect = state?.pendingEffect ? `, interrupted: ${state.pendingEffect}` : '';
           lines.push(
-            `rotation ${domain}: ${stage ?? 'no rotation yet'}${item?.updatedAt?.S ? ` (since ${item.updatedAt.S})` : ''}${selector}${next}`,
+            `rotation ${domain}: ${stage ?? 'no rotation yet'}${item?.updatedAt?.S ? ` (since ${item.updatedAt.S})` : ''}${selector}${next}${effect}`,
           );
         } catch (error) {
           lines.push(`rotation ${domain}: ${unreadable(error, 'the rotation state')}`);

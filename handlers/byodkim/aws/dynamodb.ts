@@ -5,12 +5,14 @@
  * Writes are conditional on the version read (optimistic concurrency); the lock is a conditional put with
  * a lease, so a crashed run's lock expires by itself.
  */
+
 import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { BYODKIM_LOCK_KEY, BYODKIM_STATE_KEY } from '../../../contracts/byodkim-state.js';
 import { dynamodbClient } from '../../shared/clients/dynamodb.js';
 import { ConcurrentModificationError } from '../core/errors.js';
 import type { StateStore } from '../core/ports.js';
@@ -20,8 +22,8 @@ function clone<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
-const stateKey = (domain: string) => `state#${domain}`;
-const lockKey = (domain: string) => `lock#${domain}`;
+const stateKey = BYODKIM_STATE_KEY;
+const lockKey = BYODKIM_LOCK_KEY;
 
 export class DynamoStateStore implements StateStore {
   constructor(private readonly table: string) {}

@@ -1,5 +1,6 @@
 /** DynamoDB adapter: BYODKIM key ages from the rotation's state table (only public fields are read out). */
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { BYODKIM_ITEM, BYODKIM_STATE_KEY, decodeByodkimStateItem } from '../../../contracts/byodkim-state.js';
 import type { KeyAge } from '../ports.js';
 
 export async function keyAges(
@@ -10,30 +11,26 @@ export async function keyAges(
   const out: KeyAge[] = [];
   for (const domain of domains) {
     const res = await ddb.send(
-      new GetItemCommand({ TableName: table, Key: { pk: { S: `state#${domain}` } }, ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: table,
+        Key: { [BYODKIM_ITEM.key]: { S: BYODKIM_STATE_KEY(domain) } },
+        ConsistentRead: true,
+      }),
     );
-    const raw = res.Item?.state?.S;
-    if (!raw) {
+    const v = decodeByodkimStateItem(res.Item);
+    if (!v) {
       out.push({ domain, stage: '未開始（状態なし）', completedRotations: 0 });
       continue;
     }
-    const s = JSON.parse(raw) as {
-      stage?: string;
-      current?: { selector?: string; createdAt?: string };
-      lastRotationCompletedAt?: string;
-      nextRotationAt?: string;
-      completedRotations?: number;
-      lastError?: { name?: string; message?: string };
-    };
     out.push({
       domain,
-      stage: s.stage ?? '?',
-      ...(s.current?.selector ? { selector: s.current.selector } : {}),
-      ...(s.current?.createdAt ? { keyCreatedAt: s.current.createdAt } : {}),
-      ...(s.lastRotationCompletedAt ? { lastRotationCompletedAt: s.lastRotationCompletedAt } : {}),
-      ...(s.nextRotationAt ? { nextRotationAt: s.nextRotationAt } : {}),
-      completedRotations: s.completedRotations ?? 0,
-      ...(s.lastError ? { lastError: `${s.lastError.name}: ${s.lastError.message}`.slice(0, 160) } : {}),
+      stage: v.stage ?? '?',
+      ...(v.selector ? { selector: v.selector } : {}),
+      ...(v.keyCreatedAt ? { keyCreatedAt: v.keyCreatedAt } : {}),
+      ...(v.lastRotationCompletedAt ? { lastRotationCompletedAt: v.lastRotationCompletedAt } : {}),
+      ...(v.nextRotationAt ? { nextRotationAt: v.nextRotationAt } : {}),
+      completedRotations: v.completedRotations,
+      ...(v.lastError ? { lastError: v.lastError } : {}),
     });
   }
   return out;
