@@ -1,14 +1,4 @@
 /** Entry point of `npm run ack -- <env> <alarm> --by <name>`; see scripts/oncall/cli.ts. */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { oncallMain } from './oncall/cli.js';
+import { runOncall } from './oncall/main.js';
 
-process.exitCode = await oncallMain('ack', process.argv.slice(2), {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  clients: (region) => ({
-    cloudwatch: new CloudWatchClient({ region, maxAttempts: 3 }),
-    dynamodb: new DynamoDBClient({ region, maxAttempts: 3 }),
-  }),
-  now: () => new Date(),
-});
+process.exitCode = await runOncall('ack', process.argv.slice(2));

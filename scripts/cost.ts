@@ -9,9 +9,10 @@ import { generateAll } from '../generators/generate.js';
 import { STACKS } from '../generators/stacks/index.js';
 import { ASSUMPTIONS, estimate, total } from '../lib/cost/model.js';
 import { PRICES, PRICES_DATE } from '../lib/cost/prices.js';
+import { environmentTemplates } from './lib/cost-templates.js';
 import { loadEnvironments } from './lib/environments.js';
 
-const USAGE = 'usage: npm run cost -- <env> [--sends-per-day 1000000] [--domains N] [--json]';
+const USAGE = 'usage: npm run cost -- <env> [--sends-per-day N (default 100000)] [--domains N] [--json]';
 
 function positive(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -25,32 +26,26 @@ function positive(flag: string, value: string | undefined, fallback: number): nu
 function main(argv: string[]): number {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { 'sends-per-day': { type: 'string' }, domains: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      'sends-per-day': { type: 'string' },
+      domains: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     allowPositionals: true,
     strict: true,
   });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   if (positionals.length !== 1) throw new Error(USAGE);
   const env = positionals[0]!;
   const cfg = loadEnvironments().find((c) => c.sceptreEnv === env);
   if (!cfg) throw new Error(`unknown environment '${env}': no environments/${env}.yaml`);
   const sendsPerDay = positive('sends-per-day', values['sends-per-day'], 100_000);
   const domainCount = positive('domains', values.domains, cfg.ses.domains.length);
-  const template = cfg.ses.domains[0]!;
-  const domains =
-    values.domains === undefined
-      ? cfg.ses.domains
-      : Array.from({ length: domainCount }, (_, i) => ({
-          ...template,
-          name: `d${String(i).padStart(4, '0')}.example.jp`,
-        }));
-  const bundles = new Map(
-    STACKS.flatMap((s) => s.handlers ?? []).map((h) => [
-      h,
-      { key: `handlers/${h}/estimate.zip`, sha256: '' },
-    ]),
-  );
-  const { stacks } = generateAll([{ ...cfg, ses: { ...cfg.ses, domains } }], bundles, { checkLimits: false });
-  const templates = Object.fromEntries((stacks.get(env) ?? []).map((r) => [r.definition.id, r.template]));
+  const templates = environmentTemplates(cfg, values.domains === undefined ? undefined : domainCount);
   const lines = estimate(templates, { sendsPerDay, domains: domainCount });
   const sum = total(lines);
   if (values.json) {
@@ -61,7 +56,7 @@ function main(argv: string[]): number {
   }
   const rows = lines.map(
     (l) =>
-      `${l.perDomain ? '*' : ' '} ${l.item.padEnd(92)} ${l.quantity.toFixed(l.quantity < 10 ? 3 : 0).padStart(14)} ${l.unit.padEnd(18)} $${l.monthlyUsd.toFixed(2).padStart(9)}${PRICES[l.price].checked ? '' : '  (price not re-checked)'}`,
+      `${l.perDomain ? '*' : ' '} ${l.item.padEnd(92)} ${(Number.isInteger(l.quantity) ? String(l.quantity) : l.quantity.toFixed(l.quantity < 10 ? 3 : 0)).padStart(14)} ${l.unit.padEnd(18)} $${l.monthlyUsd.toFixed(2).padStart(9)}${PRICES[l.price].checked ? '' : '  (price not re-checked)'}`,
   );
   process.stdout.write(
     [

@@ -17,7 +17,12 @@ import { UsageError } from '../../lib/errors.js';
 import { notAnEnvironmentFile } from './environments.js';
 
 /** Every AWS call of the CLIs gives up after this long (connection, then the whole request). */
-export const AWS_TIMEOUTS = { connectionTimeout: 5_000, requestTimeout: 30_000 } as const;
+// throwOnRequestTimeout: without it the SDK only logs a warning when requestTimeout passes and waits on.
+export const AWS_TIMEOUTS = {
+  connectionTimeout: 5_000,
+  requestTimeout: 30_000,
+  throwOnRequestTimeout: true,
+} as const;
 
 /** SDK client configuration with the CLIs' retries and timeouts. */
 export function awsClientConfig(region: string, maxAttempts = 3) {

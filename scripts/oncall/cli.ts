@@ -9,14 +9,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AccountMismatchError } from '../../contracts/account.js';
 import { ackProblem, episodeOf } from '../../contracts/alarm-episodes.js';
 import { names } from '../../contracts/names.js';
 import type { Severity } from '../../contracts/severity.js';
 import { ConfigError as EnvConfigError, parseEnvConfig } from '../../generators/config/load.js';
 import type { EnvConfig } from '../../generators/config/schema.js';
 import { DynamoEpisodeStore, type PersonWrite } from '../../lib/alarm-episodes/store.js';
-import { apiErrorText, UsageError } from '../../lib/errors.js';
+import { apiErrorText, ConfigError as LibConfigError, UsageError } from '../../lib/errors.js';
 import { parseCli } from '../drift/args.js';
+import { accountTargetOf, checkAccount } from '../lib/account.js';
 
 export type OncallCommand = 'ack' | 'escalate';
 
@@ -34,6 +36,8 @@ export interface OncallIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly clients: (region: string) => OncallClients;
+  /** The account the caller's credentials belong to (sts:GetCallerIdentity). */
+  readonly callerAccount: (region: string) => Promise<string | undefined>;
   readonly now: () => Date;
 }
 
@@ -106,6 +110,10 @@ export async function oncallMain(
     const n = names(config);
     const alarmName = alarmArg.startsWith(`${n.prefix}-`) ? alarmArg : n.alarm(alarmArg);
     const topicNames = { P1: n.alarmTopic('P1'), P2: n.alarmTopic('P2'), P3: n.alarmTopic('P3') };
+    // The credentials must belong to the environment's account (contracts/account.ts) before anything is read.
+    await checkAccount(accountTargetOf(env, values['environments-dir'] ?? 'environments'), () =>
+      io.callerAccount(config.region),
+    );
     const clients = io.clients(config.region);
 
     const alarm = await describeAlarm(clients.cloudwatch, alarmName, topicNames);
@@ -162,6 +170,10 @@ export async function oncallMain(
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
+      io.stderr(`${command}: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof AccountMismatchError || error instanceof LibConfigError) {
       io.stderr(`${command}: ${error.message}\n`);
       return 2;
     }

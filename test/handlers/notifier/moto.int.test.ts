@@ -29,7 +29,7 @@ const TABLE = 'ses-migration-development-alarm-episodes';
 const envDir = mkdtempSync(join(tmpdir(), 'oncall-env-'));
 writeFileSync(
   join(envDir, 'dev.yaml'),
-  'environment: development\nses:\n  domains: [{ name: dev.example.jp }]\nnotifications:\n  P1: [oncall@example.jp]\n',
+  "accountId: '123456789012'\nenvironment: development\nses:\n  domains: [{ name: dev.example.jp }]\nnotifications:\n  P1: [oncall@example.jp]\n",
 );
 const topics = {
   alarm: {} as Record<string, string>,
@@ -184,6 +184,7 @@ describe('notifier on moto', () => {
       stdout: (t: string) => out.push(t),
       stderr: (t: string) => out.push(t),
       clients: () => ({ cloudwatch: cw, dynamodb: ddb }),
+      callerAccount: async () => '123456789012',
       now: () => new Date(since!.getTime() + 22 * 60_000),
     });
     const said: string[] = [];

@@ -11,7 +11,7 @@ import { type OncallCommand, oncallMain } from '../../../scripts/oncall/cli.js';
 const envDir = mkdtempSync(join(tmpdir(), 'oncall-'));
 writeFileSync(
   join(envDir, 'prod.yaml'),
-  'environment: production\nses:\n  domains: [{ name: example.jp }]\nnotifications:\n  P1: [oncall@example.jp]\n',
+  "accountId: '123456789012'\nenvironment: production\nses:\n  domains: [{ name: example.jp }]\nnotifications:\n  P1: [oncall@example.jp]\n",
 );
 const cw = mockClient(CloudWatchClient);
 const ddb = mockClient(DynamoDBClient);
@@ -32,6 +32,8 @@ function alarm(state: 'ALARM' | 'OK', topic = P1_TOPIC) {
   });
 }
 
+let caller = '123456789012';
+
 async function run(command: OncallCommand, ...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
@@ -39,12 +41,14 @@ async function run(command: OncallCommand, ...args: string[]) {
     stdout: (t) => out.push(t),
     stderr: (t) => err.push(t),
     clients: () => ({ cloudwatch: new CloudWatchClient({}), dynamodb: new DynamoDBClient({}) }),
+    callerAccount: async () => caller,
     now: () => new Date('2026-11-29T05:30:00Z'),
   });
   return { code, out: out.join(''), err: err.join('') };
 }
 
 beforeEach(() => {
+  caller = '123456789012';
   cw.reset();
   ddb.reset();
   ddb.on(UpdateItemCommand).resolves({});
@@ -113,6 +117,19 @@ describe('npm run ack', () => {
     expect(unknown.err).toContain("unknown environment 'staging'");
     expect(await run('ack', 'prod', 'x')).toMatchObject({ code: 2 });
     expect((await run('ack', 'prod', 'x', '--by', ' ')).err).toContain('--by is " "');
+    expect(ddb.commandCalls(UpdateItemCommand)).toHaveLength(0);
+  });
+});
+
+describe('the account check', () => {
+  it('refuses credentials of another account before reading or writing anything', async () => {
+    alarm('ALARM');
+    caller = '999999999999';
+    const r = await run('ack', 'prod', 'bounce-rate-alarm', '--by', 'tanaka');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/999999999999/);
+    expect(r.err).toMatch(/123456789012/);
+    expect(cw.commandCalls(DescribeAlarmsCommand)).toHaveLength(0);
     expect(ddb.commandCalls(UpdateItemCommand)).toHaveLength(0);
   });
 });
