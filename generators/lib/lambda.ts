@@ -9,7 +9,17 @@ import type { FunctionProperties } from 'cloudform-types/types/lambda/function';
 import type Resource from 'cloudform-types/types/resource';
 import { writeCommonEnv } from '../../contracts/functions/env.js';
 import type { Severity } from '../../contracts/severity.js';
-import { alarm, checkovSkip, getAtt, logGroup, policyDoc, ref, res, serviceTrust, sub } from './resources.js';
+import {
+  checkovSkip,
+  eventCountAlarm,
+  getAtt,
+  logGroup,
+  policyDoc,
+  ref,
+  res,
+  serviceTrust,
+  sub,
+} from './resources.js';
 import type { Cfn, StackContext } from './template.js';
 
 export const LAMBDA_RUNTIME = 'nodejs24.x';
@@ -46,20 +56,13 @@ function lambdaAlarm(
   metric: 'Errors' | 'Throttles',
   opts: { suffix: string; fn: string; severity: Severity; description: string },
 ): Resource {
-  return alarm(ctx, {
+  return eventCountAlarm(ctx, {
     name: ctx.n.alarm(`${opts.fn}-${opts.suffix}`),
     severity: opts.severity,
     description: opts.description,
-    threshold: 0,
-    comparison: 'GreaterThanThreshold',
-    evaluationPeriods: 1,
-    treatMissingData: 'notBreaching',
-    event: true,
     metric: {
       namespace: 'AWS/Lambda',
       name: metric,
-      statistic: 'Sum',
-      period: 300,
       dimensions: [{ Name: 'FunctionName', Value: functionName }],
     },
   });

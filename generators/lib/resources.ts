@@ -236,6 +236,29 @@ export function evaluationWindowLimit(period: number): number {
   return period < 3600 ? 86_400 : 604_800;
 }
 
+/**
+ * An event alarm on a count: ALARM when anything was counted in a 5-minute period (a function error, a record
+ * that could not be masked), one notice per event.
+ */
+export function eventCountAlarm(
+  ctx: StackContext,
+  spec: Pick<AlarmSpec, 'name' | 'severity' | 'description'> & {
+    readonly metric: { namespace: string; name: string; dimensions: { Name: string; Value: Cfn }[] };
+  },
+): Resource {
+  return alarm(ctx, {
+    name: spec.name,
+    severity: spec.severity,
+    description: spec.description,
+    threshold: 0,
+    comparison: 'GreaterThanThreshold',
+    evaluationPeriods: 1,
+    treatMissingData: 'notBreaching',
+    event: true,
+    metric: { ...spec.metric, statistic: 'Sum', period: 300 },
+  });
+}
+
 /** An alarm routed to its severity's alarm topic, tagged with the severity; ALARM and OK both notify (events: ALARM). */
 export function alarm(ctx: StackContext, spec: AlarmSpec): Resource {
   const period =

@@ -17,6 +17,7 @@ import { lambdaFunction } from '../lib/lambda.js';
 import {
   alarm,
   denyInsecureTransport,
+  eventCountAlarm,
   getAtt,
   kmsKey,
   logGroup,
@@ -236,21 +237,14 @@ function build(ctx: StackContext) {
   });
   // Records the function returned ProcessingFailed (one bad record never fails its batch): the invocation
   // succeeded, so ExecuteProcessing.Success stays at 1; the function's own count is the only signal.
-  resources.MaskingFailedRecordsAlarm = alarm(ctx, {
+  resources.MaskingFailedRecordsAlarm = eventCountAlarm(ctx, {
     name: n.alarm('firehose-masking-failed-records'),
     severity: 'P2',
     description:
       'マスキングできなかったレコードがあります。該当レコードは未マスクのまま errors/ に保存されます（管理者のみ閲覧可）。関数のログで原因を確認してください。',
-    threshold: 0,
-    comparison: 'GreaterThanThreshold',
-    evaluationPeriods: 1,
-    treatMissingData: 'notBreaching',
-    event: true,
     metric: {
       namespace: n.namespace.monitoring,
       name: METRICS.maskingFailedRecords.name,
-      statistic: 'Sum',
-      period: 300,
       // Powertools' default dimension: the service name, which the function sets to its own name.
       dimensions: [{ Name: DIMENSIONS.service, Value: n.lambda('data-masking') }],
     },
