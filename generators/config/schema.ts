@@ -2,6 +2,9 @@
  * The environment configuration an operator edits (environments/<env>.yaml), as a zod schema.
  * Every optional key documents its default; defaults follow the seed (monitoring design v3.0) unless
  * aws-facts.md says the seed is wrong (e.g. 2557 days retention instead of the invalid 2555).
+ *
+ * Over 400 lines: it is the reference of every key an operator may write, each with its default and allowed
+ * values next to it (the README's configuration reference is checked against it); one file is one place to look.
  */
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';

@@ -3,6 +3,9 @@
  * the configuration set, only From addresses of those domains, only from the allowed ranges), the admin role
  * (may unmask logs and read raw archives) and the read-only monitoring role (may not), and a CloudTrail trail
  * recording every read of the archive so PII access is auditable.
+ *
+ * Over 400 lines: the policies and the trail's key and bucket policies must be read together (who may read
+ * what, and that every such read is recorded); most lines are policy statements, one per line of intent.
  */
 import type { TrailProperties } from 'cloudform-types/types/cloudTrail/trail';
 import type { ManagedPolicyProperties } from 'cloudform-types/types/iam/managedPolicy';

@@ -4,6 +4,10 @@
  * collect resource drifts with their property differences (paged), apply the ignore rules and, when a local
  * template is given, compare it with the deployed one. Every failure becomes a row; nothing here throws for
  * one stack's problem. No filesystem and no environment access: callers inject the client, clock and sleep.
+ *
+ * Over 400 lines on purpose: one stack's run is one sequence (describe, detect, poll, read drifts, ignore,
+ * compare) sharing its retry wrapper, deadline and error list; the report rendering (report.ts), retries
+ * (pool.ts), ignore matching (ignore-rules.ts) and template diff (template-diff.ts) are already apart.
  */
 import {
   DescribeStackDriftDetectionStatusCommand,
