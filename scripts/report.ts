@@ -8,15 +8,20 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
+import { stsCallerAccount } from './lib/account.js';
+import { awsClientConfig, debugFlag, internalErrorText } from './lib/preflight.js';
 import { reportMain } from './report/cli.js';
 
+const { debug, args } = debugFlag(process.argv.slice(2));
 try {
-  process.exitCode = await reportMain(process.argv.slice(2), {
+  process.exitCode = await reportMain(args, {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     clients: (region) => {
-      const config = { region, maxAttempts: 3 };
-      const global = { region: 'us-east-1', maxAttempts: 3 };
+      // Timeouts on every call (preflight.ts); IAM events and Cost Explorer answer in us-east-1.
+      const config = awsClientConfig(region);
+      const global = awsClientConfig('us-east-1');
       return {
         cloudformation: new CloudFormationClient(config),
         cloudwatch: new CloudWatchClient(config),
@@ -30,9 +35,10 @@ try {
         sns: new SNSClient(config),
       };
     },
+    callerAccount: (region) => stsCallerAccount(new STSClient(awsClientConfig(region)))(),
     now: () => new Date(),
   });
 } catch (error) {
-  console.error('report: internal error:', error);
+  console.error(internalErrorText('report', error, debug));
   process.exitCode = 2;
 }

@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { AccountMismatchError } from '../../contracts/account.js';
 import {
   type AlarmDef,
   alarmsFromTemplates,
@@ -18,6 +19,8 @@ import {
 } from '../../lib/alarm-eval/index.js';
 import { ConfigError, UsageError } from '../../lib/errors.js';
 import { environmentArg, parseCli, positiveInt } from '../drift/args.js';
+import { accountTargetOf, checkAccount } from '../lib/account.js';
+import { credentialsAdvice } from '../lib/preflight.js';
 import { environmentFacts } from '../status/cli.js';
 import { fetchHistory, type PlannedFetch, planFetch, RETENTION } from './fetch.js';
 import { renderHtml } from './html.js';
@@ -31,6 +34,8 @@ export interface BacktestDeps {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly cloudwatch: (region: string) => Pick<CloudWatchClient, 'send'>;
+  /** The account the caller's credentials belong to (sts:GetCallerIdentity). */
+  readonly callerAccount: (region: string) => Promise<string | undefined>;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
 }
@@ -81,8 +86,11 @@ export async function backtestMain(argv: readonly string[], deps: BacktestDeps):
     const end = new Date(Math.floor(endMs / 60_000) * 60_000);
     const start = new Date(end.getTime() - days * 86_400_000);
     const sceptreDir = values['sceptre-dir'] ?? 'sceptre';
-    const facts = environmentFacts(env, values['environments-dir'] ?? 'environments', sceptreDir);
+    const environmentsDir = values['environments-dir'] ?? 'environments';
+    const facts = environmentFacts(env, environmentsDir, sceptreDir);
     const defs = loadAlarmDefs(sceptreDir, env);
+    // Read history only with credentials of the environment's own account (contracts/account.ts).
+    await checkAccount(accountTargetOf(env, environmentsDir), () => deps.callerAccount(facts.region));
 
     const warnings = new Map<string, string[]>();
     const warn = (alarm: string, text: string) => warnings.set(alarm, [...(warnings.get(alarm) ?? []), text]);
@@ -177,9 +185,18 @@ export async function backtestMain(argv: readonly string[], deps: BacktestDeps):
     else deps.stdout(renderText(reports, `backtest ${env}: ${start.toISOString()} .. ${end.toISOString()}`));
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) {
+    if (
+      error instanceof UsageError ||
+      error instanceof ConfigError ||
+      error instanceof AccountMismatchError
+    ) {
       deps.stderr(`backtest: ${error.message}\n`);
       return error instanceof UsageError ? 64 : 2;
+    }
+    const advice = credentialsAdvice(error);
+    if (advice) {
+      deps.stderr(`backtest: ${advice}\n`);
+      return 2;
     }
     throw error;
   }

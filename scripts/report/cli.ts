@@ -16,6 +16,8 @@ import { resolvePeriod } from '../../lib/reports/period.js';
 import { renderHtml, renderText } from '../../lib/reports/render.js';
 import { buildReport } from '../../lib/reports/report.js';
 import { CADENCES, type Cadence } from '../../lib/reports/types.js';
+import { accountTargetOf, checkAccount } from '../lib/account.js';
+import { requireEnvironment } from '../lib/preflight.js';
 
 export const REPORT_USAGE = `usage: npm run report -- <env> <daily|weekly|monthly> [--date YYYY-MM-DD] [--out FILE] [--send]
   --date  any JST date inside the period (default: the last complete period)
@@ -71,6 +73,8 @@ export interface ReportIo {
     sesv2: import('@aws-sdk/client-sesv2').SESv2Client;
     sns: import('@aws-sdk/client-sns').SNSClient;
   };
+  /** The account the caller's credentials belong to (sts:GetCallerIdentity). */
+  readonly callerAccount: (region: string) => Promise<string | undefined>;
   readonly now: () => Date;
 }
 
@@ -92,7 +96,13 @@ export async function reportMain(argv: readonly string[], io: ReportIo): Promise
     io.stderr(`report: ${(e as Error).message}\n${REPORT_USAGE}\n`);
     return 2;
   }
-  const file = `environments/${args.env}.yaml`;
+  let file: string;
+  try {
+    file = requireEnvironment(args.env);
+  } catch (e) {
+    io.stderr(`report: ${(e as Error).message}\n`);
+    return 2;
+  }
   let env: ReturnType<typeof parseEnvConfig>;
   try {
     env = parseEnvConfig(file, readFileSync(file, 'utf8'));
@@ -100,6 +110,20 @@ export async function reportMain(argv: readonly string[], io: ReportIo): Promise
     io.stderr(
       `report: ${e instanceof ConfigError ? e.message : `cannot read ${file}: ${(e as Error).message}`}\n`,
     );
+    return 2;
+  }
+  // Cheap checks before any AWS call: the period exists and is over, then the account.
+  let period: ReturnType<typeof resolvePeriod>;
+  try {
+    period = resolvePeriod(args.cadence, args.date, io.now());
+  } catch (e) {
+    io.stderr(`report: ${(e as Error).message}\n`);
+    return 2;
+  }
+  try {
+    await checkAccount(accountTargetOf(args.env), () => io.callerAccount(env.region));
+  } catch (e) {
+    io.stderr(`report: ${(e as Error).message}\n`);
     return 2;
   }
   const cfg = reportConfig(env);
@@ -137,7 +161,6 @@ export async function reportMain(argv: readonly string[], io: ReportIo): Promise
     io.stdout(`${JSON.stringify(result, null, 2)}\n`);
     return result.status === 'fallback' || result.missingSections.length ? 1 : 0;
   }
-  const period = resolvePeriod(args.cadence, args.date, io.now());
   const { model, images } = await buildReport(cfg, period, sources, io.now());
   const out = args.out ?? `reports/${args.cadence}-${period.key}.html`;
   mkdirSync(dirname(out), { recursive: true });
@@ -151,5 +174,6 @@ export async function reportMain(argv: readonly string[], io: ReportIo): Promise
   const missing = model.sections.filter((s) => s.status === 'missing');
   io.stdout(`${model.title}\n${model.summary}\nwritten: ${out}, ${stem}.txt, ${stem}.json\n`);
   for (const s of missing) io.stdout(`missing section ${s.title}: ${s.reason}\n`);
-  return 0;
+  // README exit codes: 1 when a section could not be made (the files are written all the same).
+  return missing.length ? 1 : 0;
 }

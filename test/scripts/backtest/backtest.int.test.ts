@@ -52,6 +52,7 @@ describe('backtest against moto with a seeded day of dev history', () => {
         stderr: (t) => {
           stderr += t;
         },
+        callerAccount: async () => '123456789012',
         cloudwatch: () => new CloudWatchClient(motoClientConfig(moto.endpoint)),
         now: () => END,
         sleep: async () => {},

@@ -35,6 +35,8 @@ function fakeHistory(input: { MetricDataQueries?: MetricDataQuery[]; StartTime?:
   };
 }
 
+let callerAccount = '123456789012';
+
 async function run(args: string[]) {
   let stdout = '';
   let stderr = '';
@@ -55,6 +57,7 @@ async function run(args: string[]) {
       stderr: (t) => {
         stderr += t;
       },
+      callerAccount: async () => callerAccount,
       cloudwatch: () => new CloudWatchClient({ region: 'ap-northeast-1' }),
       now: () => END,
       sleep: async () => {},
@@ -64,11 +67,20 @@ async function run(args: string[]) {
 }
 
 beforeEach(() => {
+  callerAccount = '123456789012';
   cw.reset();
   cw.on(GetMetricDataCommand).callsFake(fakeHistory);
 });
 
 describe('backtestMain', () => {
+  it('refuses credentials of another account before reading any metric', async () => {
+    callerAccount = '999999999999';
+    const { code, stderr } = await run(['prod', '--json']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/999999999999[\s\S]*123456789012|123456789012[\s\S]*999999999999/);
+    expect(cw.commandCalls(GetMetricDataCommand)).toHaveLength(0);
+  });
+
   it('reports the ALARM spans of the P1 bounce path and ses-critical', async () => {
     const { code, stdout, stderr } = await run(['prod', '--json']);
     expect(code, stderr).toBe(0);

@@ -57,6 +57,7 @@ describe('backtest --html in headless Chromium', () => {
           out += t;
         },
         stderr: () => {},
+        callerAccount: async () => '123456789012',
         cloudwatch: () => new CloudWatchClient(motoClientConfig(moto.endpoint)),
         now: () => END,
         sleep: async () => {},

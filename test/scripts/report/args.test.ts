@@ -34,9 +34,36 @@ describe('npm run report arguments', () => {
       clients: () => {
         throw new Error('must not create clients');
       },
+      callerAccount: async () => {
+        throw new Error('must not call STS');
+      },
       now: () => new Date(),
     });
     expect(code).toBe(2);
     expect(err).toContain(REPORT_USAGE);
+  });
+
+  const io = (err: string[], caller = '123456789012') => ({
+    stdout: () => {},
+    stderr: (t: string) => {
+      err.push(t);
+    },
+    clients: () => {
+      throw new Error('must not create clients');
+    },
+    callerAccount: async () => caller,
+    now: () => new Date('2026-12-01T03:00:00Z'),
+  });
+
+  it('an unknown environment, an impossible or unfinished date and another account are refused before any AWS read', async () => {
+    const err: string[] = [];
+    expect(await reportMain(['nosuch', 'daily'], io(err))).toBe(2);
+    expect(err.at(-1)).toMatch(/^report: unknown environment 'nosuch'/);
+    expect(await reportMain(['prod', 'daily', '--date', '2026-13-01'], io(err))).toBe(2);
+    expect(err.at(-1)).toMatch(/^report: .*2026-13-01/);
+    expect(await reportMain(['prod', 'daily', '--date', '2026-12-05'], io(err))).toBe(2);
+    expect(err.at(-1)).toMatch(/is not over yet/);
+    expect(await reportMain(['prod', 'daily'], io(err, '999999999999'))).toBe(2);
+    expect(err.at(-1)).toMatch(/999999999999/);
   });
 });
