@@ -3,9 +3,12 @@
  * (HTML, text) and the archive (JSON of the figures) need; no AWS type leaks in here.
  */
 
+import type { Severity } from '../../contracts/severity.js';
+
+export type { Severity };
+
 export const CADENCES = ['daily', 'weekly', 'monthly'] as const;
 export type Cadence = (typeof CADENCES)[number];
-export type Severity = 'P1' | 'P2' | 'P3';
 
 export interface Tier {
   readonly threshold: number;
