@@ -156,7 +156,9 @@ export async function piiAccessSection(q: PiiAccessQuery, clients: PiiAccessClie
       'Raw archive reads: no trail configured (security.auditArchiveReads is off and no security.existingTrail)',
     );
   }
-  lines.push(...(rows.length ? renderRows(rows) : ['nobody']));
+  // "nobody" only when every source was read: an unread source is no evidence that nobody looked.
+  const none = unreadable ? 'none found in what could be read (incomplete: see above)' : 'nobody';
+  lines.push(...(rows.length ? renderRows(rows) : [none]));
   // A source that could not be read makes the answer incomplete: say so (status exits 3).
   return { title, state: unreadable ? 'unavailable' : 'ok', lines };
 }

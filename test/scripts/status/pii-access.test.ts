@@ -139,5 +139,8 @@ describe('piiAccessSection', () => {
     const section = await piiAccessSection(query, { cloudtrail: failing, s3: failing });
     expect(section.lines[0]).toBe('CloudWatch Logs unmasking: not read (AccessDeniedException: no)');
     expect(section.state).toBe('unavailable');
+    // An unread source is no evidence that nobody looked.
+    expect(section.lines).not.toContain('nobody');
+    expect(section.lines.at(-1)).toBe('none found in what could be read (incomplete: see above)');
   });
 });
