@@ -2,9 +2,13 @@
  * The alarm tiers of seed 3.2.1-3.2.4 and where each lives. The seed names go to the matching tiers; the other
  * tiers are named `<seed name>-p2|-p3` (or `-p1`). This table is the single source for the README's tier table.
  */
+import type Resource from 'cloudform-types/types/resource';
+import { METRICS } from '../../contracts/metrics.js';
 import { names } from '../../contracts/names.js';
 import type { Severity } from '../../contracts/severity.js';
 import type { EnvConfig } from '../config/schema.js';
+import { alarm, guardedRate } from '../lib/resources.js';
+import type { StackContext } from '../lib/template.js';
 
 export type Family = 'bounceRate' | 'complaintRate' | 'sendSuccessRate' | 'applicationErrors';
 
@@ -76,4 +80,34 @@ export function tierAlarms(cfg: EnvConfig): TierAlarm[] {
       } satisfies TierAlarm;
     }),
   );
+}
+
+/**
+ * A bounce or complaint rate tier alarm: 100 × Bounce (or Complaint) / Send of AWS/SES over one period, no
+ * datapoint while fewer than the configured minimum were sent (missing is not breaching).
+ */
+export function sesRateTierAlarm(
+  ctx: StackContext,
+  t: TierAlarm & { readonly family: 'bounceRate' | 'complaintRate' },
+  description: string,
+  period: number,
+): Resource {
+  const bounce = t.family === 'bounceRate';
+  return alarm(ctx, {
+    name: t.name,
+    severity: t.severity,
+    description,
+    threshold: t.threshold,
+    comparison: 'GreaterThanThreshold',
+    evaluationPeriods: t.evaluationPeriods,
+    treatMissingData: 'notBreaching',
+    metrics: guardedRate({
+      namespace: METRICS.sesSend.namespace,
+      numerator: bounce ? METRICS.sesBounce.name : METRICS.sesComplaint.name,
+      denominator: METRICS.sesSend.name,
+      period,
+      minimum: ctx.cfg.alarms.minimumSendVolume,
+      label: bounce ? 'BounceRatePercent' : 'ComplaintRatePercent',
+    }),
+  });
 }

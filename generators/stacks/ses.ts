@@ -15,9 +15,9 @@ import type { EmailIdentityProperties } from 'cloudform-types/types/ses/emailIde
 import { addUnique, identityLogicalId } from '../../contracts/logical-ids.js';
 import { METRICS } from '../../contracts/metrics.js';
 import { SEVERITY_LABEL } from '../../contracts/severity.js';
-import { alarm, getAtt, guardedRate, logGroup, policyDoc, ref, res, sub } from '../lib/resources.js';
+import { alarm, getAtt, logGroup, policyDoc, ref, res, sub } from '../lib/resources.js';
 import type { Cfn, StackContext, StackDefinition } from '../lib/template.js';
-import { tierAlarms } from './alarm-catalog.js';
+import { sesRateTierAlarm, tierAlarms } from './alarm-catalog.js';
 
 /** The per-domain dimension of SES event metrics: SES's automatic message tag. */
 export const DOMAIN_DIMENSION = 'ses:from-domain';
@@ -199,23 +199,12 @@ function build(ctx: StackContext) {
     const id = bounce ? 'BounceRateAlarm' : 'ComplaintRateAlarm';
     const label = bounce ? 'バウンス率' : '苦情率';
     const review = bounce ? '5%' : '0.1%';
-    resources[id] = alarm(ctx, {
-      name: t.name,
-      severity: t.severity,
-      description: `SES の${label}（5分間の ${bounce ? 'Bounce' : 'Complaint'} / Send）が ${t.threshold}% を超えました（5分間×${t.evaluationPeriods}回、送信数が5分間に ${cfg.alarms.minimumSendVolume} 件未満の間は評価しません）。AWS は ${review} 以上で審査対象とし、さらに上がると送信を停止します。直ちに送信元と宛先リストを確認してください。`,
-      threshold: t.threshold,
-      comparison: 'GreaterThanThreshold',
-      evaluationPeriods: t.evaluationPeriods,
-      treatMissingData: 'notBreaching',
-      metrics: guardedRate({
-        namespace: METRICS.sesSend.namespace,
-        numerator: bounce ? METRICS.sesBounce.name : METRICS.sesComplaint.name,
-        denominator: METRICS.sesSend.name,
-        period: RATE_PERIOD,
-        minimum: cfg.alarms.minimumSendVolume,
-        label: bounce ? 'BounceRatePercent' : 'ComplaintRatePercent',
-      }),
-    });
+    resources[id] = sesRateTierAlarm(
+      ctx,
+      { ...t, family: bounce ? 'bounceRate' : 'complaintRate' },
+      `SES の${label}（5分間の ${bounce ? 'Bounce' : 'Complaint'} / Send）が ${t.threshold}% を超えました（5分間×${t.evaluationPeriods}回、送信数が5分間に ${cfg.alarms.minimumSendVolume} 件未満の間は評価しません）。AWS は ${review} 以上で審査対象とし、さらに上がると送信を停止します。直ちに送信元と宛先リストを確認してください。`,
+      RATE_PERIOD,
+    );
     const reputationId = bounce ? 'BounceReputationAlarm' : 'ComplaintReputationAlarm';
     const reputationName = n.alarm(bounce ? 'bounce-reputation' : 'complaint-reputation');
     resources[reputationId] = alarm(ctx, {

@@ -5,9 +5,9 @@
 import type Resource from 'cloudform-types/types/resource';
 import { METRICS_WINDOW_MINUTES } from '../../../contracts/functions/metrics.js';
 import { METRICS } from '../../../contracts/metrics.js';
-import { alarm, guardedRate } from '../../lib/resources.js';
+import { alarm } from '../../lib/resources.js';
 import { pascal, type StackContext } from '../../lib/template.js';
-import { tierAlarms } from '../alarm-catalog.js';
+import { sesRateTierAlarm, tierAlarms } from '../alarm-catalog.js';
 
 export const PERIOD = 300;
 
@@ -37,23 +37,12 @@ export function monitoringAlarms(ctx: StackContext): {
     const description = MEANING[t.family](t.threshold, t.evaluationPeriods);
     alarmNames.push(t.name);
     if (t.family === 'bounceRate' || t.family === 'complaintRate') {
-      resources[id] = alarm(ctx, {
-        name: t.name,
-        severity: t.severity,
-        description: `${description}（送信数が5分間に ${cfg.alarms.minimumSendVolume} 件未満の間は評価しません）`,
-        threshold: t.threshold,
-        comparison: 'GreaterThanThreshold',
-        evaluationPeriods: t.evaluationPeriods,
-        treatMissingData: 'notBreaching',
-        metrics: guardedRate({
-          namespace: METRICS.sesSend.namespace,
-          numerator: t.family === 'bounceRate' ? METRICS.sesBounce.name : METRICS.sesComplaint.name,
-          denominator: METRICS.sesSend.name,
-          period: PERIOD,
-          minimum: cfg.alarms.minimumSendVolume,
-          label: t.family === 'bounceRate' ? 'BounceRatePercent' : 'ComplaintRatePercent',
-        }),
-      });
+      resources[id] = sesRateTierAlarm(
+        ctx,
+        { ...t, family: t.family },
+        `${description}（送信数が5分間に ${cfg.alarms.minimumSendVolume} 件未満の間は評価しません）`,
+        PERIOD,
+      );
     } else if (t.family === 'sendSuccessRate') {
       // The rate of the metrics function's window, only while that window holds enough sends: one bounce among
       // three sends at night is not a P1. Below the volume there is no datapoint (missing is not breaching).
