@@ -9,6 +9,7 @@ import { EnvReader } from '../../contracts/functions/env.js';
 import { loadMaskingConfig } from '../../contracts/functions/firehose-masking.js';
 import { loadMetricsConfig } from '../../contracts/functions/metrics.js';
 import { loadEscalateConfig, loadNotifyConfig } from '../../contracts/functions/notifier.js';
+import { STACK_IDS } from '../../contracts/names.js';
 import { loadConfig as loadByodkimConfig, requireSettings } from '../../handlers/byodkim/core/config.js';
 import { type Json, resourcesOfType, templates } from '../support/templates.js';
 
@@ -59,7 +60,7 @@ describe.each(['prod', 'dev'] as const)('function environments of %s', (env) => 
   });
 
   it('the drift function reads every stack name', () => {
-    expect(loadDriftConfig(of('drift-detection')).stackNames).toHaveLength(6);
+    expect(loadDriftConfig(of('drift-detection')).stackNames).toHaveLength(STACK_IDS.length);
   });
 
   it('the masking function gets its namespace', () => {
