@@ -5,8 +5,6 @@
  * cost grows with domains (limits are not checked for such what-if templates). Model: lib/cost/model.ts.
  */
 import { parseArgs } from 'node:util';
-import { generateAll } from '../generators/generate.js';
-import { STACKS } from '../generators/stacks/index.js';
 import { ASSUMPTIONS, estimate, total } from '../lib/cost/model.js';
 import { PRICES, PRICES_DATE } from '../lib/cost/prices.js';
 import { environmentTemplates } from './lib/cost-templates.js';

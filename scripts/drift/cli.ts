@@ -3,7 +3,7 @@
  * deployed templates with the generated ones. Exit 0 in sync, 1 drift found, 2 error (each error is a row).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { AccountMismatchError } from '../../contracts/account.js';
 import { type CloudFormationSender, type DriftTarget, exitCodeOf, runDrift } from '../../lib/drift/engine.js';
 import {
