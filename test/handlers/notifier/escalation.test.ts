@@ -230,7 +230,7 @@ describe('P1: re-notified to the P1 list and level 3 until acknowledged or OK', 
         const lastRun = runs.at(-1) ?? 0;
         expect(lastRun - times.at(-1)!).toBeLessThan(15 + longestGap);
       }),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   });
 });
