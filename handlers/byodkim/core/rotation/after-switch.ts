@@ -1,5 +1,5 @@
 /** Decisions of the stages after the SES switch (verification, rollback, old record removal). Pure. */
-import { dkimTxtRecord, isRemoved } from '../dkim.js';
+import { isRemoved } from '../dkim.js';
 import { StateMismatchError } from '../errors.js';
 import { notices } from '../notifications.js';
 import { addDays, addHours, daysBetween, hoursBetween } from '../time.js';
@@ -9,6 +9,7 @@ import {
   addBounded,
   type DecideEnv,
   type Decision,
+  deleteRecordStep,
   dnsOf,
   edit,
   metric,
@@ -149,18 +150,7 @@ export function decideOldRemoval(s: DomainState, o: Observation, e: DecideEnv): 
       return { kind: 'wait', why: 'grace period for mail in flight' };
     }
     if (!s.deleted?.includes(old.selector)) {
-      const record = dkimTxtRecord(old.selector, s.domain, old.publicKey);
-      return {
-        kind: 'step',
-        why: `Route 53 DELETE ${record.name}`,
-        before: patch(s, { retired: addBounded(s.retired, old.selector) }),
-        effect: { kind: 'deleteTxt', zone, record, selector: old.selector },
-        after: () =>
-          edit(s, (n) => {
-            n.retired = addBounded(n.retired, old.selector);
-            n.deleted = addBounded(n.deleted, old.selector);
-          }),
-      };
+      return deleteRecordStep(s, zone, old, '');
     }
     if (!s.sent.includes('old-removed')) {
       return notifyOnce(
@@ -271,18 +261,7 @@ export function decideRollingBack(s: DomainState, o: Observation, e: DecideEnv):
   }
   // SES confirmed on the restored key: only now may the failed key's record go.
   if (failed && zone && !s.deleted?.includes(failed.selector)) {
-    const record = dkimTxtRecord(failed.selector, s.domain, failed.publicKey);
-    return {
-      kind: 'step',
-      why: `Route 53 DELETE of the failed key's record ${record.name}`,
-      before: patch(s, { retired: addBounded(s.retired, failed.selector) }),
-      effect: { kind: 'deleteTxt', zone, record, selector: failed.selector },
-      after: () =>
-        edit(s, (n) => {
-          n.retired = addBounded(n.retired, failed.selector);
-          n.deleted = addBounded(n.deleted, failed.selector);
-        }),
-    };
+    return deleteRecordStep(s, zone, failed, "of the failed key's record ");
   }
   if (!s.sent.includes('rolled-back')) {
     const askRemoval = failed && !zone ? failed : undefined;

@@ -8,6 +8,7 @@ import {
   addBounded,
   type DecideEnv,
   type Decision,
+  deleteRecordStep,
   dnsOf,
   dueAt,
   edit,
@@ -235,18 +236,7 @@ export function decideAbort(s: DomainState, o: Observation, e: DecideEnv): Decis
     };
   }
   if (pending && zone && s.upserted?.includes(pending.selector) && !s.deleted?.includes(pending.selector)) {
-    const record = dkimTxtRecord(pending.selector, s.domain, pending.publicKey);
-    return {
-      kind: 'step',
-      why: `Route 53 DELETE of the aborted key's record ${record.name}`,
-      before: patch(s, { retired: addBounded(s.retired, pending.selector) }),
-      effect: { kind: 'deleteTxt', zone, record, selector: pending.selector },
-      after: () =>
-        edit(s, (n) => {
-          n.retired = addBounded(n.retired, pending.selector);
-          n.deleted = addBounded(n.deleted, pending.selector);
-        }),
-    };
+    return deleteRecordStep(s, zone, pending, "of the aborted key's record ");
   }
   const dnsRequested = s.dnsRequestedAt !== undefined || s.sent.includes('dns-request');
   if (!s.sent.includes('aborted')) {

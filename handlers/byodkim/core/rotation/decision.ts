@@ -8,7 +8,7 @@
  */
 import { METRICS, type MetricKey } from '../../../../contracts/metrics.js';
 import type { Timings } from '../config.js';
-import type { LookupResult } from '../dkim.js';
+import { dkimTxtRecord, type LookupResult } from '../dkim.js';
 import type { Ctx } from '../notifications.js';
 import type { DkimStatus, MetricPoint, MetricUnitName, Notification } from '../ports.js';
 import type { DomainConfig, DomainState, KeyRecord, Stage, TxtRecord } from '../types.js';
@@ -116,6 +116,25 @@ export function signingSelector(ses: DkimStatus): string | undefined {
 
 export function dnsOf(o: Observation, key: KeyRecord | undefined): LookupResult {
   return (key && o.dns.get(key.selector)) ?? { kind: 'NOT_FOUND' };
+}
+
+/**
+ * Route 53 DELETE of a key's record: the selector is retired *before* the call (SES is never returned to it),
+ * and recorded as deleted after. `what` names the record in the step's reason.
+ */
+export function deleteRecordStep(s: DomainState, zone: string, key: KeyRecord, what: string): Decision {
+  const record = dkimTxtRecord(key.selector, s.domain, key.publicKey);
+  return {
+    kind: 'step',
+    why: `Route 53 DELETE ${what}${record.name}`,
+    before: patch(s, { retired: addBounded(s.retired, key.selector) }),
+    effect: { kind: 'deleteTxt', zone, record, selector: key.selector },
+    after: () =>
+      edit(s, (n) => {
+        n.retired = addBounded(n.retired, key.selector);
+        n.deleted = addBounded(n.deleted, key.selector);
+      }),
+  };
 }
 
 export function addBounded(list: readonly string[] | undefined, v: string, max = 20): string[] {
