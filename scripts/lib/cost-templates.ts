@@ -11,13 +11,17 @@ export type Templates = Record<string, any>;
  * (`dNNNN.example.jp`, the first domain's settings) and the report sender moves to the first of them. Limits
  * are not checked: a what-if size may exceed them (generate refuses those; the estimate still counts them).
  */
-export function environmentTemplates(cfg: EnvConfig, domains?: number): Templates {
+export function environmentTemplates(
+  cfg: EnvConfig,
+  domains?: number,
+  name: (i: number) => string = (i) => `d${String(i).padStart(4, '0')}.example.jp`,
+): Templates {
   const list =
     domains === undefined
       ? cfg.ses.domains
       : Array.from({ length: domains }, (_, i) => ({
           ...cfg.ses.domains[0]!,
-          name: `d${String(i).padStart(4, '0')}.example.jp`,
+          name: name(i),
         }));
   const reports =
     cfg.reports && domains !== undefined

@@ -5,8 +5,7 @@
  * alarm-episode table with the caller's own credentials (policy `<prefix>-oncall`, README), and nothing else.
  * Exit 0 done, 1 not done (the alarm is not in ALARM, already acknowledged, the write failed), 2 usage error.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { type CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AccountMismatchError } from '../../contracts/account.js';
@@ -19,6 +18,7 @@ import { DynamoEpisodeStore, type PersonWrite } from '../../lib/alarm-episodes/s
 import { apiErrorText, ConfigError as LibConfigError, UsageError } from '../../lib/errors.js';
 import { parseCli } from '../drift/args.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
+import { requireEnvironment } from '../lib/preflight.js';
 
 export type OncallCommand = 'ack' | 'escalate';
 
@@ -42,14 +42,8 @@ export interface OncallIo {
 }
 
 function environmentFile(dir: string, env: string): { path: string; config: EnvConfig } {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(env)) {
-    throw new UsageError(`environment '${env}' is not a valid name; allowed: the name of a file in ${dir}/`);
-  }
-  for (const ext of ['yaml', 'yml']) {
-    const path = join(dir, `${env}.${ext}`);
-    if (existsSync(path)) return { path, config: parseEnvConfig(path, readFileSync(path, 'utf8')) };
-  }
-  throw new UsageError(`unknown environment '${env}': no ${join(dir, `${env}.yaml`)}`);
+  const path = requireEnvironment(env, dir);
+  return { path, config: parseEnvConfig(path, readFileSync(path, 'utf8')) };
 }
 
 interface AlarmFacts {
