@@ -5,7 +5,7 @@
  */
 import type Resource from 'cloudform-types/types/resource';
 import { type Names, names, STACK_IDS, type StackId } from '../../contracts/names.js';
-import type { Severity } from '../../contracts/severity.js';
+import { isSeverity, type Severity } from '../../contracts/severity.js';
 import type { EnvConfig } from '../config/schema.js';
 
 export { STACK_IDS, type StackId };
@@ -191,7 +191,7 @@ export function alarmsOf(rendered: RenderedStack): AlarmRef[] {
       const tag = (r.Properties.Tags as { Key: string; Value: string }[] | undefined)?.find(
         (t) => t.Key === 'Severity',
       );
-      const severity = (['P1', 'P2', 'P3'] as const).find((s) => s === tag?.Value);
+      const severity = isSeverity(tag?.Value) ? tag.Value : undefined;
       return { name: r.Properties.AlarmName as string, severity, stack: rendered.definition.id };
     });
 }
