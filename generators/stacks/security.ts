@@ -12,6 +12,7 @@ import type { ManagedPolicyProperties } from 'cloudform-types/types/iam/managedP
 import type { RoleProperties } from 'cloudform-types/types/iam/role';
 import type Resource from 'cloudform-types/types/resource';
 import type { BucketPolicyProperties } from 'cloudform-types/types/s3/bucketPolicy';
+import { SCHEDULES, stackName } from '../../contracts/names.js';
 import { driftReadStatements } from '../lib/drift-read.js';
 import {
   checkovSkip,
@@ -185,6 +186,51 @@ function build(ctx: StackContext) {
     ],
     Tags: ctx.tags(),
   });
+  // What `npm run status` reads beyond readAnywhere (scripts/status/*, checked by test/access: every SDK call the
+  // command makes is allowed, nothing more). The episode table, the BYODKIM stack and its state table launch
+  // after this stack, so they are named, not imported.
+  const statusReads: Cfn[] = [
+    {
+      Sid: 'StatusReadsAlarmEpisodes',
+      Effect: 'Allow',
+      Action: 'dynamodb:BatchGetItem',
+      Resource: arn('dynamodb', `table/${n.alarmEpisodesTable}`),
+    },
+    {
+      Sid: 'StatusReadsRotationState',
+      Effect: 'Allow',
+      Action: 'dynamodb:GetItem',
+      Resource: arn('dynamodb', `table/${n.stateTable}`),
+    },
+    {
+      Sid: 'StatusReadsByodkimStack',
+      Effect: 'Allow',
+      Action: 'cloudformation:DescribeStacks',
+      Resource: arn('cloudformation', `stack/${stackName(cfg, 'byodkim')}/*`),
+    },
+    {
+      Sid: 'StatusReadsAlarmSeverityTags',
+      Effect: 'Allow',
+      Action: 'cloudwatch:ListTagsForResource',
+      Resource: arn('cloudwatch', `alarm:${n.alarmPrefix}*`),
+    },
+    {
+      // The BYODKIM key is created after this stack (its id is not known here); DescribeKey is metadata only
+      // and the key policy refuses every cryptographic use to all but the rotation roles.
+      Sid: 'StatusReadsKeyState',
+      Effect: 'Allow',
+      Action: 'kms:DescribeKey',
+      Resource: arn('kms', 'key/*'),
+    },
+    {
+      Sid: 'StatusReadsRotationSchedule',
+      Effect: 'Allow',
+      Action: 'scheduler:GetSchedule',
+      Resource: arn('scheduler', `schedule/*/${n.schedule(SCHEDULES.rotationTick)}*`),
+    },
+    // ListSchedules supports no resource-level permission.
+    { Sid: 'StatusListsSchedules', Effect: 'Allow', Action: 'scheduler:ListSchedules', Resource: '*' },
+  ];
   resources.MonitoringRole = res<RoleProperties>('AWS::IAM::Role', {
     RoleName: n.role('monitoring-readonly'),
     Description: 'Read-only monitoring: masked logs and masked archive only, seed 3.4.2 ReadOnly/Monitoring',
@@ -216,6 +262,7 @@ function build(ctx: StackContext) {
             Resource: archiveKey,
             Condition: { StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.amazonaws.com') } },
           },
+          ...statusReads,
           { Sid: 'NeverUnmask', Effect: 'Deny', Action: 'logs:Unmask', Resource: '*' },
           {
             Sid: 'NeverReadRawArchive',

@@ -5,8 +5,14 @@
  * that each Allow statement of the generated policies is needed by at least one expectation.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXPECTATIONS, type Expectation, FUNCTION_CALLS } from './matrix.js';
-import { sdkCalls } from './support/calls.js';
+import {
+  EXPECTATIONS,
+  type Expectation,
+  FUNCTION_CALLS,
+  STATUS_CALLS,
+  statusExpectations,
+} from './matrix.js';
+import { sdkCalls, sdkCallsFrom } from './support/calls.js';
 import { driftReadExpectations } from './support/drift-rows.js';
 import { buildModel, type Model } from './support/model.js';
 import { ACCOUNT, loadFixture, PARTITION, REGION, resolveEnvironment } from './support/resolve.js';
@@ -121,6 +127,21 @@ describe('effective access (fixture access-prod)', () => {
     expect(missing, missing.join('\n')).toEqual([]);
   });
 
+  it('the read-only monitoring role may make every SDK call of npm run status, and no write', async () => {
+    const listed = new Set([
+      ...Object.keys(STATUS_CALLS.calls),
+      ...Object.keys(STATUS_CALLS.notNeeded),
+      ...Object.keys(STATUS_CALLS.notCalled),
+    ]);
+    const made = new Set(sdkCallsFrom(process.cwd(), STATUS_CALLS.entry).map((c) => c.action));
+    const unlisted = [...made].filter((a) => !listed.has(a));
+    expect(unlisted, `status calls not in STATUS_CALLS: ${unlisted.join(', ')}`).toEqual([]);
+    const stale = [...listed].filter((a) => !made.has(a));
+    expect(stale, `STATUS_CALLS lists calls status no longer makes: ${stale.join(', ')}`).toEqual([]);
+    const bad = await failures(statusExpectations());
+    expect(bad, bad.join('\n')).toEqual([]);
+  });
+
   it('the simulator does decide (a known Allow flips to Deny without its statement)', async () => {
     const e: Expectation = {
       who: 'role:admin',
@@ -143,7 +164,12 @@ describe('effective access (fixture access-prod)', () => {
 
 describe('mutation: every Allow statement is needed by an expectation', () => {
   it('removing any one Allow statement flips at least one expectation', async () => {
-    const all = [...EXPECTATIONS, ...functionExpectations(), ...driftReadExpectations(model)];
+    const all = [
+      ...EXPECTATIONS,
+      ...functionExpectations(),
+      ...statusExpectations(),
+      ...driftReadExpectations(model),
+    ];
     const requests = all.map((e) => ({ e, req: request(e) }));
     const baseline = new Map<number, boolean>();
     for (const [i, { req }] of requests.entries()) baseline.set(i, (await evaluate(model, req)).allowed);

@@ -1238,3 +1238,82 @@ export const FUNCTION_CALLS: Record<string, FunctionCalls> = {
     },
   },
 };
+
+/**
+ * What `npm run status -- <env>` calls, run by a person in the read-only monitoring role (README "Who can read
+ * unmasked PII"). The access test reads every `new XCommand` reachable from scripts/status.ts and requires each
+ * here: under `calls` (the role must be allowed on these resources) or `notNeeded` (no permission is involved).
+ */
+export const STATUS_CALLS = {
+  entry: 'scripts/status.ts',
+  who: 'role:monitoring-readonly',
+  calls: {
+    'cloudwatch:DescribeAlarms': { on: ['*'] },
+    'cloudwatch:ListTagsForResource': {
+      on: ['arn:aws:cloudwatch:ap-northeast-1:${account}:alarm:ses-migration-production-bounce-rate-alarm'],
+    },
+    'cloudwatch:GetMetricData': { on: ['*'] },
+    'dynamodb:BatchGetItem': { on: ['monitoring/AlarmEpisodesTable'] },
+    'dynamodb:GetItem': { on: [STATE] },
+    'ses:GetAccount': { on: ['*'] },
+    'ses:GetEmailIdentity': { on: [IDENTITY] },
+    'cloudformation:DescribeStacks': {
+      on: ['arn:aws:cloudformation:ap-northeast-1:${account}:stack/ses-migration-access-prod-byodkim/0b1c'],
+    },
+    'kms:DescribeKey': { on: ['byodkim/ByodkimKey'] },
+    'logs:StartQuery': { on: ['ses/SesEventsLogGroup'] },
+    'logs:GetQueryResults': { on: ['*'] },
+    'scheduler:ListSchedules': { on: ['*'] },
+    'scheduler:GetSchedule': {
+      on: [
+        'arn:aws:scheduler:ap-northeast-1:${account}:schedule/default/ses-migration-production-byodkim-rotation-tick',
+      ],
+    },
+    // --pii-access-days: CloudTrail Event history and the project trail's files.
+    'cloudtrail:LookupEvents': { on: ['*'] },
+    's3:GetObject': { on: [AUDIT_OBJECT] },
+    's3:ListBucket': { on: ['security/AuditTrailBucket'] },
+  } as Record<string, { on: string[] }>,
+  notNeeded: {
+    'sts:GetCallerIdentity': 'needs no permission (AWS answers it for every caller)',
+  } as Record<string, string>,
+  /** In the code status loads (the episode store it shares with ack) but never run by status: denied. */
+  notCalled: {
+    'dynamodb:UpdateItem': { on: ['monitoring/AlarmEpisodesTable', STATE], why: 'status only reads' },
+  } as Record<string, { on: string[]; why: string }>,
+  /** Reads the role must not make beyond what status needs. */
+  denied: {
+    'dynamodb:BatchGetItem': ['byodkim/StateTable'],
+    'dynamodb:GetItem': ['monitoring/AlarmEpisodesTable'],
+    'kms:Decrypt': ['byodkim/ByodkimKey'],
+  } as Record<string, string[]>,
+};
+
+/** STATUS_CALLS as expectations: every call allowed where status makes it, the rest denied. */
+export function statusExpectations(): Expectation[] {
+  const { who } = STATUS_CALLS;
+  const deny = (action: string, on: string, why: string) => ({
+    who,
+    action,
+    on,
+    expect: 'Deny' as const,
+    why,
+  });
+  return [
+    ...Object.entries(STATUS_CALLS.calls).flatMap(([action, c]) =>
+      c.on.map((on) => ({
+        who,
+        action,
+        on,
+        expect: 'Allow' as const,
+        why: `npm run status calls ${action}`,
+      })),
+    ),
+    ...Object.entries(STATUS_CALLS.notCalled).flatMap(([action, n]) =>
+      n.on.map((on) => deny(action, on, n.why)),
+    ),
+    ...Object.entries(STATUS_CALLS.denied).flatMap(([action, on]) =>
+      on.map((o) => deny(action, o, 'least privilege: status does not need it')),
+    ),
+  ];
+}

@@ -47,8 +47,13 @@ export interface SdkCall {
 }
 
 export function sdkCalls(root: string, bundle: string): SdkCall[] {
-  const entry = join(root, 'handlers', bundle, 'index.ts');
-  if (!existsSync(entry)) throw new Error(`no handler entry ${relative(root, entry)}`);
+  return sdkCallsFrom(root, join('handlers', bundle, 'index.ts'));
+}
+
+/** The SDK calls reachable from any entry file (a handler's index.ts, a command's scripts/<name>.ts). */
+export function sdkCallsFrom(root: string, entryPath: string): SdkCall[] {
+  const entry = join(root, entryPath);
+  if (!existsSync(entry)) throw new Error(`no entry ${relative(root, entry)}`);
   const seen = new Set<string>();
   const queue = [entry];
   const calls: SdkCall[] = [];
