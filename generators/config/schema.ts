@@ -8,6 +8,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { MAX_IDENTITY_STACKS } from '../../contracts/identity-stacks.js';
 import {
   BYODKIM_DEADLINE_DEFAULTS,
   DKIM_DOMAIN_MAX_LENGTH,
@@ -225,6 +226,13 @@ export const envConfigSchema = z
           .array(domain, { error: 'must be a list of domains (- name: goo.ne.jp)' })
           .min(1, { error: 'needs at least one domain' }),
         /** The From addresses applications may use are any address at these domains. */
+        /**
+         * CloudFormation stacks holding the domain identities (at most 500 resources per stack): shard 0 is the
+         * `ses` stack, shard k the `ses-identities-<k>` stack, a domain's shard a stable hash of its name. Adding or
+         * removing a domain never moves another; changing this number moves identities (delete and recreate):
+         * a migration, see README "Spreading identities over stacks". @default 1
+         */
+        identityStacks: num(1, MAX_IDENTITY_STACKS, { int: true, unit: 'stacks' }).default(1),
       })
       .strict(),
     notifications: z

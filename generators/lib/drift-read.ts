@@ -9,6 +9,7 @@
 import { names } from '../../contracts/names.js';
 import type { EnvConfig } from '../config/schema.js';
 import snapshot from '../data/drift-read-permissions.json' with { type: 'json' };
+import { ANY_IDENTITY, environmentIdentities, IDENTITY_TAG_ACTIONS } from './identity-scope.js';
 import { type Cfn, sub } from './template.js';
 
 /** CloudFormation's own drift APIs (the CLI and the weekly function). */
@@ -60,7 +61,9 @@ export function snapshotTypes(): string[] {
 }
 
 /** The project's ARNs per service, where drift reads are scoped. */
-export function projectArns(cfg: Pick<EnvConfig, 'projectCode' | 'environment' | 'ses'>): Cfn[] {
+export function projectArns(
+  cfg: Pick<EnvConfig, 'projectCode' | 'environment' | 'sceptreEnv' | 'ses'>,
+): Cfn[] {
   const n = names(cfg);
   const p = n.prefix;
   const arn = (service: string, resource: string) =>
@@ -85,7 +88,6 @@ export function projectArns(cfg: Pick<EnvConfig, 'projectCode' | 'environment' |
     arn('kms', `alias/${p}-*`),
     arn('cloudwatch', `alarm:${p}-*`),
     sub(`arn:\${AWS::Partition}:cloudwatch::\${AWS::AccountId}:dashboard/${p}-*`),
-    ...cfg.ses.domains.map((d) => arn('ses', `identity/${d.name}`)),
     arn('ses', `configuration-set/${n.configurationSet}`),
     arn('events', `rule/${p}-*`),
     arn('scheduler', `schedule/*/${p}-*`),
@@ -97,7 +99,7 @@ export function projectArns(cfg: Pick<EnvConfig, 'projectCode' | 'environment' |
 
 /** The drift read statements of a role: scoped reads, reads without resource-level permissions, exceptions. */
 export function driftReadStatements(
-  cfg: Pick<EnvConfig, 'projectCode' | 'environment' | 'ses'>,
+  cfg: Pick<EnvConfig, 'projectCode' | 'environment' | 'sceptreEnv' | 'ses'>,
   opts: {
     compareTemplates?: boolean;
     /** The key that encrypts the functions' environments; omit when the role may already decrypt under it. */
@@ -108,6 +110,9 @@ export function driftReadStatements(
   const all = [...new Set(Object.values(SNAPSHOT.types).flat().map(norm))].sort();
   const regular = all.filter((a) => !DRIFT_READ_EXCEPTIONS[a]);
   const conditioned = all.filter((a) => DRIFT_READ_EXCEPTIONS[a]?.condition === 'viaLambda');
+  const identityReads = (readPermissionsOf('AWS::SES::EmailIdentity') ?? []).filter((a) =>
+    a.startsWith('ses:'),
+  );
   return [
     {
       Sid: 'DetectDrift',
@@ -123,6 +128,26 @@ export function driftReadStatements(
       Action: regular.filter((a) => !wildcard.has(a)),
       Resource: projectArns(cfg),
     },
+    // The SES identities are not listed one by one (1,000 ARNs would not fit a role's inline policies): reads
+    // that take aws:ResourceTag are scoped to this environment's identity stacks by CloudFormation's stack tag.
+    {
+      Sid: 'ReadEnvironmentIdentities',
+      Effect: 'Allow',
+      Action: identityReads.filter((a) => IDENTITY_TAG_ACTIONS.has(a)),
+      ...environmentIdentities(cfg),
+    },
+    // ses:ListTagsForResource takes no aws:ResourceTag: the tags (not the settings) of any identity of the
+    // account and region, so the drift of an identity's Tags can be compared.
+    ...(identityReads.some((a) => !IDENTITY_TAG_ACTIONS.has(a))
+      ? [
+          {
+            Sid: 'ListIdentityTags',
+            Effect: 'Allow',
+            Action: identityReads.filter((a) => !IDENTITY_TAG_ACTIONS.has(a)),
+            Resource: ANY_IDENTITY,
+          },
+        ]
+      : []),
     {
       // The IAM service reference lists no resource type for these: Resource must be "*".
       Sid: 'ReadWithoutResourceLevelPermissions',

@@ -13,6 +13,7 @@ import { writeByodkimEnv } from '../../contracts/functions/byodkim.js';
 import { METRICS } from '../../contracts/metrics.js';
 import { SCHEDULES } from '../../contracts/names.js';
 import type { Severity } from '../../contracts/severity.js';
+import { environmentIdentities } from '../lib/identity-scope.js';
 import { lambdaFunction, schedule } from '../lib/lambda.js';
 import { alarm, checkovSkip, getAtt, kmsKey, ref, res, sub } from '../lib/resources.js';
 import type { Cfn, StackContext, StackDefinition } from '../lib/template.js';
@@ -44,6 +45,9 @@ interface MetricAlarm {
   /** No action: the function's own notice is the one message (AlarmSpec.silent). */
   readonly silent?: boolean;
 }
+
+/** Route 53 record names the rotation may change: `<selector>._domainkey.<domain>` (normalized, lower case). */
+export const DKIM_RECORD_PATTERN = '*._domainkey.*';
 
 const CHECK = 900; // validation-monitor every 15 minutes
 const TICK = 3600; // orchestrator every hour
@@ -280,8 +284,10 @@ function build(ctx: StackContext) {
   const delivery = Object.fromEntries(
     (['P1', 'P2', 'P3'] as const).map((s) => [s, ctx.fromStack('base', `DeliveryTopic${s}Arn`)]),
   ) as Record<Severity, Cfn>;
-  const identities = cfg.ses.domains.map((d) => arn('ses', `identity/${d.name}`));
-  const zones = cfg.ses.domains.filter((d) => d.hostedZoneId);
+  // This environment's identities by their CloudFormation stack tag: a fixed size at any domain count.
+  const identities = environmentIdentities(cfg);
+  // Each configured hosted zone once (domains often share one), in a stable order.
+  const zones = [...new Set(cfg.ses.domains.flatMap((d) => (d.hostedZoneId ? [d.hostedZoneId] : [])))].sort();
   const environment = writeByodkimEnv({
     domains: cfg.ses.domains.map((d) => ({
       domain: d.name,
@@ -317,7 +323,7 @@ function build(ctx: StackContext) {
       Action: write
         ? ['ses:GetEmailIdentity', 'ses:PutEmailIdentityDkimSigningAttributes']
         : ['ses:GetEmailIdentity'],
-      Resource: identities,
+      ...identities,
     }),
     publish: [
       {
@@ -339,13 +345,13 @@ function build(ctx: StackContext) {
             Sid: 'DkimTxtRecordsOnly',
             Effect: 'Allow',
             Action: 'route53:ChangeResourceRecordSets',
-            Resource: zones.map((d) => sub(`arn:\${AWS::Partition}:route53:::hostedzone/${d.hostedZoneId}`)),
+            // The configured zones only; in them, TXT records under a `_domainkey` label only (DKIM selectors):
+            // one pattern instead of one per domain, so the size grows with the zones, not the domains.
+            Resource: zones.map((z) => sub(`arn:\${AWS::Partition}:route53:::hostedzone/${z}`)),
             Condition: {
               'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'] },
               'ForAllValues:StringLike': {
-                'route53:ChangeResourceRecordSetsNormalizedRecordNames': zones.map(
-                  (d) => `*._domainkey.${d.name}`,
-                ),
+                'route53:ChangeResourceRecordSetsNormalizedRecordNames': [DKIM_RECORD_PATTERN],
               },
             },
           },

@@ -12,8 +12,10 @@ import type { ManagedPolicyProperties } from 'cloudform-types/types/iam/managedP
 import type { RoleProperties } from 'cloudform-types/types/iam/role';
 import type Resource from 'cloudform-types/types/resource';
 import type { BucketPolicyProperties } from 'cloudform-types/types/s3/bucketPolicy';
+import { TEMPLATE_LIMITS } from '../../contracts/limits.js';
 import { SCHEDULES, stackName } from '../../contracts/names.js';
 import { driftReadStatements } from '../lib/drift-read.js';
+import { resolvedLength } from '../lib/limits-check.js';
 import {
   checkovSkip,
   denyInsecureTransport,
@@ -51,7 +53,6 @@ function build(ctx: StackContext) {
   const resources: Record<string, Resource> = {};
   const arn = (service: string, resource: string) =>
     sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
-  const identities = cfg.ses.domains.map((d) => arn('ses', `identity/${d.name}`));
   const configSet = arn('ses', `configuration-set/${n.configurationSet}`);
   const archiveArn = ctx.fromStack('enhanced-kinesis', 'ArchiveBucketArn');
   const inArchive = (suffix: string) => sub(`\${${archiveArn.Ref}}${suffix}`);
@@ -82,20 +83,26 @@ function build(ctx: StackContext) {
       },
     });
   }
-  resources.SendingPolicy = res<ManagedPolicyProperties>('AWS::IAM::ManagedPolicy', {
-    ManagedPolicyName: n.policy('ses-sending'),
-    Description: `Send through ${n.configurationSet} as the configured domains only, from the allowed ranges`,
-    PolicyDocument: policyDoc(
-      {
-        // SESv2 authorizes both the identity and the configuration set of a send.
-        Sid: 'SendAsConfiguredDomainsThroughConfigurationSet',
-        Effect: 'Allow',
-        Action: SEND_ACTIONS,
-        Resource: [...identities, configSet],
-        Condition: { StringLike: { 'ses:FromAddress': cfg.ses.domains.map((d) => `*@${d.name}`) } },
-      },
-      ...deny,
-    ),
+  // SES's sending actions take no aws:ResourceTag (Service Authorization Reference, SES v2: SendEmail,
+  // SendRawEmail, ... list ses:FromAddress but no tag key), so the From domains are listed. SES authorizes a
+  // send on the identity that covers the From address, hence Resource `identity/*` of this account and region
+  // and the From condition alone say "as this environment's domains". One managed policy holds at most 6,144
+  // characters: the domains are split over as many policies as they need (sendingPolicyParts), the first keeps
+  // the logical id and name it always had; applications attach every part (outputs SendingPolicy<k>Arn).
+  const parts = sendingPolicyParts(
+    cfg.ses.domains.map((d) => d.name),
+    (from) => sendingDocument(from, configSet, deny),
+  );
+  parts.forEach((from, i) => {
+    const id = i === 0 ? 'SendingPolicy' : `SendingPolicy${i + 1}`;
+    resources[id] = res<ManagedPolicyProperties>('AWS::IAM::ManagedPolicy', {
+      ManagedPolicyName: i === 0 ? n.policy('ses-sending') : n.policy(`ses-sending-${i + 1}`),
+      Description:
+        parts.length === 1
+          ? `Send through ${n.configurationSet} as the configured domains only, from the allowed ranges`
+          : `Send through ${n.configurationSet} as the configured domains only (part ${i + 1} of ${parts.length}: ${from.length} domains), from the allowed ranges`,
+      PolicyDocument: sendingDocument(from, configSet, deny),
+    });
   });
 
   const readLogs = {
@@ -426,11 +433,62 @@ function build(ctx: StackContext) {
       'sending policy with IP restriction, admin and read-only monitoring roles, archive-access audit trail',
     resources,
     outputs: {
-      SendingPolicyArn: { value: ref('SendingPolicy'), description: 'Attach to sending applications' },
+      ...Object.fromEntries(
+        parts.map((_, i) => {
+          const id = i === 0 ? 'SendingPolicy' : `SendingPolicy${i + 1}`;
+          return [
+            `${id}Arn`,
+            {
+              value: ref(id),
+              description:
+                parts.length === 1
+                  ? 'Attach to sending applications'
+                  : `Attach to sending applications (part ${i + 1} of ${parts.length}: attach every part)`,
+            },
+          ];
+        }),
+      ),
       AdminRoleArn: { value: getAtt('AdminRole', 'Arn'), description: 'Admin role (unmask, raw archive)' },
       MonitoringRoleArn: { value: getAtt('MonitoringRole', 'Arn'), description: 'Read-only monitoring role' },
     },
   };
+}
+
+/** The sending policy document for the From domains `from` (one part). */
+function sendingDocument(from: readonly string[], configSet: Cfn, deny: readonly Cfn[]): Cfn {
+  return policyDoc(
+    {
+      // SESv2 authorizes both the identity and the configuration set of a send.
+      Sid: 'SendAsConfiguredDomainsThroughConfigurationSet',
+      Effect: 'Allow',
+      Action: SEND_ACTIONS,
+      Resource: [sub('arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*'), configSet],
+      Condition: { StringLike: { 'ses:FromAddress': from.map((d) => `*@${d}`) } },
+    },
+    ...deny,
+  );
+}
+
+/**
+ * The From domains split into consecutive runs whose sending policy fits the managed-policy limit, in the
+ * order of the environment file (a domain added at the end changes only the last part). Pure.
+ */
+export function sendingPolicyParts(
+  domains: readonly string[],
+  document: (from: readonly string[]) => Cfn,
+  max: number = TEMPLATE_LIMITS.managedPolicy.max,
+): string[][] {
+  const parts: string[][] = [];
+  let current: string[] = [];
+  for (const d of domains) {
+    const next = [...current, d];
+    if (current.length > 0 && resolvedLength(document(next)) > max) {
+      parts.push(current);
+      current = [d];
+    } else current = next;
+  }
+  if (current.length) parts.push(current);
+  return parts;
 }
 
 const GITHUB_OIDC = 'token.actions.githubusercontent.com';

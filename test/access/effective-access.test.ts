@@ -212,3 +212,56 @@ describe('mutation: every Allow statement is needed by an expectation', () => {
     expect(undepended, `Allow statements no expectation depends on:\n${undepended.join('\n')}`).toEqual([]);
   }, 600_000);
 });
+
+/**
+ * Issue #14: the conditions that replaced per-domain lists carry the security meaning, so each must be needed:
+ * without it, at least one Deny of the matrix (another environment's identity, a non-DKIM record, a spoofed
+ * From) becomes an Allow.
+ */
+const SCALE_KEYS = [
+  'aws:ResourceTag/aws:cloudformation:stack-name',
+  'route53:ChangeResourceRecordSetsNormalizedRecordNames',
+  'ses:FromAddress',
+];
+
+describe('mutation: every condition that replaced a per-domain list is needed', () => {
+  it('removing any one of them from any statement flips at least one expectation', async () => {
+    const all = [...EXPECTATIONS, ...functionExpectations(), ...driftReadExpectations(model)];
+    const requests = all.map((e) => ({ e, req: request(e) }));
+    const baseline = await Promise.all(requests.map(async ({ req }) => (await evaluate(model, req)).allowed));
+    const unneeded: string[] = [];
+    let mutated = 0;
+    for (const policy of model.policies) {
+      for (const s of [policy.document.Statement].flat() as {
+        Sid?: string;
+        Effect: string;
+        Condition?: Record<string, Record<string, unknown>>;
+      }[]) {
+        for (const [op, keys] of Object.entries(s.Condition ?? {})) {
+          for (const key of Object.keys(keys)) {
+            if (s.Effect !== 'Allow' || !SCALE_KEYS.includes(key)) continue;
+            mutated++;
+            const saved = s.Condition!;
+            const rest = Object.fromEntries(Object.entries(keys).filter(([k]) => k !== key));
+            s.Condition = { ...saved, [op]: rest };
+            if (!Object.keys(rest).length) delete s.Condition[op];
+            let flipped = 0;
+            try {
+              for (const [i, { req }] of requests.entries()) {
+                const p = model.principals.get(req.principal);
+                if (!p?.identityPolicies.includes(policy)) continue;
+                if ((await evaluate(model, req)).allowed !== baseline[i]) flipped++;
+              }
+            } finally {
+              s.Condition = saved;
+            }
+            if (!flipped) unneeded.push(`${policy.id} [${s.Sid ?? '?'}] ${op} ${key}`);
+          }
+        }
+      }
+    }
+    console.log(`condition mutation: ${mutated} scale conditions removed one at a time`);
+    expect(mutated).toBeGreaterThanOrEqual(8);
+    expect(unneeded, `conditions no expectation depends on:\n${unneeded.join('\n')}`).toEqual([]);
+  }, 600_000);
+});

@@ -35,6 +35,7 @@ const AUDIT_OBJECT =
   'security/AuditTrailBucket/AWSLogs/${account}/CloudTrail/ap-northeast-1/2026/12/01/x.json.gz';
 const PII_GROUPS = ['ses/SesEventsLogGroup', 'monitoring/ApplicationLogGroup'];
 const BYODKIM = { 'kms:EncryptionContext:purpose': 'ses-byodkim' };
+const IDENTITY_OWN = 'ses:identity/goo.ne.jp';
 const SEND = { 'ses:FromAddress': 'noreply@goo.ne.jp', 'aws:SourceIp': '203.0.113.10' };
 
 function rows(base: Omit<Expectation, 'who'>, who: string[]): Expectation[] {
@@ -860,6 +861,149 @@ const sending: Expectation[] = [
   },
 ];
 
+/**
+ * Issue #14: policies that no longer list each domain. The SES identities are scoped by CloudFormation's reserved
+ * stack-name tag (the simulator gives the templates' identities theirs), the DKIM records by a name pattern in
+ * the configured zones, the sending policy by the From domains on `identity/*` of the account.
+ */
+const OTHER_ENV_IDENTITY = 'ses:identity/dev.goo.ne.jp';
+const OTHER_ENV_TAG = { 'aws:ResourceTag/aws:cloudformation:stack-name': 'ses-migration-access-dev-ses' };
+const LOOKALIKE_TAG = {
+  'aws:ResourceTag/aws:cloudformation:stack-name': 'ses-migration-access-prod-ses-copy',
+};
+const DKIM_ZONE = 'arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ';
+const FOREIGN_ZONE = 'arn:aws:route53:::hostedzone/Z9999999999FOREIGNZN';
+const DKIM_CHANGE = {
+  'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'],
+  'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['ses20261201-1._domainkey.goo.ne.jp'],
+};
+const identityWriters = ['role:dkim-rotation-orchestrator-fn', 'role:ses-config-updater-fn'];
+const identityReaders = [...identityWriters, 'role:validation-monitor-fn', 'role:dkim-key-generator-fn'];
+const scaleScoping: Expectation[] = [
+  ...rows(
+    {
+      action: 'ses:PutEmailIdentityDkimSigningAttributes',
+      on: IDENTITY_OWN,
+      expect: 'Allow' as const,
+      why: "the rotation switches this environment's identities (tagged by their identity stack)",
+    },
+    identityWriters,
+  ),
+  ...rows(
+    {
+      action: 'ses:PutEmailIdentityDkimSigningAttributes',
+      on: 'ses:identity/example.com',
+      expect: 'Deny' as const,
+      why: 'an identity no stack of this environment created (no stack-name tag)',
+    },
+    identityWriters,
+  ),
+  ...rows(
+    {
+      action: 'ses:PutEmailIdentityDkimSigningAttributes',
+      on: OTHER_ENV_IDENTITY,
+      context: OTHER_ENV_TAG,
+      expect: 'Deny' as const,
+      why: "another environment's identity (its ses stack's tag)",
+    },
+    identityWriters,
+  ),
+  ...rows(
+    {
+      action: 'ses:GetEmailIdentity',
+      on: OTHER_ENV_IDENTITY,
+      context: LOOKALIKE_TAG,
+      expect: 'Deny' as const,
+      why: 'a stack whose name only starts like an identity stack',
+    },
+    [...identityReaders, 'role:github-drift', 'role:drift-detection-fn'],
+  ),
+  ...rows(
+    {
+      action: 'ses:GetEmailIdentity',
+      on: 'ses:identity/example.com',
+      expect: 'Deny' as const,
+      why: 'an identity no stack of this environment created (no stack-name tag)',
+    },
+    [...identityReaders, 'role:github-drift', 'role:drift-detection-fn'],
+  ),
+  ...rows(
+    {
+      action: 'ses:GetEmailIdentity',
+      on: 'arn:aws:ses:ap-northeast-1:444455556666:identity/goo.ne.jp',
+      context: { 'aws:ResourceTag/aws:cloudformation:stack-name': 'ses-migration-access-prod-ses' },
+      expect: 'Deny' as const,
+      why: "the same stack name in another account: identity/* is this account's only",
+    },
+    [...identityReaders, 'role:github-drift'],
+  ),
+  ...rows(
+    {
+      action: 'route53:ChangeResourceRecordSets',
+      on: DKIM_ZONE,
+      context: DKIM_CHANGE,
+      expect: 'Allow' as const,
+      why: 'a DKIM TXT record in a configured zone',
+    },
+    identityWriters,
+  ),
+  ...rows(
+    {
+      action: 'route53:ChangeResourceRecordSets',
+      on: DKIM_ZONE,
+      context: {
+        'route53:ChangeResourceRecordSetsRecordTypes': ['TXT'],
+        'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['goo.ne.jp'],
+      },
+      expect: 'Deny' as const,
+      why: 'a TXT record that is not a DKIM selector (SPF, verification tokens)',
+    },
+    identityWriters,
+  ),
+  ...rows(
+    {
+      action: 'route53:ChangeResourceRecordSets',
+      on: DKIM_ZONE,
+      context: {
+        'route53:ChangeResourceRecordSetsRecordTypes': ['TXT', 'TXT'],
+        'route53:ChangeResourceRecordSetsNormalizedRecordNames': [
+          'ses20261201-1._domainkey.goo.ne.jp',
+          '_dmarc.goo.ne.jp',
+        ],
+      },
+      expect: 'Deny' as const,
+      why: 'one change batch with a DKIM record and another record (every name must match)',
+    },
+    identityWriters,
+  ),
+  ...rows(
+    {
+      action: 'route53:ChangeResourceRecordSets',
+      on: FOREIGN_ZONE,
+      context: DKIM_CHANGE,
+      expect: 'Deny' as const,
+      why: 'a zone that is not configured for a domain of this environment',
+    },
+    identityWriters,
+  ),
+  {
+    who: 'role:sending-app',
+    action: 'ses:SendEmail',
+    on: 'arn:aws:ses:ap-northeast-1:444455556666:identity/goo.ne.jp',
+    context: SEND,
+    expect: 'Deny' as const,
+    why: "another account's identity (sending authorization): identity/* is this account's only",
+  },
+  {
+    who: 'role:sending-app',
+    action: 'ses:SendEmail',
+    on: 'ses:identity/mail.goo.ne.jp',
+    context: { ...SEND, 'ses:FromAddress': 'a@mail.goo.ne.jp' },
+    expect: 'Deny' as const,
+    why: 'a subdomain of a configured domain is not a configured domain',
+  },
+];
+
 /** The BYODKIM key: only the rotation functions generate or decrypt. */
 const byodkim: Expectation[] = [
   ...['role:dkim-key-generator-fn', 'role:dkim-rotation-orchestrator-fn'].map((who) => ({
@@ -1010,6 +1154,7 @@ export const EXPECTATIONS: Expectation[] = [
   ...sending,
   ...byodkim,
   ...reportLimits,
+  ...scaleScoping,
 ];
 
 /**

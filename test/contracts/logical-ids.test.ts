@@ -81,6 +81,7 @@ describe('identity logical ids', () => {
     const cfg = {
       ...prod,
       ses: {
+        ...prod.ses,
         domains: [
           { ...prod.ses.domains[0]!, name: 'dev.goo.ne.jp' },
           { ...prod.ses.domains[0]!, name: 'dev-goo.ne.jp' },

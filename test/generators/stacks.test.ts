@@ -287,11 +287,12 @@ describe('IAM scope', () => {
       }
     }
   });
-  it('sending is limited to the configured identities, the configuration set, From addresses and CIDRs', () => {
+  it('sending is limited to identities of the account, the configuration set, From addresses and CIDRs', () => {
     const doc = prod.security.Resources.SendingPolicy.Properties.PolicyDocument;
     const allow = doc.Statement[0];
     expect(allow.Resource.map((r: Json) => r['Fn::Sub'])).toEqual([
-      'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/goo.ne.jp',
+      // SES authorizes the identity of the From address: the From condition names the domains (issue #14).
+      'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*',
       'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:configuration-set/ses-migration-production-config-set',
     ]);
     expect(allow.Condition.StringLike['ses:FromAddress']).toEqual(['*@goo.ne.jp']);

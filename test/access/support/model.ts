@@ -6,6 +6,8 @@
  * trust policies). Every policy is addressable ("<stack>/<logicalId>#<policy>") so a mutation test can remove
  * one statement and re-evaluate.
  */
+import { STACK_NAME_TAG } from '../../../contracts/identity-stacks.js';
+import { stackName } from '../../../contracts/names.js';
 import type { Json } from '../../support/templates.js';
 import { ACCOUNT, PARTITION, type Resolved } from './resolve.js';
 
@@ -31,6 +33,11 @@ export interface Model {
   readonly policies: PolicyRef[];
   /** The resolved resources, for ARN look-ups in the matrix. */
   readonly resolved: Resolved;
+  /**
+   * The tags AWS reads for `aws:ResourceTag/...` on `arn`: CloudFormation's reserved stack-name tag on the SES
+   * identities the templates create (only those are modelled: policies scope identities by it).
+   */
+  resourceTags(arn: string): Record<string, string>;
 }
 
 const iam = (path: string) => `arn:${PARTITION}:iam::${ACCOUNT}:${path}`;
@@ -195,10 +202,18 @@ export function buildModel(resolved: Resolved, sendingAppPolicies = true): Model
     }
   }
 
+  const tags = new Map<string, Record<string, string>>();
+  for (const r of resolved.resources.values()) {
+    if (r.type === 'AWS::SES::EmailIdentity' && r.arn) {
+      tags.set(r.arn, { [STACK_NAME_TAG]: stackName(resolved.cfg, r.stack) });
+    }
+  }
+
   return {
     principals,
     policies,
     resolved,
+    resourceTags: (arn: string) => tags.get(arn) ?? {},
     resourcePolicy(arn: string) {
       if (byArn.has(arn)) return byArn.get(arn);
       const s3 = arn.match(/^arn:[^:]+:s3:::([^/]+)\//);

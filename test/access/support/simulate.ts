@@ -69,6 +69,15 @@ export async function evaluate(model: Model, req: Request): Promise<Decision> {
       : { 'aws:PrincipalArn': principalValue, 'aws:PrincipalAccount': ACCOUNT }),
     ...req.context,
   };
+  // The resource's tags as AWS reads them (aws:ResourceTag/<key>), unless the request sets them explicitly (a
+  // matrix row modelling another environment's identity). Actions that take no aws:ResourceTag drop them.
+  const tagKeys = new Set<string>();
+  for (const [k, v] of Object.entries(model.resourceTags(req.resource))) {
+    const key = `aws:ResourceTag/${k}`;
+    if (key in context) continue;
+    context[key] = v;
+    tagKeys.add(key);
+  }
   for (const k of Object.keys(context)) {
     if (ALIASED.test(k)) {
       context[alias(k)] = context[k]!;
@@ -92,7 +101,7 @@ export async function evaluate(model: Model, req: Request): Promise<Decision> {
     throw new Error(`simulation error for ${JSON.stringify(req)}: ${JSON.stringify(out.errors)}`);
   }
   const single = out.resultType === 'single' ? out.result : out.results[0];
-  const ignored = single?.ignoredContextKeys ?? [];
+  const ignored = (single?.ignoredContextKeys ?? []).filter((k) => !tagKeys.has(k));
   if (ignored.length) {
     throw new Error(`the simulator drops context keys ${ignored.join(', ')} of ${JSON.stringify(req)}`);
   }
