@@ -9,6 +9,8 @@
 
 export const BYODKIM_STATE_KEY = (domain: string) => `state#${domain}`;
 export const BYODKIM_LOCK_KEY = (domain: string) => `lock#${domain}`;
+/** The tick's cursor item (attribute `next`, S: the domain the next tick starts with). */
+export const BYODKIM_CURSOR_KEY = 'cursor#tick';
 
 /** Attribute names of the items. */
 export const BYODKIM_ITEM = {

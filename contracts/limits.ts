@@ -152,3 +152,90 @@ export const TEMPLATE_LIMITS = {
 
 /** Characters counted for one value CloudFormation resolves at deploy time (see TEMPLATE_LIMITS). */
 export const INTRINSIC_ESTIMATE = 128;
+
+/**
+ * Request rates of the AWS APIs the BYODKIM rotation calls (issue #14 item 5), each with the quota as its
+ * page states it and the rate the functions pace themselves to (handlers/byodkim/core/pacing.ts: one token
+ * bucket per API, in each function instance). The pace stays below the quota because other callers share
+ * it (the validation monitor, operators, CloudFormation); the SDK's adaptive retry (handlers/shared/clients)
+ * backs off with jitter on what still gets throttled, and a call that stays throttled fails the domain's
+ * step as transient: recorded in its state and retried by the next tick (never dropped).
+ */
+export interface ApiRateLimit {
+  readonly api: string;
+  /** The quota in requests per second, as its page states it (default, per account and Region unless said). */
+  readonly quotaPerSecond: number;
+  /** Burst the quota's token bucket allows, where the page states one. */
+  readonly quotaBurst?: number;
+  /** Requests per second the functions pace themselves to. */
+  readonly pacePerSecond: number;
+  readonly source: string;
+  readonly note: string;
+}
+
+const SES_QUOTAS = 'https://docs.aws.amazon.com/ses/latest/dg/quotas.html#quotas-email-general';
+const KMS_QUOTAS = 'https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html';
+const ROUTE53_THROTTLING =
+  'https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/throttling-api-requests.html';
+
+export const API_RATE_LIMITS = {
+  sesApi: {
+    api: 'SES v2 GetEmailIdentity, PutEmailIdentityDkimSigningAttributes (every SES action but sending)',
+    quotaPerSecond: 1,
+    pacePerSecond: 1,
+    source: SES_QUOTAS,
+    note: 'SES throttles its actions other than sending at one request per second per account and Region; shared with the validation monitor and CloudFormation',
+  },
+  sesSend: {
+    api: 'SES v2 SendEmail (DNS-team mail)',
+    quotaPerSecond: 1,
+    pacePerSecond: 1,
+    source: SES_QUOTAS,
+    note: "the account's sending rate: 1 email per second in the sandbox, set per account outside it (GetAccount SendQuota.MaxSendRate); counted per recipient; pacing at the sandbox rate is always safe",
+  },
+  kmsGenerateDataKeyPairRsa2048: {
+    api: 'KMS GenerateDataKeyPair / GenerateDataKeyPairWithoutPlaintext (RSA_2048)',
+    quotaPerSecond: 1,
+    pacePerSecond: 1,
+    source: KMS_QUOTAS,
+    note: 'quota "GenerateDataKeyPair (RSA_2048) request rate" (RSA_3072 0.5, RSA_4096 0.1); shared by both operations',
+  },
+  kmsDecrypt: {
+    api: 'KMS Decrypt (symmetric key)',
+    quotaPerSecond: 20_000,
+    pacePerSecond: 50,
+    source: KMS_QUOTAS,
+    note: '"Cryptographic operations (symmetric) request rate", shared by every symmetric operation of the account (20,000 in ap-northeast-1); the logs and notification keys use it too',
+  },
+  route53: {
+    api: 'Route 53 ChangeResourceRecordSets, ListResourceRecordSets',
+    quotaPerSecond: 10,
+    quotaBurst: 50,
+    pacePerSecond: 5,
+    source: ROUTE53_THROTTLING,
+    note: 'token buckets per account (all operations together: refill 10/s, burst 50) and per operation; a change also spends the change-throughput bucket. Before July 2026 the quota was 5 per second, the pace used here',
+  },
+  dynamodb: {
+    api: 'DynamoDB GetItem, PutItem, DeleteItem (on-demand table)',
+    quotaPerSecond: 40_000,
+    pacePerSecond: 200,
+    source: 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html',
+    note: 'on-demand table: 40,000 read and 40,000 write request units per second by default; each item (one per domain) is its own partition key',
+  },
+  sns: {
+    api: 'SNS Publish',
+    quotaPerSecond: 1_500,
+    pacePerSecond: 20,
+    source: 'https://docs.aws.amazon.com/general/latest/gr/sns.html',
+    note: 'Publish transactions per second per account and Region; the per-Region table of the page was NOT read in this session (1,500 is an assumed lower bound, to check); the pace is far below any stated value',
+  },
+} as const satisfies Record<string, ApiRateLimit>;
+
+export type ApiRateKey = keyof typeof API_RATE_LIMITS;
+
+/**
+ * BYODKIM rotation spread (issue #14 item 5): each domain's scheduled rotation falls on one day of a window of
+ * this many days that ends on the date the interval gives (never later). At most the 30-day advance notice,
+ * so a date moved earlier by the spread is still announced 30 days ahead; at most half the interval.
+ */
+export const ROTATION_SPREAD_DAYS = { min: 0, max: 30, default: 30 } as const;

@@ -3,7 +3,12 @@
  * domain list carries each domain's rotation interval (bounds from contracts/limits.ts, the same the
  * environment file is checked against) and, in Route 53 mode, its hosted zone.
  */
-import { BYODKIM_DEADLINE_DEFAULTS, DKIM_DOMAIN_MAX_LENGTH, ROTATION_INTERVAL_DAYS } from '../limits.js';
+import {
+  BYODKIM_DEADLINE_DEFAULTS,
+  DKIM_DOMAIN_MAX_LENGTH,
+  ROTATION_INTERVAL_DAYS,
+  ROTATION_SPREAD_DAYS,
+} from '../limits.js';
 import type { Severity } from '../severity.js';
 import { type ConfigErrorFactory, DOMAIN_NAME, type TemplateValue } from './env.js';
 
@@ -13,7 +18,20 @@ export interface ByodkimDomain {
   readonly rotationIntervalDays: number;
   /** Route 53 mode when set: the functions publish and remove TXT records themselves. */
   readonly hostedZoneId?: string;
+  /**
+   * Spread window in days (environment file `byodkim.rotationSpreadDays`): the scheduled rotation falls on this
+   * domain's day of the window that ends on the date the interval gives. Absent or 0: the interval's date.
+   */
+  readonly rotationSpreadDays?: number;
+  /** The DNS team's addresses for this domain (`ses.domains[].dnsTeam`): DNS requests are mailed to them. */
+  readonly dnsTeam?: readonly string[];
 }
+
+/** An e-mail address as the environment file accepts it (local part, @, a domain name). */
+export const EMAIL_ADDRESS =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+/** Recipients of one DNS request mail (SES SendEmail allows 50 per message). */
+export const DNS_TEAM_MAX = 50;
 
 /** Variable names (the handler reads some lazily: only the functions that need them check them). */
 export const BYODKIM_ENV = {
@@ -24,6 +42,8 @@ export const BYODKIM_ENV = {
   topic: (s: Severity) => `TOPIC_${s}_ARN`,
   /** The rotation deadlines of the environment file's `byodkim:` section (seed 6.2.0). */
   deadlines: 'DEADLINES_JSON',
+  /** From address of the DNS request mail to a domain's dnsTeam (`byodkim.dnsRequestSender`); optional. */
+  dnsSender: 'DNS_REQUEST_SENDER',
 } as const;
 
 /** The deadlines as configured (environments/<env>.yaml `byodkim:`; defaults in contracts/limits.ts). */
@@ -36,13 +56,20 @@ export function writeByodkimEnv(v: {
   metricsNamespace: string;
   topics: Readonly<Record<Severity, TemplateValue>>;
   deadlines: ByodkimDeadlines;
+  dnsSender?: string;
 }): Record<string, TemplateValue> {
+  // Only the deadlines: the `byodkim:` section also holds other settings (spread, sender), passed on their own.
+  const deadlines = Object.fromEntries(
+    Object.keys(BYODKIM_DEADLINE_DEFAULTS).map((k) => [k, v.deadlines[k as keyof ByodkimDeadlines]]),
+  );
   return {
     [BYODKIM_ENV.domains]: JSON.stringify(
       v.domains.map((d) => ({
         domain: d.domain,
         rotationIntervalDays: d.rotationIntervalDays,
         ...(d.hostedZoneId ? { hostedZoneId: d.hostedZoneId } : {}),
+        ...(d.rotationSpreadDays ? { rotationSpreadDays: d.rotationSpreadDays } : {}),
+        ...(d.dnsTeam?.length ? { dnsTeam: d.dnsTeam } : {}),
       })),
     ),
     [BYODKIM_ENV.stateTable]: v.stateTable,
@@ -51,12 +78,13 @@ export function writeByodkimEnv(v: {
     [BYODKIM_ENV.topic('P1')]: v.topics.P1,
     [BYODKIM_ENV.topic('P2')]: v.topics.P2,
     [BYODKIM_ENV.topic('P3')]: v.topics.P3,
-    [BYODKIM_ENV.deadlines]: JSON.stringify(v.deadlines),
+    [BYODKIM_ENV.deadlines]: JSON.stringify(deadlines),
+    ...(v.dnsSender ? { [BYODKIM_ENV.dnsSender]: v.dnsSender } : {}),
   };
 }
 
 const HOSTED_ZONE = /^Z[A-Z0-9]{1,31}$/;
-const EXAMPLE = `[{"domain":"goo.ne.jp","rotationIntervalDays":365,"hostedZoneId":"Z..."}] with rotationIntervalDays ${ROTATION_INTERVAL_DAYS.min}-${ROTATION_INTERVAL_DAYS.max}`;
+const EXAMPLE = `[{"domain":"goo.ne.jp","rotationIntervalDays":365,"hostedZoneId":"Z...","rotationSpreadDays":30,"dnsTeam":["dns@goo.ne.jp"]}] with rotationIntervalDays ${ROTATION_INTERVAL_DAYS.min}-${ROTATION_INTERVAL_DAYS.max}`;
 
 /** Parses DOMAINS_JSON: a JSON array of {domain, rotationIntervalDays?, hostedZoneId?} or bare domain names. */
 export function parseByodkimDomains(raw: string, fail: ConfigErrorFactory): ByodkimDomain[] {
@@ -73,7 +101,7 @@ export function parseByodkimDomains(raw: string, fail: ConfigErrorFactory): Byod
     const d = (typeof item === 'string' ? { domain: item } : item) as Record<string, unknown> | null;
     if (typeof d !== 'object' || d === null) throw invalid(String(i), 'not an object');
     const unknownKey = Object.keys(d).find(
-      (k) => !['domain', 'rotationIntervalDays', 'hostedZoneId'].includes(k),
+      (k) => !['domain', 'rotationIntervalDays', 'hostedZoneId', 'rotationSpreadDays', 'dnsTeam'].includes(k),
     );
     if (unknownKey) throw invalid(`${i}.${unknownKey}`, 'unknown key');
     if (
@@ -104,10 +132,34 @@ export function parseByodkimDomains(raw: string, fail: ConfigErrorFactory): Byod
     ) {
       throw invalid(`${i}.hostedZoneId`, 'Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ');
     }
+    const spread = d.rotationSpreadDays ?? 0;
+    if (
+      typeof spread !== 'number' ||
+      !Number.isInteger(spread) ||
+      spread < ROTATION_SPREAD_DAYS.min ||
+      spread > ROTATION_SPREAD_DAYS.max
+    ) {
+      throw invalid(
+        `${i}.rotationSpreadDays`,
+        `whole days from ${ROTATION_SPREAD_DAYS.min} to ${ROTATION_SPREAD_DAYS.max}`,
+      );
+    }
+    const team = d.dnsTeam;
+    if (
+      team !== undefined &&
+      (!Array.isArray(team) ||
+        team.length === 0 ||
+        team.length > DNS_TEAM_MAX ||
+        !team.every((a) => typeof a === 'string' && EMAIL_ADDRESS.test(a)))
+    ) {
+      throw invalid(`${i}.dnsTeam`, `a list of 1-${DNS_TEAM_MAX} e-mail addresses`);
+    }
     return {
       domain: d.domain,
       rotationIntervalDays: days,
       ...(typeof d.hostedZoneId === 'string' ? { hostedZoneId: d.hostedZoneId } : {}),
+      ...(spread > 0 ? { rotationSpreadDays: spread } : {}),
+      ...(Array.isArray(team) ? { dnsTeam: team as string[] } : {}),
     };
   });
   if (new Set(out.map((d) => d.domain)).size !== out.length)

@@ -8,6 +8,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { DNS_TEAM_MAX } from '../../contracts/functions/byodkim.js';
 import { MAX_IDENTITY_STACKS } from '../../contracts/identity-stacks.js';
 import {
   BYODKIM_DEADLINE_DEFAULTS,
@@ -15,6 +16,7 @@ import {
   LOG_RETENTION_DAYS,
   PENDING_ALARM_LEAD_HOURS,
   ROTATION_INTERVAL_DAYS,
+  ROTATION_SPREAD_DAYS,
 } from '../../contracts/limits.js';
 import type { Severity } from '../../contracts/severity.js';
 
@@ -183,6 +185,14 @@ const domain = z
       /^Z[A-Z0-9]{1,31}$/,
       'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ',
     ).optional(),
+    /**
+     * The DNS team of this domain: DNS requests and reminders of its BYODKIM rotation are mailed to these
+     * addresses (SES, from `byodkim.dnsRequestSender`). @default - the P2 notification list (SNS), as before
+     */
+    dnsTeam: emailList
+      .min(1, { error: 'needs at least one address, or leave dnsTeam out (the P2 list is used)' })
+      .max(DNS_TEAM_MAX, { error: `at most ${DNS_TEAM_MAX} addresses (recipients of one SES message)` })
+      .optional(),
   })
   .strict();
 
@@ -299,6 +309,20 @@ export const envConfigSchema = z
         oldRecordReminderDays: num(1, 30, { int: true, unit: 'days' }).default(
           BYODKIM_DEADLINE_DEFAULTS.oldRecordReminderDays,
         ),
+        /**
+         * Spread of scheduled rotations (seed 6.5.3): each domain rotates on its own day of a window of this many
+         * days ending on the date its interval gives (never later; at most half the interval). 0: every domain
+         * on its interval's date. @default 30
+         */
+        rotationSpreadDays: num(ROTATION_SPREAD_DAYS.min, ROTATION_SPREAD_DAYS.max, {
+          int: true,
+          unit: 'days',
+        }).default(ROTATION_SPREAD_DAYS.default),
+        /**
+         * From address of the DNS requests mailed to a domain's `dnsTeam` (must be at one of ses.domains: SES
+         * sends only from verified identities). Required when a domain has a dnsTeam. @default - none
+         */
+        dnsRequestSender: email.optional(),
         /** The old record must be gone this many days after the switch (alarm threshold; seed: 7). @default 7 */
         oldRecordDeadlineDays: num(1, 30, { int: true, unit: 'days' }).default(
           BYODKIM_DEADLINE_DEFAULTS.oldRecordDeadlineDays,
@@ -450,7 +474,21 @@ export const envConfigSchema = z
   .refine((c) => !c.roleArn || !c.accountId || c.roleArn.split(':')[4] === c.accountId, {
     error: 'roleArn must be a role in the account accountId names',
     path: ['roleArn'],
-  });
+  })
+  .refine((c) => !c.ses.domains.some((d) => d.dnsTeam) || c.byodkim.dnsRequestSender !== undefined, {
+    error:
+      'is required when a domain of ses.domains has a dnsTeam: the From address of the DNS request mail, at one of ses.domains (such as byodkim@goo.ne.jp)',
+    path: ['byodkim', 'dnsRequestSender'],
+  })
+  .refine(
+    (c) =>
+      c.byodkim.dnsRequestSender === undefined ||
+      c.ses.domains.some((d) => c.byodkim.dnsRequestSender!.toLowerCase().endsWith(`@${d.name}`)),
+    {
+      error: 'must be an address at one of ses.domains: SES sends only from verified identities',
+      path: ['byodkim', 'dnsRequestSender'],
+    },
+  );
 
 /** The configuration as written in the file (before defaults). */
 export type EnvConfigInput = z.input<typeof envConfigSchema>;

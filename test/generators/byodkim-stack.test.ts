@@ -114,7 +114,14 @@ describe('byodkim stack', () => {
     expect(role).toContain('"*._domainkey.*"');
     expect(
       JSON.parse(t.Resources.OrchestratorFunction.Properties.Environment.Variables.DOMAINS_JSON),
-    ).toEqual([{ domain: 'dev.goo.ne.jp', rotationIntervalDays: 180, hostedZoneId: 'Z0123456789ABC' }]);
+    ).toEqual([
+      {
+        domain: 'dev.goo.ne.jp',
+        rotationIntervalDays: 180,
+        hostedZoneId: 'Z0123456789ABC',
+        rotationSpreadDays: cfg.byodkim.rotationSpreadDays,
+      },
+    ]);
   });
 });
 
@@ -146,7 +153,9 @@ describe('byodkim alarms: events and deadlines (#10 item 4)', () => {
     expect(alarm('byodkim-old-record-7d').Threshold).toBe(cfg.oldRecordDeadlineDays);
     const fn = ofType(prod, 'AWS::Lambda::Function').find(([id]) => id === 'OrchestratorFunction')![1];
     const deadlines = JSON.parse(fn.Properties.Environment.Variables.DEADLINES_JSON);
-    expect(deadlines).toEqual(cfg);
+    // The spread and the DNS mail sender travel on their own (DOMAINS_JSON, DNS_REQUEST_SENDER).
+    const { rotationSpreadDays: _s, dnsRequestSender: _f, ...deadlineCfg } = cfg;
+    expect(deadlines).toEqual(deadlineCfg);
     expect(parseDeadlines(fn.Properties.Environment.Variables.DEADLINES_JSON).verificationTimeoutHours).toBe(
       72,
     );

@@ -2,6 +2,7 @@
  * Rotation state storage. DynamoDB table (key attribute `pk`, string):
  *   state item  pk = `state#<domain>`: version (N), stage (S), updatedAt (S), state (S, JSON of DomainState)
  *   lock item   pk = `lock#<domain>`:  lockOwner (S), expiresAt (N, epoch ms)
+ *   cursor item pk = `cursor#tick`:     next (S, the domain the next tick starts with; absent: the first)
  * Writes are conditional on the version read (optimistic concurrency); the lock is a conditional put with
  * a lease, so a crashed run's lock expires by itself.
  */
@@ -12,7 +13,7 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { BYODKIM_LOCK_KEY, BYODKIM_STATE_KEY } from '../../../contracts/byodkim-state.js';
+import { BYODKIM_CURSOR_KEY, BYODKIM_LOCK_KEY, BYODKIM_STATE_KEY } from '../../../contracts/byodkim-state.js';
 import { dynamodbClient } from '../../shared/clients/dynamodb.js';
 import { ConcurrentModificationError } from '../core/errors.js';
 import type { StateStore } from '../core/ports.js';
@@ -115,5 +116,35 @@ export class DynamoStateStore implements StateStore {
       // Lease expired and someone else took it: not ours to delete.
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
+  }
+
+  async getCursor(): Promise<string | undefined> {
+    const out = await dynamodbClient().send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { pk: { S: BYODKIM_CURSOR_KEY } },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item?.next?.S;
+  }
+
+  async putCursor(domain: string | undefined): Promise<void> {
+    if (domain === undefined) {
+      await dynamodbClient().send(
+        new DeleteItemCommand({ TableName: this.table, Key: { pk: { S: BYODKIM_CURSOR_KEY } } }),
+      );
+      return;
+    }
+    await dynamodbClient().send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: {
+          pk: { S: BYODKIM_CURSOR_KEY },
+          next: { S: domain },
+          updatedAt: { S: new Date().toISOString() },
+        },
+      }),
+    );
   }
 }

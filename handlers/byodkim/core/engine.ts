@@ -12,4 +12,5 @@ export {
   isTransient,
   type OutcomeKind,
   RotationEngine,
+  TICK_RESERVE_MS,
 } from './rotation/engine.js';

@@ -94,6 +94,9 @@ export interface StateStore {
   /** Takes the domain's lock until `expiresAt` (ms); false when another owner holds an unexpired lock. */
   acquireLock(domain: string, owner: string, nowMs: number, expiresAtMs: number): Promise<boolean>;
   releaseLock(domain: string, owner: string): Promise<void>;
+  /** Where the next tick starts (the first domain a budget-limited tick could not process); optional. */
+  getCursor?(): Promise<string | undefined>;
+  putCursor?(domain: string | undefined): Promise<void>;
 }
 
 export interface Clock {

@@ -14,6 +14,7 @@ import { SesV2Port } from '../aws/sesv2.js';
 import { SnsNotifier } from '../aws/sns.js';
 import { type ByodkimConfig, type FunctionKey, functionName, loadConfig } from './config.js';
 import { RotationEngine } from './engine.js';
+import { createBuckets, pacePorts } from './pacing.js';
 import type { Ports } from './ports.js';
 
 export interface Runtime {
@@ -30,17 +31,21 @@ export function createRuntime(
 ): Runtime {
   const config = loadConfig(env);
   const { logger, log } = powertoolsLog(`byodkim-${fn}`);
-  const ports: Ports = {
-    store: new DynamoStateStore(config.stateTable),
-    vault: new KmsKeyVault(config.kmsKeyId),
-    ses: new SesV2Port(),
-    dns: new NodeDnsLookup(),
-    dnsPublisher: new Route53Publisher(),
-    notifier: new SnsNotifier(config.topics),
-    metrics: new PowertoolsMetricsSink(config.metricsNamespace, `byodkim-${fn}`),
-    clock: { now: () => new Date() },
-    log,
-  };
+  // Every AWS call paced to its API's rate (contracts/limits.ts API_RATE_LIMITS), per Lambda environment.
+  const ports: Ports = pacePorts(
+    {
+      store: new DynamoStateStore(config.stateTable),
+      vault: new KmsKeyVault(config.kmsKeyId),
+      ses: new SesV2Port(),
+      dns: new NodeDnsLookup(),
+      dnsPublisher: new Route53Publisher(),
+      notifier: new SnsNotifier(config.topics),
+      metrics: new PowertoolsMetricsSink(config.metricsNamespace, `byodkim-${fn}`),
+      clock: { now: () => new Date() },
+      log,
+    },
+    createBuckets(),
+  );
   const engine = new RotationEngine({
     config,
     ports,

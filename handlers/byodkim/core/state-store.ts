@@ -16,6 +16,15 @@ function clone<T>(v: T): T {
 export class InMemoryStateStore implements StateStore {
   readonly states = new Map<string, DomainState>();
   readonly locks = new Map<string, { owner: string; expiresAt: number }>();
+  cursor: string | undefined;
+
+  async getCursor() {
+    return this.cursor;
+  }
+
+  async putCursor(domain: string | undefined) {
+    this.cursor = domain;
+  }
 
   async get(domain: string) {
     const s = this.states.get(domain);

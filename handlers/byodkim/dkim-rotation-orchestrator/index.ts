@@ -8,7 +8,10 @@ import { createRuntime, type Runtime } from '../core/runtime.js';
 
 let runtime: Runtime | undefined;
 
-export async function handler(event: unknown) {
+/** The tick leaves this much of the Lambda's time unused (response, metrics flush). */
+const TICK_MARGIN_MS = 10_000;
+
+export async function handler(event: unknown, context?: { getRemainingTimeInMillis?: () => number }) {
   runtime ??= createRuntime('dkim-rotation-orchestrator');
   const { engine, ports } = runtime;
   const req = parseRequest(
@@ -18,8 +21,12 @@ export async function handler(event: unknown) {
   );
   try {
     switch (req.action) {
-      case 'tick':
-        return { action: req.action, domains: await engine.tick() };
+      case 'tick': {
+        const remaining = context?.getRemainingTimeInMillis?.();
+        const deadlineMs =
+          remaining === undefined ? undefined : ports.clock.now().getTime() + remaining - TICK_MARGIN_MS;
+        return { action: req.action, domains: await engine.tick({ deadlineMs }) };
+      }
       case 'rotate':
         return { action: req.action, ...(await engine.rotate(req.domain, req.force)) };
       case 'status':

@@ -12,6 +12,7 @@ import { dkimTxtRecord, type LookupResult } from '../dkim.js';
 import type { Ctx } from '../notifications.js';
 import type { DkimStatus, MetricPoint, MetricUnitName, Notification } from '../ports.js';
 import type { DomainConfig, DomainState, KeyRecord, Stage, TxtRecord } from '../types.js';
+import { DAY_MS, effectiveSpreadDays, spreadDate } from './spread.js';
 
 /** What the runner saw before deciding: SES's answer and, per selector, what DNS resolves. */
 export interface Observation {
@@ -220,11 +221,19 @@ export function ageMetrics(s: DomainState, cfg: DomainConfig, now: Date): Metric
 /**
  * When the next rotation is due. A retry (after a failure or abort) and a date set without a kind (set by
  * hand, or by an older version) are taken as stored; a scheduled date follows the configured interval from
- * the switch, so a lowered `rotationIntervalDays` applies at once (defect 12).
+ * the switch, so a lowered `rotationIntervalDays` applies at once (defect 12), moved to the domain's day of
+ * its spread window (spread.ts) unless a date in that window was already announced.
  */
 export function dueAt(s: DomainState, cfg: DomainConfig): Date {
   if (s.nextRotationKind !== 'schedule' && s.nextRotationAt) return new Date(s.nextRotationAt);
   if (!s.current) return new Date(0); // onboarding: due at once
   const since = s.switchedAt ?? s.current.createdAt;
-  return new Date(Date.parse(since) + cfg.rotationIntervalDays * 86_400_000);
+  const base = Date.parse(since) + cfg.rotationIntervalDays * DAY_MS;
+  const window = effectiveSpreadDays(cfg);
+  if (window === 0) return new Date(base);
+  // A date already announced (30-day notice) for this key's window is kept: a domain announced before the
+  // spread was configured (or changed) rotates on the announced date, never suddenly earlier.
+  const announced = s.noticeSentFor ? Date.parse(s.noticeSentFor) : Number.NaN;
+  if (announced > base - window * DAY_MS && announced <= base) return new Date(announced);
+  return new Date(spreadDate(base, window, s.domain));
 }

@@ -12,6 +12,7 @@ import {
   RollbackNotPossibleError,
   RotationRunError,
 } from '../errors.js';
+import { addDays } from '../time.js';
 import { type DomainConfig, type DomainState, initialState, type Stage } from '../types.js';
 import { removalDue, toRollingBack } from './after-switch.js';
 import { started } from './before-switch.js';
@@ -19,6 +20,9 @@ import { type Decision, dnsOf, dueAt, edit, PRE_SWITCH, patch } from './decision
 import { type DomainOutcome, type EngineOptions, type OutcomeKind, type Ran, StepRunner } from './runner.js';
 
 export { type DomainOutcome, type EngineOptions, isTransient, type OutcomeKind } from './runner.js';
+
+/** No domain is started when less than this is left of the tick's time (one domain's run fits in it). */
+export const TICK_RESERVE_MS = 60_000;
 
 export class RotationEngine {
   private readonly t: Timings;
@@ -50,12 +54,40 @@ export class RotationEngine {
   /**
    * Advances every configured domain (scheduled tick). Any error of one domain (also outside its steps,
    * e.g. the lock) is that domain's outcome; the others still run. Throws RotationRunError at the end.
+   *
+   * At scale (issue #14 item 5): an IDLE domain that is not due and owes no notice is settled from its stored
+   * state alone (one read, no lock, no SES call: SES allows one request per second). With `deadlineMs` (the
+   * Lambda's remaining time), no domain is started less than TICK_RESERVE_MS before it; the domains not reached
+   * are answered `deferred` and the next tick starts with the first of them (a cursor in the state store), so
+   * every domain is reached within a few ticks and none is skipped for ever.
    */
-  async tick(): Promise<DomainOutcome[]> {
+  async tick(opts: { deadlineMs?: number } = {}): Promise<DomainOutcome[]> {
     const outcomes: DomainOutcome[] = [];
-    for (const d of this.o.config.domains) {
+    const domains = this.o.config.domains;
+    const cursor = domains.length > 0 ? await this.p.store.getCursor?.() : undefined;
+    const startAt = Math.max(0, cursor === undefined ? 0 : domains.findIndex((d) => d.domain === cursor));
+    const t0 = this.p.clock.now().getTime();
+    let deferredFrom: string | undefined;
+    for (let i = 0; i < domains.length; i++) {
+      const d = domains[(startAt + i) % domains.length]!;
+      if (
+        deferredFrom === undefined &&
+        opts.deadlineMs !== undefined &&
+        this.p.clock.now().getTime() > opts.deadlineMs - TICK_RESERVE_MS
+      ) {
+        deferredFrom = d.domain;
+      }
+      if (deferredFrom !== undefined) {
+        outcomes.push({
+          domain: d.domain,
+          outcome: 'deferred',
+          stage: 'IDLE',
+          detail: 'tick time budget used up; the next tick starts here',
+        });
+        continue;
+      }
       try {
-        outcomes.push(await this.advance(d.domain));
+        outcomes.push((await this.settledIdle(d)) ?? (await this.advance(d.domain)));
       } catch (err) {
         const e = describeError(err);
         this.p.log.error('domain run failed outside its steps', {
@@ -67,11 +99,45 @@ export class RotationEngine {
         outcomes.push({ domain: d.domain, outcome: 'error', stage, detail: `${e.name}: ${e.message}` });
       }
     }
+    if (deferredFrom !== undefined || cursor !== undefined) {
+      try {
+        await this.p.store.putCursor?.(deferredFrom);
+      } catch (err) {
+        // Without the cursor the next tick starts at the first domain again: slower, nothing lost.
+        this.p.log.warn('could not store the tick cursor', describeError(err));
+      }
+    }
+    const deferred = outcomes.filter((o) => o.outcome === 'deferred').length;
+    this.p.log.info('tick done', {
+      domains: domains.length,
+      processed: domains.length - deferred,
+      deferred,
+      startedWith: domains[startAt]?.domain,
+      nextStartsWith: deferredFrom,
+      elapsedMs: this.p.clock.now().getTime() - t0,
+    });
     const failures = outcomes.filter((o) => o.outcome === 'error');
     if (failures.length > 0) {
       throw new RotationRunError(failures.map((f) => ({ domain: f.domain, error: f.detail ?? 'unknown' })));
     }
     return outcomes;
+  }
+
+  /**
+   * The outcome of an IDLE domain with nothing to do now (not due, no 30-day notice owed), from its stored state
+   * alone; undefined when the domain needs a full run. Same decision as decideIdle's `wait`.
+   */
+  private async settledIdle(d: DomainConfig): Promise<DomainOutcome | undefined> {
+    const s = await this.p.store.get(d.domain);
+    if (!s || s.stage !== 'IDLE' || s.intent || s.abortRequested) return undefined;
+    const now = this.p.clock.now();
+    const due = dueAt(s, d);
+    if (now >= due) return undefined;
+    if (s.current && now >= addDays(due, -this.t.noticeDays) && s.noticeSentFor !== due.toISOString()) {
+      return undefined;
+    }
+    this.runner.emitAges(s);
+    return { domain: d.domain, outcome: 'idle', stage: 'IDLE' };
   }
 
   /** Advances one domain as far as it can go now. Errors are recorded, notified and returned as outcome `error`. */

@@ -38,7 +38,9 @@ export type OutcomeKind =
   | 'not-due'
   | 'in-progress'
   | 'aborted'
-  | 'rolled-back';
+  | 'rolled-back'
+  /** Not reached by this tick (time budget); the next tick starts with it. */
+  | 'deferred';
 
 export interface DomainOutcome {
   readonly domain: string;
@@ -300,7 +302,7 @@ export class StepRunner {
     };
   }
 
-  private emitAges(state: DomainState) {
+  emitAges(state: DomainState) {
     for (const m of ageMetrics(state, this.domainConfig(state.domain), this.p.clock.now()))
       this.p.metrics.put(m);
   }
