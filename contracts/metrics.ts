@@ -25,12 +25,21 @@ export function namespaceOf(cfg: NameSource, key: NamespaceKey): string {
 
 /** Dimension names. */
 export const DIMENSIONS = {
-  /** Sending domain, on the metrics function's and the BYODKIM functions' per-domain points. */
+  /**
+   * Sending domain. No metric is published with it (one metric per domain is what made 1,000 domains cost 160×
+   * one domain, issue #14): the BYODKIM functions put it in each EMF record as a property, so Logs Insights
+   * still breaks a figure down by domain, and the metrics function names the worst domains in its log.
+   */
   domain: 'Domain',
   /** Powertools' default dimension (the function's service name). */
   service: 'service',
-  /** SES's own per-domain tag dimension, read from AWS/SES (the configuration set adds it). */
+  /** SES's automatic message tag with the From domain: the per-domain key of `/aws/ses/events` (Logs Insights). */
   sesFromDomain: 'ses:from-domain',
+  /**
+   * SES's automatic tag with the configuration set: the one dimension of the CloudWatch event destination (one
+   * value per set, so its metrics do not grow with domains).
+   */
+  sesConfigurationSet: 'ses:configuration-set',
 } as const;
 
 export interface MetricDef<N extends string = string, U extends MetricUnit = MetricUnit> {
@@ -41,7 +50,6 @@ export interface MetricDef<N extends string = string, U extends MetricUnit = Met
   readonly dimensions: readonly (readonly string[])[];
 }
 
-const ACCOUNT_AND_DOMAIN = [[], [DIMENSIONS.domain]] as const;
 const m = <N extends string, U extends MetricUnit>(
   namespace: NamespaceKey,
   name: N,
@@ -51,33 +59,41 @@ const m = <N extends string, U extends MetricUnit>(
 
 /** Every metric, by key. */
 export const METRICS = {
-  // metrics function (handlers/metrics), every 5 minutes
-  sendSuccessRate: m('monitoring', 'SendSuccessRate', 'Percent', ACCOUNT_AND_DOMAIN),
-  bounceRate: m('monitoring', 'BounceRate', 'Percent', ACCOUNT_AND_DOMAIN),
-  complaintRate: m('monitoring', 'ComplaintRate', 'Percent', ACCOUNT_AND_DOMAIN),
-  sendVolume: m('monitoring', 'SendVolume', 'Count', ACCOUNT_AND_DOMAIN),
+  // metrics function (handlers/metrics), every 5 minutes: account-wide rates from AWS/SES
+  sendSuccessRate: m('monitoring', 'SendSuccessRate', 'Percent', [[]]),
+  bounceRate: m('monitoring', 'BounceRate', 'Percent', [[]]),
+  complaintRate: m('monitoring', 'ComplaintRate', 'Percent', [[]]),
+  sendVolume: m('monitoring', 'SendVolume', 'Count', [[]]),
   metricsHeartbeat: m('monitoring', 'MetricsHeartbeat', 'Count'),
+  // metrics function: per-domain rates from one Logs Insights query over the SES events, published as the worst
+  // domain's rate (only domains with at least alarms.minimumSendVolume sends in the 5-minute window count)
+  worstDomainBounceRate: m('monitoring', 'WorstDomainBounceRate', 'Percent'),
+  worstDomainComplaintRate: m('monitoring', 'WorstDomainComplaintRate', 'Percent'),
+  /** Domains with enough sends in the window to be rated (0 is a datapoint: nobody was rated). */
+  ratedDomains: m('monitoring', 'RatedDomains', 'Count'),
+  /** 1 when the per-domain query failed (no worst-domain value then), 0 when it answered. */
+  domainQueryFailed: m('monitoring', 'DomainQueryFailed', 'Count'),
   // metric filters (monitoring and ses stacks)
   applicationErrors: m('monitoring', 'ApplicationErrors', 'Count'),
   deliveryProcessingTime: m('monitoring', 'DeliveryProcessingTime', 'Milliseconds'),
   // masking function (handlers/firehose-masking), Powertools EMF with its service dimension
   maskingRecords: m('monitoring', 'MaskingRecords', 'Count', [[DIMENSIONS.service]]),
   maskingFailedRecords: m('monitoring', 'MaskingFailedRecords', 'Count', [[DIMENSIONS.service]]),
-  // BYODKIM functions (handlers/byodkim): each point per domain and account-wide
-  byodkimVerificationStatus: m('byodkim', 'BYODKIMVerificationStatus', 'Count', ACCOUNT_AND_DOMAIN),
-  byodkimVerificationFailed: m('byodkim', 'BYODKIMVerificationFailed', 'Count', ACCOUNT_AND_DOMAIN),
-  byodkimTemporaryFailure: m('byodkim', 'BYODKIMTemporaryFailure', 'Count', ACCOUNT_AND_DOMAIN),
-  dnsRecordConsistency: m('byodkim', 'DNSRecordConsistency', 'Count', ACCOUNT_AND_DOMAIN),
-  byodkimKeyStatus: m('byodkim', 'BYODKIMKeyStatus', 'Count', ACCOUNT_AND_DOMAIN),
-  byodkimKeyRotation: m('byodkim', 'BYODKIMKeyRotation', 'Count', ACCOUNT_AND_DOMAIN),
-  byodkimKeyGenerationStatus: m('byodkim', 'BYODKIMKeyGenerationStatus', 'Count', ACCOUNT_AND_DOMAIN),
-  rotationFailed: m('byodkim', 'RotationFailed', 'Count', ACCOUNT_AND_DOMAIN),
-  dkimNotificationSent: m('byodkim', 'DKIMNotificationSent', 'Count', ACCOUNT_AND_DOMAIN),
-  dnsPendingRecordMismatch: m('byodkim', 'DNSPendingRecordMismatch', 'Count', ACCOUNT_AND_DOMAIN),
-  dnsRequestAgeHours: m('byodkim', 'DNSRequestAgeHours', 'None', ACCOUNT_AND_DOMAIN),
-  dnsPropagationHours: m('byodkim', 'DNSPropagationHours', 'None', ACCOUNT_AND_DOMAIN),
-  byodkimPendingHours: m('byodkim', 'BYODKIMPendingHours', 'None', ACCOUNT_AND_DOMAIN),
-  oldRecordAgeDays: m('byodkim', 'OldRecordAgeDays', 'None', ACCOUNT_AND_DOMAIN),
+  // BYODKIM functions (handlers/byodkim): account-wide; each EMF record names its domain as a property
+  byodkimVerificationStatus: m('byodkim', 'BYODKIMVerificationStatus', 'Count', [[]]),
+  byodkimVerificationFailed: m('byodkim', 'BYODKIMVerificationFailed', 'Count', [[]]),
+  byodkimTemporaryFailure: m('byodkim', 'BYODKIMTemporaryFailure', 'Count', [[]]),
+  dnsRecordConsistency: m('byodkim', 'DNSRecordConsistency', 'Count', [[]]),
+  byodkimKeyStatus: m('byodkim', 'BYODKIMKeyStatus', 'Count', [[]]),
+  byodkimKeyRotation: m('byodkim', 'BYODKIMKeyRotation', 'Count', [[]]),
+  byodkimKeyGenerationStatus: m('byodkim', 'BYODKIMKeyGenerationStatus', 'Count', [[]]),
+  rotationFailed: m('byodkim', 'RotationFailed', 'Count', [[]]),
+  dkimNotificationSent: m('byodkim', 'DKIMNotificationSent', 'Count', [[]]),
+  dnsPendingRecordMismatch: m('byodkim', 'DNSPendingRecordMismatch', 'Count', [[]]),
+  dnsRequestAgeHours: m('byodkim', 'DNSRequestAgeHours', 'None', [[]]),
+  dnsPropagationHours: m('byodkim', 'DNSPropagationHours', 'None', [[]]),
+  byodkimPendingHours: m('byodkim', 'BYODKIMPendingHours', 'None', [[]]),
+  oldRecordAgeDays: m('byodkim', 'OldRecordAgeDays', 'None', [[]]),
   // AWS/SES (account reputation and volume)
   sesSend: m('AWS/SES', 'Send', 'Count'),
   sesDelivery: m('AWS/SES', 'Delivery', 'Count'),

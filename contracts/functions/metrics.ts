@@ -9,8 +9,17 @@ export class MetricsConfigError extends Error {
 export interface MetricsConfig {
   /** `METRICS_NAMESPACE`, e.g. `ses-migration/production/Monitoring`. */
   readonly namespace: string;
-  /** `DOMAINS_JSON`: the sending domains, each published with dimension `Domain`. */
-  readonly domains: readonly string[];
+  /**
+   * `SES_EVENTS_LOG_GROUP`: the SES events (EventBridge envelopes) the per-domain query reads. The function needs
+   * no list of domains: the query finds every From domain that sent in the window.
+   */
+  readonly sesEventsLogGroup: string;
+  /** `MINIMUM_SEND_VOLUME`: sends per 5 minutes a domain needs to be rated (alarms.minimumSendVolume). */
+  readonly minimumSendVolume: number;
+  /** `METRICS_DOMAIN_LAG_MINUTES` (default 2): how long after its end the per-domain 5-minute window is read. */
+  readonly domainLagMinutes: number;
+  /** `DOMAIN_QUERY_TIMEOUT_SECONDS` (default 40): the Insights query is stopped and the run says so after this. */
+  readonly domainQueryTimeoutSeconds: number;
   /** `METRICS_LAG_MINUTES` (default 10). */
   readonly lagMinutes: number;
   /** `METRICS_WINDOW_MINUTES` (default 15). */
@@ -21,10 +30,19 @@ export interface MetricsConfig {
 /** Default length of the window each metrics run reads (the send-failure alarms' volume guard scales with it). */
 export const METRICS_WINDOW_MINUTES = 15;
 
+/** The schedule runs this many minutes past each 5-minute boundary: the per-domain window's lag. */
+export const METRICS_SCHEDULE_OFFSET_MINUTES = 2;
+/** The function's timeout: the Insights query's own limit stays well inside it. */
+export const METRICS_TIMEOUT_SECONDS = 60;
+
 export function writeMetricsEnv(
-  v: Pick<MetricsConfig, 'namespace' | 'domains'>,
+  v: Pick<MetricsConfig, 'namespace' | 'sesEventsLogGroup' | 'minimumSendVolume'>,
 ): Record<string, TemplateValue> {
-  return { METRICS_NAMESPACE: v.namespace, DOMAINS_JSON: JSON.stringify(v.domains) };
+  return {
+    METRICS_NAMESPACE: v.namespace,
+    SES_EVENTS_LOG_GROUP: v.sesEventsLogGroup,
+    MINIMUM_SEND_VOLUME: String(v.minimumSendVolume),
+  };
 }
 
 /** Reads and checks the handler's environment; throws `MetricsConfigError` naming the variable. */
@@ -35,11 +53,27 @@ export function loadMetricsConfig(env: Env): MetricsConfig {
     '1-255 characters not starting with "AWS/", e.g. "ses-migration/production/Monitoring"',
     /^(?!AWS\/).{1,255}$/,
   );
-  const domains = r.domains('DOMAINS_JSON');
+  const sesEventsLogGroup = r.text(
+    'SES_EVENTS_LOG_GROUP',
+    'a CloudWatch Logs group name such as "/aws/ses/events" (1-512 characters of [A-Za-z0-9_./#-])',
+    /^[A-Za-z0-9_./#-]{1,512}$/,
+  );
   const minutes = { max: 60, step: 5 };
   return {
     namespace,
-    domains,
+    sesEventsLogGroup,
+    minimumSendVolume: r.integer('MINIMUM_SEND_VOLUME', { min: 1, max: 1_000_000, fallback: 100 }),
+    domainLagMinutes: r.integer('METRICS_DOMAIN_LAG_MINUTES', {
+      min: 0,
+      max: 10,
+      fallback: METRICS_SCHEDULE_OFFSET_MINUTES,
+    }),
+    domainQueryTimeoutSeconds: r.integer('DOMAIN_QUERY_TIMEOUT_SECONDS', {
+      min: 5,
+      max: METRICS_TIMEOUT_SECONDS - 10,
+      fallback: 40,
+      why: `the function's timeout is ${METRICS_TIMEOUT_SECONDS} s`,
+    }),
     lagMinutes: r.integer('METRICS_LAG_MINUTES', { ...minutes, min: 0, fallback: 10 }),
     windowMinutes: r.integer('METRICS_WINDOW_MINUTES', {
       ...minutes,

@@ -111,3 +111,33 @@ export function sesRateTierAlarm(
     }),
   });
 }
+
+/** A worst-domain tier: the account-wide tier's threshold and periods, on the worst rated domain's rate. */
+export interface WorstDomainAlarm {
+  readonly family: 'bounceRate' | 'complaintRate';
+  readonly severity: Severity;
+  readonly name: string;
+  readonly metric: string;
+  readonly threshold: number;
+  readonly evaluationPeriods: number;
+}
+
+/**
+ * Per-domain detection (issue #14, item 4): for each bounce/complaint tier, an alarm on the worst domain's rate
+ * of the same 5-minute period (metrics function, one Logs Insights query per run; only domains with at least
+ * `alarms.minimumSendVolume` sends count). Named `<prefix>-worst-domain-bounce-rate-p1` etc.
+ */
+export function worstDomainAlarms(cfg: EnvConfig): WorstDomainAlarm[] {
+  const n = names(cfg);
+  return (['bounceRate', 'complaintRate'] as const).flatMap((family) =>
+    (['P1', 'P2', 'P3'] as const).map((severity) => ({
+      family,
+      severity,
+      name: n.alarm(`worst-domain-${BASE_SUFFIX[family]}-${severity.toLowerCase()}`),
+      metric:
+        family === 'bounceRate' ? METRICS.worstDomainBounceRate.name : METRICS.worstDomainComplaintRate.name,
+      threshold: cfg.alarms[family][severity].threshold,
+      evaluationPeriods: cfg.alarms[family][severity].evaluationPeriods,
+    })),
+  );
+}

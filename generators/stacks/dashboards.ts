@@ -150,6 +150,44 @@ function byodkimSection(cfg: EnvConfig, n: Names, alarms: readonly AlarmRef[]): 
   ];
 }
 
+/**
+ * "Worst domains" (issue #14, item 4): per-domain bounce and complaint rates without a metric per domain. A Logs
+ * Insights table over the SES events of the dashboard's time range (domains with at least the minimum sends,
+ * worst bounce rate first; `strcontains` turns each event type into a 0/1 to sum), and the worst domain's rates
+ * per 5-minute period as the metrics function publishes them for the worst-domain alarms.
+ */
+export function worstDomainsWidgets(cfg: EnvConfig, n: Names): WidgetSpec[] {
+  const ns = n.namespace.monitoring;
+  const domain = '`detail.mail.tags.ses:from-domain.0`';
+  const count = (type: string, as: string) => `sum(strcontains(detail.eventType, "${type}")) as ${as}`;
+  const query = [
+    `SOURCE '${n.logGroup.sesEvents}'`,
+    'filter detail.eventType in ["Send", "Bounce", "Complaint"]',
+    `stats ${count('Send', 'sends')}, ${count('Bounce', 'bounces')}, ${count('Complaint', 'complaints')} by ${domain} as domain`,
+    `filter sends >= ${cfg.alarms.minimumSendVolume}`,
+    'fields domain, sends, bounces, complaints, 100 * bounces / sends as bounceRatePct, 100 * complaints / sends as complaintRatePct',
+    'sort bounceRatePct desc, complaintRatePct desc',
+    'limit 20',
+  ].join(' | ');
+  return [
+    section(
+      `### ワーストドメイン（送信ドメイン別、seed 6.5.3）\n表: 表示期間の SES イベントから、${cfg.alarms.minimumSendVolume} 件以上送信したドメインをバウンス率の高い順に20件。グラフ: 5分ごとの最悪ドメインの率（ドメイン別アラームが評価する値）。`,
+    ),
+    logTable(cfg, 'ワーストドメイン: バウンス率・苦情率 (%, 表示期間)', query, { width: 12, height: 8 }),
+    metric(
+      cfg,
+      '最悪ドメインの率 (%, 5分間) と評価対象ドメイン数',
+      [
+        [ns, METRICS.worstDomainBounceRate.name, { label: '最悪ドメインのバウンス率', stat: 'Maximum' }],
+        [ns, METRICS.worstDomainComplaintRate.name, { label: '最悪ドメインの苦情率', stat: 'Maximum' }],
+        [ns, METRICS.ratedDomains.name, { label: '評価対象ドメイン数', stat: 'Maximum', yAxis: 'right' }],
+      ],
+      {},
+      { width: 12, height: 8 },
+    ),
+  ];
+}
+
 /** Dashboards of seed 4.1.1-4.1.3 and 4.2.1-4.2.2. */
 export function dashboards(cfg: EnvConfig, alarms: readonly AlarmRef[]) {
   const n = names(cfg);
@@ -182,6 +220,7 @@ export function dashboards(cfg: EnvConfig, alarms: readonly AlarmRef[]) {
       '最新SESイベント (20件)',
       `SOURCE '${n.logGroup.sesEvents}' | fields @timestamp, detail.eventType as eventType, detail.mail.source as source, detail.bounce.bounceType as bounceType | sort @timestamp desc | limit 20`,
     ),
+    ...worstDomainsWidgets(cfg, n),
     section('### アラート状況（現在の状態、全アラーム）'),
     ...alarmWidgets(alarms, 'アラート状況'),
     ...history,

@@ -1,6 +1,6 @@
 /**
  * ses (seed 2.1.1, 3.1.1, 3.1.2, 3.1.5): the configuration set with reputation metrics and its event
- * destinations (CloudWatch with a per-domain dimension, EventBridge -> /aws/ses/events, Firehose), the domain
+ * destinations (CloudWatch per configuration set, EventBridge -> /aws/ses/events, Firehose), the domain
  * identities using it by default, the seed-named P1 rate alarms and the composite `-ses-critical` with them.
  * The identities declare no DKIM signing attributes: the BYODKIM rotation owns them (no key in a template).
  */
@@ -13,14 +13,19 @@ import type Resource from 'cloudform-types/types/resource';
 import type { ConfigurationSetProperties } from 'cloudform-types/types/ses/configurationSet';
 import type { EmailIdentityProperties } from 'cloudform-types/types/ses/emailIdentity';
 import { addUnique, identityLogicalId } from '../../contracts/logical-ids.js';
-import { METRICS } from '../../contracts/metrics.js';
+import { DIMENSIONS, METRICS } from '../../contracts/metrics.js';
 import { SEVERITY_LABEL } from '../../contracts/severity.js';
 import { alarm, getAtt, logGroup, policyDoc, ref, res, sub } from '../lib/resources.js';
 import type { Cfn, StackContext, StackDefinition } from '../lib/template.js';
 import { sesRateTierAlarm, tierAlarms } from './alarm-catalog.js';
 
-/** The per-domain dimension of SES event metrics: SES's automatic message tag. */
-export const DOMAIN_DIMENSION = 'ses:from-domain';
+/**
+ * The one dimension of the CloudWatch event destination: SES's automatic configuration-set tag, one value, so the
+ * destination's metrics do not grow with domains (issue #14: `ses:from-domain` made 7 custom metrics per domain).
+ * Per-domain figures come from `/aws/ses/events` (Logs Insights) instead; the alarms read the account-level
+ * AWS/SES metrics, which SES publishes without any destination.
+ */
+export const DESTINATION_DIMENSION = DIMENSIONS.sesConfigurationSet;
 
 /** Lower camel case, as the AWS::SES::ConfigurationSetEventDestination schema documents them. */
 const EVENT_TYPES = [
@@ -49,15 +54,17 @@ function build(ctx: StackContext) {
   resources.CloudWatchDestination = res('AWS::SES::ConfigurationSetEventDestination', {
     ConfigurationSetName: ref('ConfigurationSet'),
     EventDestination: {
-      Name: 'cloudwatch-per-domain',
+      // Renamed from cloudwatch-per-domain: a new name lets CloudFormation create the new destination before it
+      // deletes the old one, whatever the update needs.
+      Name: 'cloudwatch-per-configuration-set',
       Enabled: true,
       MatchingEventTypes: EVENT_TYPES,
       CloudWatchDestination: {
         DimensionConfigurations: [
           {
-            DimensionName: DOMAIN_DIMENSION,
+            DimensionName: DESTINATION_DIMENSION,
             DimensionValueSource: 'messageTag',
-            DefaultDimensionValue: 'unknown',
+            DefaultDimensionValue: setName,
           },
         ],
       },

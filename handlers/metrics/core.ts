@@ -3,7 +3,7 @@
  * counts become rates, and which metric documents to publish. No AWS calls, no clock, no environment.
  *
  * Formulas, over one window of `windowMinutes` (default 15) ending `lagMinutes` (default 10) before the run,
- * aligned to 5-minute buckets, for the account (no dimensions) and for each domain (`ses:from-domain`):
+ * aligned to 5-minute buckets, for the account (no dimensions; per-domain rates: domains.ts):
  *
  *   SendSuccessRate = 100 × Delivery  / Send
  *   BounceRate      = 100 × Bounce    / Send
@@ -18,7 +18,7 @@
  * happen, which can be after the window the Send was counted in, so the raw ratio may exceed 100.
  */
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import { DIMENSIONS, METRICS } from '../../contracts/metrics.js';
+import { METRICS } from '../../contracts/metrics.js';
 import { MetricsQueryError } from './errors.js';
 
 /** The `AWS/SES` counters read, in query order. */
@@ -35,11 +35,6 @@ export type SesCounts = Readonly<Record<SesCountMetric, number>>;
 /** SES metrics are read in 5-minute buckets (seed Period 300) and summed over the window. */
 export const BUCKET_SECONDS = 300;
 const BUCKET_MS = BUCKET_SECONDS * 1000;
-
-/** Dimension that a configuration set's CloudWatch event destination puts on per-domain `AWS/SES` metrics. */
-export const SES_DOMAIN_DIMENSION = DIMENSIONS.sesFromDomain;
-/** Dimension of the per-domain metrics this handler publishes (the alarms match exactly this set). */
-export const DOMAIN_DIMENSION = DIMENSIONS.domain;
 
 /** GetMetricData accepts at most 500 queries per request. */
 export const MAX_QUERIES_PER_REQUEST = 500;
@@ -62,45 +57,34 @@ export function metricsWindow(now: Date, settings: WindowSettings): MetricsWindo
   return { start: new Date(end - settings.windowMinutes * 60_000), end: new Date(end) };
 }
 
-/** One GetMetricData query and what it stands for: scope 0 is the account, scope i+1 is `domains[i]`. */
+/** One GetMetricData query and the counter it reads. */
 export interface PlannedQuery {
   readonly id: string;
-  readonly scope: number;
   readonly metric: SesCountMetric;
   readonly query: MetricDataQuery;
 }
 
-/** The queries for the account-wide counters (no dimensions) and each domain's (`ses:from-domain`). */
-export function planQueries(domains: readonly string[]): PlannedQuery[] {
-  const planned: PlannedQuery[] = [];
-  for (let scope = 0; scope <= domains.length; scope++) {
-    const domain = scope === 0 ? undefined : domains[scope - 1];
-    for (const metric of SES_COUNT_METRICS) {
-      const id = `${metric.toLowerCase()}_${scope}`;
-      planned.push({
-        id,
-        scope,
-        metric,
-        query: {
-          Id: id,
-          MetricStat: {
-            Metric: {
-              Namespace: 'AWS/SES',
-              MetricName: metric,
-              Dimensions: domain === undefined ? [] : [{ Name: SES_DOMAIN_DIMENSION, Value: domain }],
-            },
-            Period: BUCKET_SECONDS,
-            Stat: 'Sum',
-          },
-          ReturnData: true,
+/** The queries for the account-wide counters (no dimensions): five metrics, one request. */
+export function planQueries(): PlannedQuery[] {
+  return SES_COUNT_METRICS.map((metric) => {
+    const id = metric.toLowerCase();
+    return {
+      id,
+      metric,
+      query: {
+        Id: id,
+        MetricStat: {
+          Metric: { Namespace: 'AWS/SES', MetricName: metric, Dimensions: [] },
+          Period: BUCKET_SECONDS,
+          Stat: 'Sum',
         },
-      });
-    }
-  }
-  return planned;
+        ReturnData: true,
+      },
+    };
+  });
 }
 
-/** Splits queries into GetMetricData-sized requests. */
+/** Splits queries into GetMetricData-sized requests (at most 500 metrics per request). */
 export function chunkQueries(
   planned: readonly PlannedQuery[],
   size = MAX_QUERIES_PER_REQUEST,
@@ -115,12 +99,6 @@ export interface QueryResult {
   readonly Values?: readonly number[] | undefined;
 }
 
-export interface ScopeCounts {
-  readonly account: SesCounts;
-  /** Same order as the configured domains. */
-  readonly domains: readonly { readonly domain: string; readonly counts: SesCounts }[];
-}
-
 const zeroCounts = (): Record<SesCountMetric, number> => ({
   Send: 0,
   Delivery: 0,
@@ -133,13 +111,9 @@ const zeroCounts = (): Record<SesCountMetric, number> => ({
  * Sums the 5-minute buckets of every series over the window. A series without datapoints counts 0 (SES
  * publishes nothing for a bucket in which nothing happened). Results may arrive split over several pages.
  */
-export function sumCounts(
-  domains: readonly string[],
-  planned: readonly PlannedQuery[],
-  results: readonly QueryResult[],
-): ScopeCounts {
+export function sumCounts(planned: readonly PlannedQuery[], results: readonly QueryResult[]): SesCounts {
   const byId = new Map(planned.map((p) => [p.id, p]));
-  const sums = Array.from({ length: domains.length + 1 }, zeroCounts);
+  const sums = zeroCounts();
   for (const result of results) {
     const plan = result.Id === undefined ? undefined : byId.get(result.Id);
     if (plan === undefined) {
@@ -148,15 +122,11 @@ export function sumCounts(
           `expected one of ${planned.length} ids such as ${JSON.stringify(planned[0]?.id)}`,
       );
     }
-    const target = sums[plan.scope]!;
     for (const value of result.Values ?? []) {
-      if (Number.isFinite(value) && value > 0) target[plan.metric] += value;
+      if (Number.isFinite(value) && value > 0) sums[plan.metric] += value;
     }
   }
-  return {
-    account: sums[0]!,
-    domains: domains.map((domain, i) => ({ domain, counts: sums[i + 1]! })),
-  };
+  return sums;
 }
 
 export interface Rates {
@@ -211,29 +181,19 @@ function countsMetadata(window: MetricsWindow, counts: SesCounts): Record<string
 }
 
 /**
- * The documents to publish: one account-wide document with no dimensions (heartbeat, volume, rates) and
- * one per domain with the single dimension `Domain` (volume, rates). The raw counts ride along as
- * metadata (searchable in the log, not billed as metrics).
+ * The account-wide document (no dimensions): heartbeat, volume, rates. The raw counts ride along as metadata
+ * (searchable in the log, not billed as metrics).
  */
-export function planDocuments(window: MetricsWindow, counts: ScopeCounts): MetricDocument[] {
-  const account: MetricDocument = {
-    dimensions: {},
-    metrics: [
-      { name: METRICS.metricsHeartbeat.name, unit: METRICS.metricsHeartbeat.unit, value: 1 },
-      { name: METRICS.sendVolume.name, unit: METRICS.sendVolume.unit, value: counts.account.Send },
-      ...rateMetrics(computeRates(counts.account)),
-    ],
-    metadata: countsMetadata(window, counts.account),
-  };
-  const perDomain = counts.domains.map(
-    ({ domain, counts: c }): MetricDocument => ({
-      dimensions: { [DOMAIN_DIMENSION]: domain },
+export function planDocuments(window: MetricsWindow, counts: SesCounts): MetricDocument[] {
+  return [
+    {
+      dimensions: {},
       metrics: [
-        { name: METRICS.sendVolume.name, unit: METRICS.sendVolume.unit, value: c.Send },
-        ...rateMetrics(computeRates(c)),
+        { name: METRICS.metricsHeartbeat.name, unit: METRICS.metricsHeartbeat.unit, value: 1 },
+        { name: METRICS.sendVolume.name, unit: METRICS.sendVolume.unit, value: counts.Send },
+        ...rateMetrics(computeRates(counts)),
       ],
-      metadata: countsMetadata(window, c),
-    }),
-  );
-  return [account, ...perDomain];
+      metadata: countsMetadata(window, counts),
+    },
+  ];
 }

@@ -4,7 +4,7 @@
  * event destination, dashboards, keys, trail selectors, Firehose settings) and from the metric catalogue; the
  * traffic figures below are assumptions, stated in ASSUMPTIONS and printed with every estimate.
  */
-import { METRICS } from '../../contracts/metrics.js';
+import { DIMENSIONS, METRICS } from '../../contracts/metrics.js';
 import { PRICES, type PriceKey } from './prices.js';
 
 export const ASSUMPTIONS = {
@@ -24,8 +24,12 @@ export const ASSUMPTIONS = {
   /** Logs Insights: queries a day (status, dashboards' log widgets) and the hours each scans. */
   insightsQueriesPerDay: 50,
   insightsHoursScanned: 1,
+  /** Views a day of the main dashboard: its "worst domains" Logs Insights widget scans the dashboard's 24 hours. */
+  worstDomainsWidgetViewsPerDay: 10,
   /** Metrics function: runs a month (every 5 minutes). */
   metricsRuns: 30 * 24 * 12,
+  /** AWS/SES counters each run reads with GetMetricData (account-wide: Send, Delivery, Bounce, Complaint, Reject). */
+  metricsCountersPerRun: 5,
   metricsFunctionSeconds: 2,
   /** Masking: Lambda calls a month (Firehose buffers at most 60 s) and seconds per call. */
   maskingInvocations: 30 * 24 * 60,
@@ -64,19 +68,44 @@ export function alarmMetricCount(templates: Record<string, Template>): number {
   }, 0);
 }
 
-/** Custom metrics: the event destination's per-domain metrics plus the product's own, from the catalogue. */
+/** Event destinations with a per-domain dimension (`ses:from-domain`): their metrics grow with domains. */
+function perDomainDestinations(templates: Record<string, Template>): Template[] {
+  return resources(templates, 'AWS::SES::ConfigurationSetEventDestination')
+    .map((r) => r.Properties.EventDestination)
+    .filter((d) =>
+      (d.CloudWatchDestination?.DimensionConfigurations ?? []).some(
+        (c: Template) => c.DimensionName === DIMENSIONS.sesFromDomain,
+      ),
+    );
+}
+
+/** The product's own metrics published with a per-domain dimension (none since issue #14). */
+const OWN_PER_DOMAIN = Object.values(METRICS).filter(
+  (m) =>
+    (m.namespace === 'monitoring' || m.namespace === 'byodkim') &&
+    m.dimensions.some((dims) => dims.includes(DIMENSIONS.domain)),
+).length;
+
+/**
+ * Custom metrics: each event destination's (event types × dimension values: per domain with `ses:from-domain`,
+ * one value per configuration set otherwise) plus the product's own, from the catalogue.
+ */
 export function customMetricCount(templates: Record<string, Template>, domains: number): number {
+  const perDomain = new Set(perDomainDestinations(templates));
   const destinations = resources(templates, 'AWS::SES::ConfigurationSetEventDestination')
     .map((r) => r.Properties.EventDestination)
     .filter((d) => d.CloudWatchDestination?.DimensionConfigurations?.length);
-  const sesPerDomain = destinations.reduce((n, d) => n + d.MatchingEventTypes.length * domains, 0);
+  const ses = destinations.reduce(
+    (n, d) => n + d.MatchingEventTypes.length * (perDomain.has(d) ? domains : 1),
+    0,
+  );
   const own = Object.values(METRICS)
     .filter((m) => m.namespace === 'monitoring' || m.namespace === 'byodkim')
     .reduce(
-      (n, m) => n + m.dimensions.reduce((k, dims) => k + (dims.includes('Domain') ? domains : 1), 0),
+      (n, m) => n + m.dimensions.reduce((k, dims) => k + (dims.includes(DIMENSIONS.domain) ? domains : 1), 0),
       0,
     );
-  return sesPerDomain + own;
+  return ses + own;
 }
 
 const line = (
@@ -114,7 +143,9 @@ export function estimate(
     (f) => f.Properties.ExtendedS3DestinationConfiguration?.S3BackupMode === 'Enabled',
   );
   const archiveGbMonth = eventGb * A.archiveCompression * (backup ? 2 : 1);
-  const gmdMetrics = A.metricsRuns * 4 * (1 + volume.domains);
+  const gmdMetrics = A.metricsRuns * A.metricsCountersPerRun;
+  const metricsGrowWithDomains = perDomainDestinations(templates).length > 0 || OWN_PER_DOMAIN > 0;
+  const perHourGb = eventGb / (A.daysPerMonth * 24);
   const lambdaGbSeconds =
     A.metricsRuns * A.metricsFunctionSeconds * 0.25 +
     A.maskingInvocations * A.maskingSeconds * 0.25 +
@@ -130,19 +161,33 @@ export function estimate(
     ),
     line('composite alarms', composite, 'alarms', 'compositeAlarm', false),
     line(
-      'custom metrics (event destination × domains, own metrics)',
+      'custom metrics (event destination, own metrics; per domain only with a per-domain dimension)',
       customMetricCount(templates, volume.domains),
       'metrics',
       'customMetric',
-      true,
+      metricsGrowWithDomains,
     ),
     line(
-      'GetMetricData (metrics function: 4 counts × account and each domain, every 5 min)',
+      'GetMetricData (metrics function: 5 account-wide SES counts every 5 min)',
       gmdMetrics,
       'metrics requested',
       'getMetricData',
-      true,
+      false,
       1000,
+    ),
+    line(
+      'Logs Insights: per-domain query of the metrics function (each SES event scanned once)',
+      eventGb,
+      'GB scanned',
+      'logsInsights',
+      false,
+    ),
+    line(
+      "Logs Insights: dashboard's worst-domains widget (views × 24 hours of events)",
+      perHourGb * 24 * A.worstDomainsWidgetViewsPerDay * A.daysPerMonth,
+      'GB scanned',
+      'logsInsights',
+      false,
     ),
     line('dashboards', dashboards, 'dashboards', 'dashboard', false),
     line('Logs ingestion: SES events (EventBridge envelopes)', eventGb, 'GB', 'logsIngestion', false),
@@ -156,7 +201,7 @@ export function estimate(
     ),
     line(
       'Logs Insights scans (status, dashboards)',
-      (eventGb / (A.daysPerMonth * 24)) * A.insightsHoursScanned * A.insightsQueriesPerDay * A.daysPerMonth,
+      perHourGb * A.insightsHoursScanned * A.insightsQueriesPerDay * A.daysPerMonth,
       'GB scanned',
       'logsInsights',
       false,

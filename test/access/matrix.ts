@@ -1236,7 +1236,14 @@ export const FUNCTION_CALLS: Record<string, FunctionCalls> = {
   'monthly-report-fn': reportCalls('monthly', 'reports/MonthlyReportLogGroup'),
   'custom-metrics-fn': {
     bundle: 'metrics',
-    calls: { 'cloudwatch:GetMetricData': { on: ['*'] }, ...ownLogs('monitoring/MetricsLogGroup') },
+    calls: {
+      'cloudwatch:GetMetricData': { on: ['*'] },
+      // One Logs Insights query per run over the SES events (per-domain rates, issue #14).
+      'logs:StartQuery': { on: ['ses/SesEventsLogGroup'] },
+      'logs:GetQueryResults': { on: ['*'] },
+      'logs:StopQuery': { on: ['*'] },
+      ...ownLogs('monitoring/MetricsLogGroup'),
+    },
   },
   'notifier-fn': {
     bundle: 'notifier',

@@ -50,7 +50,10 @@ describe.each(['prod', 'dev'] as const)('function environments of %s', (env) => 
   it('the metrics function reads what the monitoring stack writes', () => {
     const c = loadMetricsConfig(of('custom-metrics'));
     expect(c.namespace).toMatch(/^ses-migration\/(production|development)\/Monitoring$/);
-    expect(c.domains.length).toBeGreaterThan(0);
+    expect(c.sesEventsLogGroup).toMatch(/^\/aws\/ses\/events/);
+    expect(c.minimumSendVolume).toBeGreaterThan(0);
+    // No list of domains: the per-domain query finds them in the events (issue #14).
+    expect(of('custom-metrics')).not.toHaveProperty('DOMAINS_JSON');
   });
 
   it('the notifier reads both paths', () => {

@@ -37,6 +37,25 @@ describe.each(ENVS)('%s dashboards', (env) => {
     }
   });
 
+  it('has a worst-domains view: an Insights table of per-domain rates over the SES events and the worst-domain rates', () => {
+    const table = main.widgets.find(
+      (w) => w.type === 'log' && String(w.properties.title).startsWith('ワーストドメイン'),
+    );
+    const query = table?.properties.query as string;
+    expect(query).toMatch(/^SOURCE '\/aws\/ses\/events(\/development)?' \| filter detail\.eventType in/);
+    expect(query).toContain('by `detail.mail.tags.ses:from-domain.0` as domain');
+    expect(query).toMatch(/filter sends >= \d+ \|/);
+    expect(query).toContain('100 * bounces / sends as bounceRatePct');
+    const graph = main.widgets.find(
+      (w) => w.type === 'metric' && String(w.properties.title).startsWith('最悪ドメイン'),
+    );
+    expect((graph?.properties.metrics as unknown[][]).map((m) => m[1])).toEqual([
+      'WorstDomainBounceRate',
+      'WorstDomainComplaintRate',
+      'RatedDomains',
+    ]);
+  });
+
   it('groups alarm widgets by the Severity tag', () => {
     const severityOf = new Map(
       [...alarmsByName(tpls)].map(([name, r]) => [

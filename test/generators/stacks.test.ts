@@ -329,16 +329,22 @@ describe('IAM scope', () => {
 });
 
 describe('SES stack', () => {
-  it('identities use the configuration set by default; destinations cover CloudWatch per domain, EventBridge, Firehose', () => {
+  it('identities use the configuration set by default; destinations cover CloudWatch per configuration set (not per domain), EventBridge, Firehose', () => {
     const r = prod.ses.Resources;
     expect(r.GooNeJpIdentity.Properties.ConfigurationSetAttributes).toEqual({
       ConfigurationSetName: { Ref: 'ConfigurationSet' },
     });
     expect(r.ConfigurationSet.Properties.ReputationOptions.ReputationMetricsEnabled).toBe(true);
+    // One dimension value per configuration set: the destination's metrics do not grow with domains (issue #14).
     expect(
-      r.CloudWatchDestination.Properties.EventDestination.CloudWatchDestination.DimensionConfigurations[0]
-        .DimensionName,
-    ).toBe('ses:from-domain');
+      r.CloudWatchDestination.Properties.EventDestination.CloudWatchDestination.DimensionConfigurations,
+    ).toEqual([
+      {
+        DimensionName: 'ses:configuration-set',
+        DimensionValueSource: 'messageTag',
+        DefaultDimensionValue: 'ses-migration-production-config-set',
+      },
+    ]);
     expect(r.EventBridgeDestination.Properties.EventDestination.EventBridgeDestination).toBeDefined();
     expect(
       r.FirehoseDestination.Properties.EventDestination.KinesisFirehoseDestination.DeliveryStreamARN,
@@ -428,8 +434,18 @@ describe('monitoring functions (issue: handlers)', () => {
     }
     for (const id of ['MetricsSchedule', 'EscalationSchedule']) {
       expect(r[id].Properties.ScheduleExpressionTimezone).toBe('Asia/Tokyo');
-      expect(r[id].Properties.ScheduleExpression).toBe('cron(0/5 * * * ? *)');
     }
+    expect(r.EscalationSchedule.Properties.ScheduleExpression).toBe('cron(0/5 * * * ? *)');
+    // Two minutes past each boundary: the per-domain window (the 5 minutes just ended) has reached the log group.
+    expect(r.MetricsSchedule.Properties.ScheduleExpression).toBe('cron(2/5 * * * ? *)');
+    const metricsPolicy = JSON.stringify(r.MetricsRole.Properties.Policies);
+    expect(metricsPolicy).toContain('logs:StartQuery');
+    expect(metricsPolicy).toContain(':log-group:/aws/ses/events');
+    expect(r.MetricsFunction.Properties.Environment.Variables).toMatchObject({
+      SES_EVENTS_LOG_GROUP: '/aws/ses/events',
+      MINIMUM_SEND_VOLUME: '100',
+    });
+    expect(r.MetricsFunction.Properties.Environment.Variables).not.toHaveProperty('DOMAINS_JSON');
     expect(r.MetricsFunction.Properties.Environment.Variables.METRICS_NAMESPACE).toBe(
       'ses-migration/production/Monitoring',
     );

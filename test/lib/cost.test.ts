@@ -63,9 +63,43 @@ describe('cost model', () => {
     expect(lines['custom metrics']!.perDomain).toBe(true);
   });
 
-  it('GetMetricData: 8,640 runs × 4 counts × (1 + 10 domains) metrics at $0.01 per 1,000', () => {
-    expect(lines.GetMetricData!.quantity).toBe(8640 * 4 * 11);
-    expect(lines.GetMetricData!.monthlyUsd).toBeCloseTo((380_160 / 1000) * 0.01, 8);
+  it('custom metrics: a destination with one value per configuration set counts its event types once', () => {
+    const perSet = {
+      ses: {
+        Resources: {
+          Dest: {
+            Type: 'AWS::SES::ConfigurationSetEventDestination',
+            Properties: {
+              EventDestination: {
+                MatchingEventTypes: ['send', 'bounce', 'complaint'],
+                CloudWatchDestination: {
+                  DimensionConfigurations: [{ DimensionName: 'ses:configuration-set' }],
+                },
+              },
+            },
+          },
+        },
+      },
+    };
+    expect(customMetricCount(perSet, 1000)).toBe(3 + OWN_ACCOUNT_WIDE + OWN_PER_DOMAIN * 1000);
+    const flat = byItem(estimate(perSet, { sendsPerDay: 100_000, domains: 1000 }));
+    expect(flat['custom metrics']!.perDomain).toBe(OWN_PER_DOMAIN > 0);
+  });
+
+  it('GetMetricData: 8,640 runs × 5 account-wide counts at $0.01 per 1,000, whatever the domains', () => {
+    expect(lines.GetMetricData!.quantity).toBe(8640 * 5);
+    expect(lines.GetMetricData!.monthlyUsd).toBeCloseTo((43_200 / 1000) * 0.01, 8);
+    expect(lines.GetMetricData!.perDomain).toBe(false);
+  });
+
+  it('Logs Insights: the per-domain query scans each event once; the widget 10 views × 24 h a day', () => {
+    const gb = (100_000 * 2.05 * 30 * 1500) / 1024 ** 3; // 8.591 GB of events a month
+    const query = lines['Logs Insights: per-domain query of the metrics function']!;
+    expect(query.quantity).toBeCloseTo(gb, 10);
+    expect(query.monthlyUsd).toBeCloseTo(gb * 0.0076, 10); // $0.065
+    const widget = lines["Logs Insights: dashboard's worst-domains widget"]!;
+    expect(widget.quantity).toBeCloseTo((gb / 720) * 24 * 10 * 30, 8); // 85.9 GB
+    expect(widget.monthlyUsd).toBeCloseTo(85.91 * 0.0076, 3);
   });
 
   it('logs: 100,000 sends × 2.05 events × 30 days × 1,500 bytes ingested at $0.76/GB', () => {
@@ -107,5 +141,8 @@ describe('cost model', () => {
     const prod = templates('prod');
     expect(alarmMetricCount(prod)).toBeGreaterThan(40);
     expect(customMetricCount(prod, 1)).toBe(7 + OWN_ACCOUNT_WIDE + OWN_PER_DOMAIN);
+    // Issue #14, item 4: no metric per domain any more, in the templates or the catalogue.
+    expect(OWN_PER_DOMAIN).toBe(0);
+    expect(customMetricCount(prod, 1000)).toBe(customMetricCount(prod, 1));
   });
 });

@@ -92,5 +92,56 @@ export function allScenarios(): Scenario[] {
     sendSuccessDrop(),
     pipelineStops(),
     zeroTrafficDay(),
+    domainSpike(150, 0.06),
+    domainSpike(50, 0.2),
+    domainSpike(1000, 0.01, 'complaint'),
   ];
+}
+
+/** Quiet domains: 150 sends per 5 minutes each, 0.2 % bounces, no complaints. */
+const quietDomains = (count: number) =>
+  Array.from({ length: count }, (_, i) => ({
+    name: `quiet${i}.example.jp`,
+    traffic: (): Traffic => ({ sendsPer5Min: 150, bounce: 0.002, complaint: 0 }),
+  }));
+
+/** Sum of the domains' traffic (what the account sees), for the scenario's own `traffic`. */
+const accountOf =
+  (domains: readonly { traffic: (m: number) => Traffic }[]) =>
+  (m: number): Traffic => {
+    const all = domains.map((d) => d.traffic(m));
+    const sends = all.reduce((n, t) => n + t.sendsPer5Min, 0);
+    const w = (k: 'bounce' | 'complaint') => all.reduce((n, t) => n + t.sendsPer5Min * t[k], 0) / sends;
+    return { sendsPer5Min: sends, bounce: w('bounce'), complaint: w('complaint') };
+  };
+
+/**
+ * Issue #14, item 4: one domain goes bad among quiet ones, so the account-wide rate stays low. `sendsPer5Min` of
+ * the bad domain; `rate` of bounces (or complaints with `kind`).
+ */
+export function domainSpike(
+  sendsPer5Min: number,
+  rate: number,
+  kind: 'bounce' | 'complaint' = 'bounce',
+  quiet = 20,
+): Scenario {
+  const bad = {
+    name: 'bad.example.jp',
+    traffic: (m: number): Traffic => ({
+      sendsPer5Min,
+      bounce: kind === 'bounce' && m >= SPIKE_AT ? rate : 0.002,
+      complaint: kind === 'complaint' && m >= SPIKE_AT ? rate : 0,
+    }),
+  };
+  const domains = [bad, ...quietDomains(quiet)];
+  return {
+    id: `domain-${kind}-${rate * 100}pct-${sendsPer5Min}`,
+    title: `one domain of ${quiet + 1} at ${rate * 100} % ${kind === 'bounce' ? 'bounces' : 'complaints'} (${sendsPer5Min} sends per 5 min; the others 150 at 0.2 % bounces)`,
+    env: 'prod',
+    minutes: SPIKE_AT + 60,
+    traffic: accountOf(domains),
+    domains,
+    reputation: healthyReputation,
+    incidentAt: SPIKE_AT + (kind === 'bounce' ? 1 : 10),
+  };
 }

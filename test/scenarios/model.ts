@@ -9,18 +9,26 @@
  * - Every datapoint becomes visible to CloudWatch 2 minutes after its timestamp (VISIBILITY_DELAY_SECONDS).
  * - `Reputation.BounceRate` / `Reputation.ComplaintRate` are explicit inputs (AWS computes them over a long
  *   window; they cannot be derived from sends and bounces), published every 15 minutes.
- * - The metrics function runs every 5 minutes (its real pure core: window, counts, rates, heartbeat), published
- *   30 s after the tick, until the scenario stops the pipeline.
+ * - The metrics function runs every 5 minutes, 2 minutes past the boundary (its schedule), with its real pure
+ *   cores: account-wide window, counts, rates and heartbeat, published 30 s after the tick and stamped with it; and
+ *   the per-domain path: the events of the 5-minute period that just ended, as `/aws/ses/events` holds them
+ *   (an event is queryable LOG_DELAY_SECONDS after it happened), rated with the volume guard, the worst
+ *   domain's rates stamped with the period's start, published 30 s after the tick. Until the pipeline stops.
  * - The BYODKIM orchestrator ticks hourly and publishes its four age metrics (0 when idle), as handlers/byodkim
  *   does; Lambda, Firehose and BYODKIM event metrics are absent unless a scenario adds them (`extra`).
  */
 
+import {
+  METRICS_SCHEDULE_OFFSET_MINUTES,
+  METRICS_WINDOW_MINUTES,
+} from '../../contracts/functions/metrics.js';
 import {
   type MetricsWindow,
   metricsWindow,
   planDocuments,
   type SesCounts,
 } from '../../handlers/metrics/core.js';
+import { type DomainCounts, domainWindow, planDomainOutput } from '../../handlers/metrics/domains.js';
 import { isDeliveredStateChange } from '../../handlers/notifier/format.js';
 import {
   type AlarmDef,
@@ -39,6 +47,8 @@ import { templates } from '../support/templates.js';
 export const MIN = 60_000;
 export const VISIBILITY_DELAY_SECONDS = 120;
 export const DELAY_MINUTES = { Delivery: 1, Bounce: 1, Complaint: 10 } as const;
+/** An SES event reaches `/aws/ses/events` (SES -> EventBridge -> CloudWatch Logs) this long after it happened. */
+export const LOG_DELAY_SECONDS = 60;
 const WARMUP_MINUTES = 120;
 
 /** 2026-01-05 00:00 JST: scenario minute 0. */
@@ -72,6 +82,11 @@ export interface Scenario {
   readonly extra?: (defs: readonly AlarmDef[]) => RawSeries[];
   /** What the BYODKIM orchestrator's hourly tick publishes at a minute (default: every age 0, nothing waits). */
   readonly byodkimAges?: (minute: number) => Partial<Record<(typeof BYODKIM_AGES)[number], number>>;
+  /**
+   * Per-domain traffic. When given, the account's traffic is the sum of these (and `traffic` is ignored), and
+   * the metrics function's per-domain query sees each domain apart.
+   */
+  readonly domains?: readonly { readonly name: string; readonly traffic: (minute: number) => Traffic }[];
   /** Seconds between evaluations. @default 60 */
   readonly stepSeconds?: number;
 }
@@ -131,15 +146,30 @@ function counts(perMinute: (m: number) => number, from: number, to: number): Map
 export function buildSeries(s: Scenario, defs: readonly AlarmDef[]): RawSeries[] {
   const from = -WARMUP_MINUTES;
   const to = s.minutes;
-  const perMin = (m: number) => s.traffic(m).sendsPer5Min / 5;
-  const send = counts(perMin, from, to);
-  const bounce = counts((m) => perMin(m) * s.traffic(m).bounce, from, to);
-  const complaint = counts((m) => perMin(m) * s.traffic(m).complaint, from, to);
-  const delivered = counts(
-    (m) => perMin(m) * (1 - s.traffic(m).bounce - (s.traffic(m).undelivered ?? 0)),
-    from,
-    to,
-  );
+  const streams = s.domains ?? [{ name: '', traffic: s.traffic }];
+  const perDomain = streams.map((d) => {
+    const perMin = (m: number) => d.traffic(m).sendsPer5Min / 5;
+    return {
+      name: d.name,
+      send: counts(perMin, from, to),
+      bounce: counts((m) => perMin(m) * d.traffic(m).bounce, from, to),
+      complaint: counts((m) => perMin(m) * d.traffic(m).complaint, from, to),
+      delivered: counts(
+        (m) => perMin(m) * (1 - d.traffic(m).bounce - (d.traffic(m).undelivered ?? 0)),
+        from,
+        to,
+      ),
+    };
+  });
+  const total = (pick: (d: (typeof perDomain)[number]) => Map<number, number>) => {
+    const out = new Map<number, number>();
+    for (const d of perDomain) for (const [m, v] of pick(d)) out.set(m, (out.get(m) ?? 0) + v);
+    return out;
+  };
+  const send = total((d) => d.send);
+  const bounce = total((d) => d.bounce);
+  const complaint = total((d) => d.complaint);
+  const delivered = total((d) => d.delivered);
   const shift = (xs: Map<number, number>, by: number) => new Map([...xs].map(([m, v]) => [m + by, v]));
   const byMetric: Record<keyof SesCounts, Map<number, number>> = {
     Send: send,
@@ -179,9 +209,18 @@ export function buildSeries(s: Scenario, defs: readonly AlarmDef[]): RawSeries[]
   // The metrics function (its own pure core) every 5 minutes, reading what CloudWatch holds at the tick.
   const monitoring = metricOf(defs, 'MetricsHeartbeat').namespace;
   const published = new Map<string, Sample[]>();
+  const publish = (name: string, sample: Sample) => {
+    const list = published.get(name) ?? [];
+    list.push(sample);
+    published.set(name, list);
+  };
+  const guard = s.domains ? minimumSendVolume(s.env) : 0;
   for (let m = from; m < Math.min(to, s.pipelineStopsAt ?? to); m += 5) {
-    const tick = at(m);
-    const window: MetricsWindow = metricsWindow(new Date(tick), { lagMinutes: 10, windowMinutes: 15 });
+    const tick = at(m + METRICS_SCHEDULE_OFFSET_MINUTES);
+    const window: MetricsWindow = metricsWindow(new Date(tick), {
+      lagMinutes: 10,
+      windowMinutes: METRICS_WINDOW_MINUTES,
+    });
     const sum = (xs: Map<number, number>) =>
       [...xs]
         .filter(([mm]) => {
@@ -200,11 +239,38 @@ export function buildSeries(s: Scenario, defs: readonly AlarmDef[]): RawSeries[]
       Complaint: sum(byMetric.Complaint),
       Reject: 0,
     };
-    for (const doc of planDocuments(window, { account: c, domains: [] })) {
-      for (const v of doc.metrics) {
-        const list = published.get(v.name) ?? [];
-        list.push({ t: tick + 30_000, value: v.value });
-        published.set(v.name, list);
+    for (const doc of planDocuments(window, c)) {
+      for (const v of doc.metrics) publish(v.name, { t: tick + 30_000, value: v.value });
+    }
+    if (s.domains) {
+      // The per-domain query: events of the period that just ended, as the log group holds them at the tick.
+      const dw = domainWindow(new Date(tick), METRICS_SCHEDULE_OFFSET_MINUTES);
+      // Events of minute k (stamped k + 30 s) in the window and already in the log group at the tick.
+      const first = (dw.start.getTime() - T0) / MIN;
+      const inLog = (xs: Map<number, number>, delay: number) => {
+        let n = 0;
+        for (let k = first; k < first + 5; k++) {
+          if (at(k) + 30_000 + LOG_DELAY_SECONDS * 1000 <= tick) n += xs.get(k - delay) ?? 0;
+        }
+        return n;
+      };
+      const rows: DomainCounts[] = perDomain.map((d) => ({
+        domain: d.name,
+        Send: inLog(d.send, 0),
+        Bounce: inLog(d.bounce, DELAY_MINUTES.Bounce),
+        Complaint: inLog(d.complaint, DELAY_MINUTES.Complaint),
+      }));
+      const { document } = planDomainOutput(
+        dw,
+        { domains: rows, unattributed: { Send: 0, Bounce: 0, Complaint: 0 } },
+        guard,
+      );
+      for (const v of document.metrics) {
+        publish(v.name, {
+          t: dw.start.getTime(),
+          value: v.value,
+          availableAt: tick + 30_000 + VISIBILITY_DELAY_SECONDS * 1000,
+        });
       }
     }
   }
@@ -221,6 +287,19 @@ export function buildSeries(s: Scenario, defs: readonly AlarmDef[]): RawSeries[]
     });
   }
   return [...raw, ...(s.extra?.(defs) ?? [])];
+}
+
+/** The fixture environment's volume guard, as the generated metrics function receives it. */
+function minimumSendVolume(env: 'prod' | 'dev'): number {
+  const fn = Object.values(
+    templates(env).monitoring.Resources as Record<
+      string,
+      { Type: string; Properties: { Environment?: { Variables?: Record<string, string> } } }
+    >,
+  ).find(
+    (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.MINIMUM_SEND_VOLUME,
+  );
+  return Number(fn!.Properties.Environment!.Variables!.MINIMUM_SEND_VOLUME);
 }
 
 export function runScenario(s: Scenario): ScenarioResult {

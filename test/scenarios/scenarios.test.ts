@@ -8,8 +8,10 @@ import type { MetricAlarmDef, MetricRef } from '../../lib/alarm-eval/index.js';
 import {
   bounceSpike,
   complaintSpike,
+  domainSpike,
   pipelineStops,
   quietNight,
+  SPIKE_AT,
   sendSuccessDrop,
   VOLUMES,
   zeroTrafficDay,
@@ -80,6 +82,39 @@ describe('complaint spike (prod, 1 % complaints)', () => {
       }
     },
   );
+});
+
+describe('one domain goes bad among quiet ones (prod, issue #14 item 4)', () => {
+  const worst = (r: ReturnType<typeof runScenario>, s: string) => alarmName(r, `worst-domain-${s}`);
+  it('6 % bounces at 150 sends per 5 min among 20 quiet domains: the worst-domain P1 pages within the account-wide window; the account-wide tiers stay quiet', () => {
+    for (const phase of [0, 2]) {
+      const r = runScenario(shifted(domainSpike(150, 0.06), phase));
+      const p1 = timeToDetect(r, worst(r, 'bounce-rate-p1'));
+      expect(p1, `phase ${phase}`).toBeDefined();
+      expect(p1!, `phase ${phase}`).toBeLessThanOrEqual(SEED_WINDOW_MINUTES);
+      const fired = new Set(pages(r, ['P1', 'P2', 'P3']).map((p) => p.alarm));
+      for (const quiet of ['bounce-rate-alarm', 'bounce-rate-p2', 'bounce-rate-p3', 'ses-critical']) {
+        expect(fired.has(alarmName(r, quiet)), quiet).toBe(false);
+      }
+    }
+  });
+
+  it('a domain below minimumSendVolume (50 sends per 5 min at 20 % bounces) pages nobody', () => {
+    const r = runScenario(domainSpike(50, 0.2));
+    expect(pages(r, ['P1', 'P2', 'P3'])).toEqual([]);
+  });
+
+  it('1 % complaints from one domain of 21: the worst-domain complaint P1 pages within 15 minutes of the first complaint', () => {
+    const r = runScenario(domainSpike(1000, 0.01, 'complaint'));
+    const p1 = timeToDetect(r, worst(r, 'complaint-rate-p1'));
+    expect(p1).toBeDefined();
+    expect(p1!).toBeLessThanOrEqual(FAST_MINUTES);
+  });
+
+  it('before the spike the quiet domains page nobody', () => {
+    const r = runScenario({ ...domainSpike(150, 0.06), minutes: SPIKE_AT });
+    expect(pages(r, ['P1', 'P2', 'P3'])).toEqual([]);
+  });
 });
 
 describe('send-success drop (prod, 10 % of 1,000 sends per 5 min neither delivered nor bounced)', () => {

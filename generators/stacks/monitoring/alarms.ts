@@ -7,7 +7,7 @@ import { METRICS_WINDOW_MINUTES } from '../../../contracts/functions/metrics.js'
 import { METRICS } from '../../../contracts/metrics.js';
 import { alarm } from '../../lib/resources.js';
 import { pascal, type StackContext } from '../../lib/template.js';
-import { sesRateTierAlarm, tierAlarms } from '../alarm-catalog.js';
+import { sesRateTierAlarm, tierAlarms, worstDomainAlarms } from '../alarm-catalog.js';
 
 export const PERIOD = 300;
 
@@ -110,6 +110,35 @@ export function monitoringAlarms(ctx: StackContext): {
     ],
   });
   alarmNames.push(n.alarm('metrics-heartbeat'));
+
+  // Per-domain detection without a metric per domain: the worst rated domain's rate of each 5-minute period.
+  const label = { bounceRate: 'バウンス率', complaintRate: '苦情率' } as const;
+  for (const w of worstDomainAlarms(cfg)) {
+    resources[`WorstDomain${pascal(w.family)}${w.severity}Alarm`] = alarm(ctx, {
+      name: w.name,
+      severity: w.severity,
+      description: `送信ドメイン別の${label[w.family]}（5分間に ${cfg.alarms.minimumSendVolume} 件以上送信したドメインのうち最悪の値）が ${w.threshold}% を超えました（5分間×${w.evaluationPeriods}回）。通知本文に該当ドメインを記載します。そのドメインの送信元アプリケーションと宛先リストを確認してください。`,
+      threshold: w.threshold,
+      comparison: 'GreaterThanThreshold',
+      evaluationPeriods: w.evaluationPeriods,
+      // No domain with enough sends: no datapoint, as below the account-wide tiers' volume guard.
+      treatMissingData: 'notBreaching',
+      metric: { namespace: ns, name: w.metric, statistic: 'Maximum', period: PERIOD },
+    });
+    alarmNames.push(w.name);
+  }
+  resources.DomainQueryFailedAlarm = alarm(ctx, {
+    name: n.alarm('worst-domain-query-failed'),
+    severity: 'P2',
+    description:
+      'ドメイン別のバウンス率・苦情率を求める Logs Insights クエリが2回続けて失敗しました。この間ドメイン別のアラームは評価されません（アカウント全体のアラームは有効です）。custom-metrics 関数のログ（per-domain query failed）を確認してください。',
+    threshold: 1,
+    comparison: 'GreaterThanOrEqualToThreshold',
+    evaluationPeriods: 2,
+    treatMissingData: 'notBreaching',
+    metric: { namespace: ns, name: METRICS.domainQueryFailed.name, statistic: 'Maximum', period: PERIOD },
+  });
+  alarmNames.push(n.alarm('worst-domain-query-failed'));
 
   return { resources, alarmNames };
 }

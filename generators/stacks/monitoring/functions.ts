@@ -4,7 +4,11 @@
  */
 import type Resource from 'cloudform-types/types/resource';
 import { writeDriftEnv } from '../../../contracts/functions/drift-detection.js';
-import { writeMetricsEnv } from '../../../contracts/functions/metrics.js';
+import {
+  METRICS_SCHEDULE_OFFSET_MINUTES,
+  METRICS_TIMEOUT_SECONDS,
+  writeMetricsEnv,
+} from '../../../contracts/functions/metrics.js';
 import { writeNotifierEnv } from '../../../contracts/functions/notifier.js';
 import { stackNames } from '../../../contracts/names.js';
 import {
@@ -32,29 +36,56 @@ export function monitoringFunctions(ctx: StackContext): Record<string, Resource>
   ) as Record<EscalationLevel, Cfn>;
   const notificationsKey = ctx.fromStack('base', 'NotificationsKeyArn');
   const domains = cfg.ses.domains.map((d) => d.name);
+  // The SES events log group belongs to the ses stack, launched after this one: its name is fixed, so the
+  // policy names it by ARN (a permission on a group that does not exist yet is harmless).
+  const sesEventsArn = (suffix: string) =>
+    sub(
+      `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${n.logGroup.sesEvents}${suffix}`,
+    );
   const out: Record<string, Resource> = {
     ...lambdaFunction(ctx, {
       id: 'Metrics',
       fn: 'custom-metrics',
       handler: 'metrics',
       description:
-        'Publishes SendSuccessRate, BounceRate, ComplaintRate and a heartbeat every 5 minutes (EMF)',
+        'Every 5 minutes: SendSuccessRate, BounceRate, ComplaintRate, heartbeat, and the worst domain rates (EMF)',
       statements: [
         // GetMetricData supports no resource-level permission.
         { Sid: 'ReadSesMetrics', Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' },
+        {
+          Sid: 'QuerySesEventsByDomain',
+          Effect: 'Allow',
+          Action: 'logs:StartQuery',
+          // Both ARN forms: IAM evaluates StartQuery against the log group ARN with and without the trailing :*.
+          Resource: [sesEventsArn(''), sesEventsArn(':*')],
+        },
+        {
+          // GetQueryResults and StopQuery take a query id and support no resource-level permission.
+          Sid: 'ReadAndStopOwnQueries',
+          Effect: 'Allow',
+          Action: ['logs:GetQueryResults', 'logs:StopQuery'],
+          Resource: '*',
+        },
       ],
-      environment: writeMetricsEnv({ namespace: n.namespace.monitoring, domains }),
-      timeoutSeconds: 60,
+      environment: writeMetricsEnv({
+        namespace: n.namespace.monitoring,
+        sesEventsLogGroup: n.logGroup.sesEvents,
+        minimumSendVolume: cfg.alarms.minimumSendVolume,
+      }),
+      timeoutSeconds: METRICS_TIMEOUT_SECONDS,
       memoryMb: 256,
       errorSeverity: 'P2',
     }),
     ...schedule(ctx, {
       id: 'Metrics',
       name: 'custom-metrics',
-      expression: 'cron(0/5 * * * ? *)',
+      // Two minutes past each 5-minute boundary: the per-domain window (the 5 minutes that just ended) has had
+      // time to reach the events log group. The account-wide window (10 minutes behind) is the same either way.
+      expression: `cron(${METRICS_SCHEDULE_OFFSET_MINUTES}/5 * * * ? *)`,
       functionId: 'MetricsFunction',
       input: { scheduledTime: '<aws.scheduler.scheduled-time>' },
-      description: 'Every 5 minutes (seed Period 300): SES rates into the Monitoring namespace',
+      description:
+        'Every 5 minutes (seed Period 300): SES rates and the worst domain rates into the Monitoring namespace',
     }),
     ...lambdaFunction(ctx, {
       id: 'Notifier',

@@ -294,7 +294,7 @@ describe('PowertoolsMetricsSink (EMF)', () => {
   });
   afterEach(() => spy?.mockRestore());
 
-  it('publishes each point per Domain and account-wide, with no service or status dimension', () => {
+  it('publishes every point account-wide only, one record per domain naming it as a property (no Domain dimension)', () => {
     const sink = new PowertoolsMetricsSink('ses-migration/production/BYODKIM', 'byodkim-validation-monitor');
     sink.put({ name: 'BYODKIMVerificationFailed', unit: 'Count', value: 1, domain: 'a.jp' });
     sink.put({ name: 'BYODKIMVerificationFailed', unit: 'Count', value: 0, domain: 'b.jp' });
@@ -306,13 +306,16 @@ describe('PowertoolsMetricsSink (EMF)', () => {
       .filter((l) => l.includes('_aws'))
       .map((l) => JSON.parse(l));
     const dims = blobs.map((b) => b._aws.CloudWatchMetrics[0].Dimensions);
-    expect(dims).toEqual([[['Domain']], [['Domain']], [[]]]);
+    expect(dims).toEqual([[[]], [[]], [[]]]);
     expect(
       blobs.every((b) => b._aws.CloudWatchMetrics[0].Namespace === 'ses-migration/production/BYODKIM'),
     ).toBe(true);
     expect(blobs[0]).toMatchObject({ Domain: 'a.jp', BYODKIMVerificationFailed: 1 });
-    expect(blobs[2].BYODKIMVerificationFailed).toEqual([1, 0]);
+    expect(blobs[1]).toMatchObject({ Domain: 'b.jp', BYODKIMVerificationFailed: 0 });
+    expect(blobs[2].Domain).toBeUndefined();
     expect(blobs[2].BYODKIMKeyStatus).toBe(1);
+    // Each value reaches the account-wide metric exactly once.
+    expect(blobs.filter((b) => 'BYODKIMVerificationFailed' in b)).toHaveLength(2);
     expect(JSON.stringify(blobs)).not.toMatch(/"service"|"Status"/);
   });
 });

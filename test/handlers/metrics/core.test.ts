@@ -52,54 +52,45 @@ describe('metricsWindow', () => {
 });
 
 describe('planQueries', () => {
-  it('asks for the five counters account-wide with no dimensions and per domain with ses:from-domain', () => {
-    const planned = planQueries(['example.co.jp']);
-    expect(planned).toHaveLength(10);
-    const account = planned.filter((p) => p.scope === 0);
-    expect(account.map((p) => p.metric)).toEqual(['Send', 'Delivery', 'Bounce', 'Complaint', 'Reject']);
-    for (const p of account) {
+  it('asks for the five counters account-wide with no dimensions (no per-domain series)', () => {
+    const planned = planQueries();
+    expect(planned.map((p) => p.metric)).toEqual(['Send', 'Delivery', 'Bounce', 'Complaint', 'Reject']);
+    for (const p of planned) {
       expect(p.query.MetricStat).toMatchObject({
         Period: 300,
         Stat: 'Sum',
         Metric: { Namespace: 'AWS/SES', Dimensions: [] },
       });
     }
-    const domain = planned.find((p) => p.scope === 1 && p.metric === 'Bounce');
-    expect(domain?.query.MetricStat?.Metric?.Dimensions).toEqual([
-      { Name: 'ses:from-domain', Value: 'example.co.jp' },
-    ]);
   });
 
-  it('uses ids GetMetricData accepts, each unique', () => {
-    const planned = planQueries(['a.example', 'b.example', 'c.example']);
+  it('uses ids GetMetricData accepts, each unique, in one request', () => {
+    const planned = planQueries();
     const ids = planned.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[a-z][a-zA-Z0-9_]*$/);
+    expect(chunkQueries(planned)).toHaveLength(1);
   });
 
-  it('splits more than 500 queries into several requests', () => {
-    const domains = Array.from({ length: 120 }, (_, i) => `d${i}.example`);
-    const chunks = chunkQueries(planQueries(domains));
-    expect(chunks.map((c) => c.length)).toEqual([500, 105]);
+  it('would split more than 500 queries into several requests', () => {
+    const many = Array.from({ length: 121 }, () => planQueries()).flat();
+    expect(chunkQueries(many).map((c) => c.length)).toEqual([500, 105]);
   });
 });
 
 describe('sumCounts', () => {
   it('sums the buckets of each series, possibly split over pages, and counts a silent series as 0', () => {
-    const planned = planQueries(['example.co.jp']);
-    const summed = sumCounts(['example.co.jp'], planned, [
-      { Id: 'send_0', Values: [100, 50] },
-      { Id: 'send_0', Values: [25] },
-      { Id: 'delivery_0', Values: [170] },
-      { Id: 'send_1', Values: [10] },
-      { Id: 'bounce_1', Values: [] },
+    const summed = sumCounts(planQueries(), [
+      { Id: 'send', Values: [100, 50] },
+      { Id: 'send', Values: [25] },
+      { Id: 'delivery', Values: [170] },
+      { Id: 'bounce', Values: [] },
     ]);
-    expect(summed.account).toEqual(counts({ Send: 175, Delivery: 170 }));
-    expect(summed.domains).toEqual([{ domain: 'example.co.jp', counts: counts({ Send: 10 }) }]);
+    expect(summed).toEqual(counts({ Send: 175, Delivery: 170 }));
   });
 
   it('fails on a result it did not ask for', () => {
-    expect(() => sumCounts([], planQueries([]), [{ Id: 'send_7', Values: [1] }])).toThrow(MetricsQueryError);
+    expect(() => sumCounts(planQueries(), [{ Id: 'send_7', Values: [1] }])).toThrow(MetricsQueryError);
   });
 });
 
@@ -146,27 +137,25 @@ describe('computeRates', () => {
 describe('planDocuments', () => {
   const window = { start: new Date('2026-11-29T04:40:00Z'), end: new Date('2026-11-29T04:55:00Z') };
 
-  it('publishes heartbeat and volume account-wide with no dimensions, volume and rates per domain', () => {
-    const docs = planDocuments(window, {
-      account: counts({ Send: 0 }),
-      domains: [{ domain: 'example.co.jp', counts: counts({ Send: 4, Delivery: 4 }) }],
-    });
-    expect(docs).toHaveLength(2);
+  it('publishes heartbeat, volume and rates account-wide with no dimensions, nothing per domain', () => {
+    const docs = planDocuments(window, counts({ Send: 4, Delivery: 4 }));
+    expect(docs).toHaveLength(1);
     expect(docs[0]?.dimensions).toEqual({});
     expect(docs[0]?.metrics.map((m) => [m.name, m.value])).toEqual([
       ['MetricsHeartbeat', 1],
-      ['SendVolume', 0],
+      ['SendVolume', 4],
+      ['SendSuccessRate', 100],
+      ['BounceRate', 0],
+      ['ComplaintRate', 0],
     ]);
-    expect(docs[1]?.dimensions).toEqual({ Domain: 'example.co.jp' });
-    expect(docs[1]?.metrics.map((m) => m.name)).toEqual([
-      'SendVolume',
-      'SendSuccessRate',
-      'BounceRate',
-      'ComplaintRate',
-    ]);
-    expect(docs[1]?.metadata).toMatchObject({
+    expect(docs[0]?.metadata).toMatchObject({
       windowStart: '2026-11-29T04:40:00.000Z',
       windowEnd: '2026-11-29T04:55:00.000Z',
     });
+  });
+
+  it('publishes only heartbeat and a zero volume when nothing was sent', () => {
+    const docs = planDocuments(window, counts());
+    expect(docs[0]?.metrics.map((m) => m.name)).toEqual(['MetricsHeartbeat', 'SendVolume']);
   });
 });

@@ -13,7 +13,11 @@ export interface EmfDocument {
   readonly [key: string]: unknown;
 }
 
-export function captureEmf(): { documents: () => EmfDocument[]; restore: () => void } {
+export function captureEmf(): {
+  documents: () => EmfDocument[];
+  logs: () => Record<string, unknown>[];
+  restore: () => void;
+} {
   const lines: string[] = [];
   const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     lines.push(...String(chunk).split('\n').filter(Boolean));
@@ -30,6 +34,17 @@ export function captureEmf(): { documents: () => EmfDocument[]; restore: () => v
           }
         })
         .filter((doc): doc is EmfDocument => doc !== undefined && '_aws' in doc),
+    /** Every JSON line that is not an EMF document (Powertools Logger records). */
+    logs: () =>
+      lines
+        .map((line) => {
+          try {
+            return JSON.parse(line) as Record<string, unknown>;
+          } catch {
+            return undefined;
+          }
+        })
+        .filter((doc): doc is Record<string, unknown> => doc !== undefined && !('_aws' in doc)),
     restore: () => spy.mockRestore(),
   };
 }
