@@ -49,7 +49,7 @@ describe.each(ENVS)('%s dashboards', (env) => {
     const graph = main.widgets.find(
       (w) => w.type === 'metric' && String(w.properties.title).startsWith('最悪ドメイン'),
     );
-    expect((graph?.properties.metrics as unknown[][]).map((m) => m[1])).toEqual([
+    expect((graph!.properties.metrics as unknown[][]).map((m) => m[1])).toEqual([
       'WorstDomainBounceRate',
       'WorstDomainComplaintRate',
       'RatedDomains',
