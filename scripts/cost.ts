@@ -7,10 +7,15 @@
 import { parseArgs } from 'node:util';
 import { ASSUMPTIONS, estimate, total } from '../lib/cost/model.js';
 import { PRICES, PRICES_DATE } from '../lib/cost/prices.js';
+import { answerHelp, usageText } from './lib/args.js';
 import { environmentTemplates } from './lib/cost-templates.js';
 import { loadEnvironments } from './lib/environments.js';
 
-const USAGE = 'usage: npm run cost -- <env> [--sends-per-day N (default 100000)] [--domains N] [--json]';
+const USAGE = usageText({
+  synopsis: 'npm run cost -- <env> [--sends-per-day N (default 100000)] [--domains N] [--json]',
+  details: ["--domains N  price N synthetic domains instead of the environment file's (how cost grows)"],
+  exitCodes: '0 estimated, 2 usage error (bad flag, unknown environment)',
+});
 
 function positive(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -22,21 +27,18 @@ function positive(flag: string, value: string | undefined, fallback: number): nu
 }
 
 function main(argv: string[]): number {
+  const help = answerHelp(argv, USAGE, (t) => process.stdout.write(t));
+  if (help !== undefined) return help;
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
       'sends-per-day': { type: 'string' },
       domains: { type: 'string' },
       json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
     strict: true,
   });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
   if (positionals.length !== 1) throw new Error(USAGE);
   const env = positionals[0]!;
   const cfg = loadEnvironments().find((c) => c.sceptreEnv === env);

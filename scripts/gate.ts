@@ -13,6 +13,7 @@ import { describeError } from '../lib/errors.js';
 import { loadIgnoreFile } from './drift/ignore.js';
 import { GATE_ACTIONS, type GateAction, runGate } from './gate/core.js';
 import { accountTargetOf, stsCallerAccount } from './lib/account.js';
+import { answerHelp, usageText } from './lib/args.js';
 
 const list = (v: string | undefined) =>
   (v ?? '')
@@ -20,7 +21,16 @@ const list = (v: string | undefined) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+const USAGE = usageText({
+  synopsis: `node scripts/run.mjs scripts/gate.ts <env> <stack> <${GATE_ACTIONS.join('|')}> [--sceptre-dir sceptre] [--manifest dist/handlers/manifest.json]`,
+  details: [
+    'run by the Sceptre hooks of every stack; operator overrides in the environment:',
+    'DEPLOY_ALLOW_DRIFT=<stack,...|all>, DEPLOY_ALLOW_REPLACE=<stack,...|all> (npm run deploy sets them)',
+  ],
+  exitCodes: '0 go on, 1 refused (Sceptre stops the action), 2 usage error',
+});
 const args = process.argv.slice(2);
+if (answerHelp(args, USAGE, (t) => process.stdout.write(t)) !== undefined) process.exit(0);
 const option = (flag: string, fallback: string): string => {
   const at = args.indexOf(flag);
   if (at < 0) return fallback;
@@ -33,9 +43,7 @@ const sceptreDir = option('--sceptre-dir', 'sceptre');
 const manifestPath = option('--manifest', 'dist/handlers/manifest.json');
 const [env, stack, action] = args;
 if (!env || !stack || !sceptreDir || !manifestPath || !GATE_ACTIONS.includes(action as GateAction)) {
-  console.error(
-    `usage: gate.ts <env> <stack> <${GATE_ACTIONS.join('|')}> [--sceptre-dir sceptre] [--manifest path]`,
-  );
+  console.error(USAGE);
   process.exit(2);
 }
 const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'ap-northeast-1';

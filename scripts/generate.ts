@@ -9,27 +9,13 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { ConfigError } from '../generators/config/load.js';
 import { generateAll } from '../generators/generate.js';
 import { STACKS } from '../generators/stacks/index.js';
+import { UsageError } from '../lib/errors.js';
+import { GENERATE_USAGE, parseGenerateArgs, removals } from './generate/args.js';
+import { answerHelp } from './lib/args.js';
 import { bundleHandlers } from './lib/bundle.js';
 import { loadEnvironments } from './lib/environments.js';
 import { replaceDirectories } from './lib/fs-atomic.js';
 import { inputsHash, writeStamp } from './lib/generate-stamp.mjs';
-
-class UsageError extends Error {}
-
-function parseArgs(argv: readonly string[]): { remove: Set<string> } {
-  const remove = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--remove-environment' && argv[i + 1] && !argv[i + 1]!.startsWith('-'))
-      remove.add(argv[++i]!);
-    else if (arg.startsWith('--remove-environment=')) remove.add(arg.slice('--remove-environment='.length));
-    else
-      throw new UsageError(
-        `unknown argument ${JSON.stringify(arg)}; usage: npm run generate [-- --remove-environment <env>]`,
-      );
-  }
-  return { remove };
-}
 
 /** Sceptre environments that have generated files in sceptre/config or sceptre/templates. */
 function generatedEnvironments(): string[] {
@@ -43,13 +29,17 @@ function generatedEnvironments(): string[] {
 }
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (answerHelp(argv, GENERATE_USAGE, (t) => process.stdout.write(t)) !== undefined) return;
   const inputs = inputsHash(); // before reading anything: an edit during the run leaves a stale stamp
-  const { remove } = parseArgs(process.argv.slice(2));
+  const { remove } = parseGenerateArgs(argv);
   const cfgs = loadEnvironments(undefined, {
     onIgnored: (file, why) => console.log(`ignored ${file} (${why})`),
   });
   const current = new Set(cfgs.map((c) => c.sceptreEnv));
-  const orphans = generatedEnvironments().filter((e) => !current.has(e));
+  const generated = generatedEnvironments();
+  removals(remove, current, generated);
+  const orphans = generated.filter((e) => !current.has(e));
   const unconfirmed = orphans.filter((e) => !remove.has(e));
   if (unconfirmed.length > 0) {
     const list = unconfirmed.join(', ');

@@ -9,13 +9,24 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { accountTargetOf } from './lib/account.js';
+import { answerHelp, usageText } from './lib/args.js';
 import { prepareCopy } from './rehearse/copy.js';
 import { startLocalStack, syncLocalStack } from './rehearse/localstack.js';
 import { rehearse } from './rehearse/run.js';
 
+const USAGE = usageText({
+  synopsis: 'npm run rehearse -- <env>',
+  details: [
+    'launches, updates and deletes <env> on a local LocalStack (never AWS); writes reports/rehearse-<env>.md/.json',
+  ],
+  exitCodes:
+    '0 rehearsed, 1 a step failed or an emulator fallback/failure outside the reviewed allow-list, 2 usage error',
+});
+// before anything starts: --help never launches the emulator
+if (answerHelp(process.argv.slice(2), USAGE, (t) => process.stdout.write(t)) !== undefined) process.exit(0);
 const env = process.argv[2];
-if (!env || process.argv.length > 3) {
-  console.error('usage: npm run rehearse -- <env>');
+if (!env || process.argv.length > 3 || env.startsWith('-')) {
+  console.error(USAGE);
   process.exit(2);
 }
 const started = Date.now();

@@ -26,7 +26,7 @@ export interface DriftFunctionDeps {
 
 export interface DriftRunResult {
   readonly severity: 'P2' | 'P3';
-  readonly exitCode: 0 | 1 | 2;
+  readonly exitCode: ReturnType<typeof exitCodeOf>;
   readonly summary: DriftReport['summary'];
   readonly markdownKey: string;
   readonly jsonKey: string;

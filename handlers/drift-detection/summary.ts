@@ -7,7 +7,12 @@ export interface DriftMessage {
   readonly body: string;
 }
 
-const OUTCOME_JA = { IN_SYNC: '差分なし', DRIFTED: 'ドリフトあり', ERROR: '検出エラー' } as const;
+const OUTCOME_JA = {
+  IN_SYNC: '差分なし',
+  DRIFTED: 'ドリフトあり',
+  NOT_DEPLOYED: 'スタックなし（未デプロイ）',
+  ERROR: '検出エラー',
+} as const;
 
 /** Builds the summary: P3 when every stack is in sync, P2 when drift or an error was found. */
 export function summarize(
@@ -15,14 +20,17 @@ export function summarize(
   environment: string,
   location: { bucket: string; markdownKey: string; jsonKey: string },
 ): DriftMessage {
-  const { inSync, drifted, errors } = report.summary;
-  const severity = drifted || errors ? 'P2' : 'P3';
+  const { inSync, drifted, notDeployed, errors } = report.summary;
+  // a stack of the environment that is gone is as much news as drift
+  const severity = drifted || errors || notDeployed ? 'P2' : 'P3';
   const headline =
     errors > 0
       ? `ドリフト検出で ${errors} 件のスタックがエラーになりました（ドリフトあり ${drifted} 件）。`
       : drifted > 0
         ? `${drifted} 件のスタックでドリフト（テンプレート外の変更）が見つかりました。`
-        : `全 ${inSync} スタックがテンプレートどおりです（ドリフトなし）。`;
+        : notDeployed > 0
+          ? `${notDeployed} 件のスタックが存在しません（未デプロイまたは削除済み）。`
+          : `全 ${inSync} スタックがテンプレートどおりです（ドリフトなし）。`;
   const lines = report.stacks.map((s) => {
     const detail = [
       s.drifts.length

@@ -96,7 +96,8 @@ export interface ResourceDriftRow {
   readonly ignoredBecause?: string;
 }
 
-export type Outcome = 'IN_SYNC' | 'DRIFTED' | 'ERROR';
+/** NOT_DEPLOYED: the stack does not exist (never deployed, or deleted); not an error of the check. */
+export type Outcome = 'IN_SYNC' | 'DRIFTED' | 'NOT_DEPLOYED' | 'ERROR';
 
 export interface StackReport {
   readonly name: string;
@@ -124,6 +125,7 @@ export interface StackReport {
 export interface DriftSummary {
   readonly inSync: number;
   readonly drifted: number;
+  readonly notDeployed: number;
   readonly errors: number;
 }
 
@@ -138,10 +140,22 @@ export interface DriftReport {
   readonly unusedIgnores: readonly IgnoreRule[];
 }
 
-/** Exit code of a run: 2 when any stack errored, 1 when any drifted, else 0. */
-export function exitCodeOf(report: Pick<DriftReport, 'stacks'>): 0 | 1 | 2 {
+/** What each exit code of a drift run means (the CLI's help, its last line and the README say the same). */
+export const DRIFT_EXIT_CODES = {
+  0: 'in sync',
+  1: 'drift found',
+  2: 'errors',
+  3: 'not deployed',
+} as const;
+
+/**
+ * Exit code of a run: 2 when any stack errored, else 1 when any drifted, else 3 when any stack does not exist
+ * (nothing to compare: deploy it first), else 0.
+ */
+export function exitCodeOf(report: Pick<DriftReport, 'stacks'>): 0 | 1 | 2 | 3 {
   if (report.stacks.some((s) => s.outcome === 'ERROR')) return 2;
   if (report.stacks.some((s) => s.outcome === 'DRIFTED')) return 1;
+  if (report.stacks.some((s) => s.outcome === 'NOT_DEPLOYED')) return 3;
   return 0;
 }
 
@@ -179,6 +193,7 @@ export async function runDrift(
     summary: {
       inSync: stacks.filter((s) => s.outcome === 'IN_SYNC').length,
       drifted: stacks.filter((s) => s.outcome === 'DRIFTED').length,
+      notDeployed: stacks.filter((s) => s.outcome === 'NOT_DEPLOYED').length,
       errors: stacks.filter((s) => s.outcome === 'ERROR').length,
     },
     unusedIgnores: ignore.filter((r) => !used.has(r)),
@@ -217,12 +232,12 @@ async function driftOfStack(
     errors.push({
       kind: missing ? 'missing-stack' : 'api',
       message: missing
-        ? `stack ${target.stackName} does not exist`
+        ? `stack ${target.stackName} does not exist (not deployed: nothing to compare)`
         : `DescribeStacks: ${apiErrorText(error)}`,
     });
     return {
       ...base,
-      outcome: 'ERROR',
+      outcome: missing ? 'NOT_DEPLOYED' : 'ERROR',
       drifts: [],
       ignored: [],
       notChecked: [],

@@ -10,7 +10,7 @@ export const REPORT_EXTENSIONS: Readonly<Record<ReportFormat, string>> = {
   junit: 'xml',
 };
 
-const ICON = { IN_SYNC: '✅', DRIFTED: '⚠️', ERROR: '❌' } as const;
+const ICON = { IN_SYNC: '✅', DRIFTED: '⚠️', NOT_DEPLOYED: '➖', ERROR: '❌' } as const;
 
 function cell(value: string, max = 160): string {
   const flat = value.replace(/\s+/g, ' ').trim();
@@ -80,7 +80,8 @@ export function renderMarkdown(report: DriftReport): string {
     `# Drift report: ${report.env} (${report.region})`,
     '',
     `Started ${report.startedAt}, took ${(report.durationMs / 1000).toFixed(1)} s. ` +
-      `${report.stacks.length} stacks: ${summary.inSync} in sync, ${summary.drifted} drifted, ${summary.errors} with errors.`,
+      `${report.stacks.length} stacks: ${summary.inSync} in sync, ${summary.drifted} drifted, ` +
+      `${summary.notDeployed ? `${summary.notDeployed} not deployed, ` : ''}${summary.errors} with errors.`,
     '',
     '| Stack | Result | Resource drift | Not deployed yet | Errors |',
     '|---|---|---|---|---|',
@@ -162,6 +163,9 @@ export function renderJunit(report: DriftReport): string {
   const cases = report.stacks.map((s) => {
     const open = `    <testcase classname="${xml(name)}" name="${xml(s.stackName)}" time="${(s.durationMs / 1000).toFixed(3)}"`;
     if (s.outcome === 'IN_SYNC') return `${open}/>`;
+    if (s.outcome === 'NOT_DEPLOYED') {
+      return `${open}>\n      <skipped message="${xml(s.errors.map((e) => e.message).join('; '))}"/>\n    </testcase>`;
+    }
     const lines = [
       ...s.errors.map((e) => `${e.kind}: ${e.message}`),
       ...s.drifts.flatMap((r) =>
@@ -185,7 +189,7 @@ export function renderJunit(report: DriftReport): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="drift" tests="${report.stacks.length}" failures="${report.summary.drifted}" errors="${report.summary.errors}" time="${(report.durationMs / 1000).toFixed(3)}">`,
-    `  <testsuite name="${xml(name)}" tests="${report.stacks.length}" failures="${report.summary.drifted}" errors="${report.summary.errors}" timestamp="${xml(report.startedAt)}" time="${(report.durationMs / 1000).toFixed(3)}">`,
+    `  <testsuite name="${xml(name)}" tests="${report.stacks.length}" failures="${report.summary.drifted}" errors="${report.summary.errors}" skipped="${report.summary.notDeployed}" timestamp="${xml(report.startedAt)}" time="${(report.durationMs / 1000).toFixed(3)}">`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',

@@ -12,14 +12,16 @@ import {
 import { AccountMismatchError } from '../../contracts/account.js';
 import type { CloudFormationSender } from '../../lib/drift/engine.js';
 import { ConfigError, describeError, isMissingStack, UsageError } from '../../lib/errors.js';
-import { environmentArg, parseCli } from '../drift/args.js';
 import { loadSceptreEnvironment } from '../drift/sceptre.js';
 import { parseTemplate } from '../drift/template-parse.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
+import { answerHelp, environmentArg, parseCli, usageText } from '../lib/args.js';
 import { type Probe, planStack, renderPlan, type StackPlan, type Template } from './core.js';
 
-export const ADOPT_USAGE = `usage: npm run adopt -- <env> [--dry-run] [--sceptre-dir sceptre] [--environments-dir environments]
-exit codes: 0 done, 1 refused or failed, 2 usage error`;
+export const ADOPT_USAGE = usageText({
+  synopsis: 'npm run adopt -- <env> [--dry-run] [--sceptre-dir sceptre] [--environments-dir environments]',
+  exitCodes: '0 done, 1 refused or failed, 2 usage error',
+});
 
 export interface AdoptIo {
   readonly stdout: (text: string) => void;
@@ -45,17 +47,14 @@ async function deployedOf(cfn: CloudFormationSender, stackName: string) {
 }
 
 export async function adoptMain(argv: readonly string[], io: AdoptIo): Promise<number> {
+  const help = answerHelp(argv, ADOPT_USAGE, io.stdout);
+  if (help !== undefined) return help;
   try {
     const { values, positionals } = parseCli(argv, {
       'dry-run': { type: 'boolean' },
       'sceptre-dir': { type: 'string' },
       'environments-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     });
-    if (values.help) {
-      io.stdout(`${ADOPT_USAGE}\n`);
-      return 0;
-    }
     const env = environmentArg(positionals, ADOPT_USAGE);
     const sceptre = loadSceptreEnvironment(values['sceptre-dir'] ?? 'sceptre', env);
     const account = await checkAccount(

@@ -18,17 +18,24 @@ import {
   metricsUsed,
 } from '../../lib/alarm-eval/index.js';
 import { ConfigError, UsageError } from '../../lib/errors.js';
-import { environmentArg, parseCli, positiveInt } from '../drift/args.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
+import { answerHelp, environmentArg, parseCli, positiveInt, usageText } from '../lib/args.js';
 import { credentialsAdvice } from '../lib/preflight.js';
 import { environmentFacts } from '../status/cli.js';
 import { fetchHistory, type PlannedFetch, planFetch, RETENTION } from './fetch.js';
 import { renderHtml } from './html.js';
 import { buildReports, chartData, renderText } from './report.js';
 
-const USAGE =
-  'usage: npm run backtest -- <env> [--days N] [--json] [--html FILE] [--end ISO-TIME]\n' +
-  '                          [--environments-dir environments] [--sceptre-dir sceptre]';
+export const BACKTEST_USAGE = usageText({
+  synopsis:
+    'npm run backtest -- <env> [--days N] [--json] [--html FILE] [--end ISO-TIME]\n' +
+    '                          [--environments-dir environments] [--sceptre-dir sceptre]',
+  details: [
+    '--days N        how many days of metric history to replay (default 1)',
+    '--html FILE     also write the charts page; --json prints the per-alarm figures as JSON',
+  ],
+  exitCodes: '0 replayed, 2 setup error (environment, credentials, another account), 64 usage error',
+});
 
 export interface BacktestDeps {
   readonly stdout: (text: string) => void;
@@ -69,6 +76,8 @@ function atPeriod(def: MetricAlarmDef, period: number): MetricAlarmDef {
 }
 
 export async function backtestMain(argv: readonly string[], deps: BacktestDeps): Promise<number> {
+  const help = answerHelp(argv, BACKTEST_USAGE, deps.stdout);
+  if (help !== undefined) return help;
   try {
     const { values, positionals } = parseCli(argv, {
       days: { type: 'string' },
@@ -78,7 +87,7 @@ export async function backtestMain(argv: readonly string[], deps: BacktestDeps):
       'environments-dir': { type: 'string' },
       'sceptre-dir': { type: 'string' },
     });
-    const env = environmentArg(positionals, USAGE);
+    const env = environmentArg(positionals, BACKTEST_USAGE);
     const days = positiveInt('days', values.days, 1, RETENTION[RETENTION.length - 1]!.days);
     const endMs = values.end === undefined ? deps.now() : Date.parse(values.end);
     if (!Number.isFinite(endMs)) throw new UsageError(`--end must be an ISO 8601 time, got '${values.end}'`);

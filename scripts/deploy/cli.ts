@@ -19,20 +19,27 @@ import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'yaml';
 import { AccountMismatchError } from '../../contracts/account.js';
 import { CFN_TEMPLATE_BODY_LIMIT, INLINE_TEMPLATE_LIMIT } from '../../contracts/limits.js';
-import { stackName } from '../../contracts/names.js';
+import { STACK_IDS, stackName } from '../../contracts/names.js';
 import type { CloudFormationSender } from '../../lib/drift/engine.js';
 import { ConfigError, describeError, isMissingStack, UsageError } from '../../lib/errors.js';
-import { environmentArg, parseCli } from '../drift/args.js';
 import { loadIgnoreFile } from '../drift/ignore.js';
 import { isResolverValue, loadSceptreEnvironment, type SceptreStack } from '../drift/sceptre.js';
 import { parseTemplate } from '../drift/template-parse.js';
 import { driftCheck } from '../gate/drift-check.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
+import { answerHelp, environmentArg, listOf, parseCli, usageText } from '../lib/args.js';
 import { requireEnvironment } from '../lib/preflight.js';
 
-export const DEPLOY_USAGE = `usage: npm run deploy -- <env> [--dry-run] [--allow-drift <stack,...|all>] [--allow-replace <stack,...|all>]
-                         [--sceptre-dir sceptre] [--environments-dir environments]
-exit codes: 0 done, 1 a step failed or was refused (lint, account, drift), 2 usage error`;
+export const DEPLOY_USAGE = usageText({
+  synopsis:
+    'npm run deploy -- <env> [--dry-run] [--allow-drift <stack,...|all>] [--allow-replace <stack,...|all>]\n' +
+    '                         [--sceptre-dir sceptre] [--environments-dir environments]',
+  details: [
+    `--allow-drift, --allow-replace  all, or stacks among ${STACK_IDS.join(', ')}`,
+    '--dry-run  change sets and the drift check only: nothing is launched',
+  ],
+  exitCodes: '0 done, 1 a step failed or was refused (lint, account, drift), 2 usage error',
+});
 
 export interface DeployIo {
   readonly stdout: (text: string) => void;
@@ -253,6 +260,8 @@ function environmentRegion(file: string): string {
 
 /** Runs the deploy command; returns the exit code. */
 export async function deployMain(argv: readonly string[], io: DeployIo): Promise<number> {
+  const help = answerHelp(argv, DEPLOY_USAGE, io.stdout);
+  if (help !== undefined) return help;
   try {
     const { values, positionals } = parseCli(argv, {
       'dry-run': { type: 'boolean' },
@@ -260,12 +269,10 @@ export async function deployMain(argv: readonly string[], io: DeployIo): Promise
       'environments-dir': { type: 'string' },
       'allow-drift': { type: 'string' },
       'allow-replace': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     });
-    if (values.help) {
-      io.stdout(`${DEPLOY_USAGE}\n`);
-      return 0;
-    }
+    // a typo would silently override nothing: only stack names of the project (or all) are taken
+    const allowDrift = listOf('allow-drift', values['allow-drift'], STACK_IDS);
+    const allowReplace = listOf('allow-replace', values['allow-replace'], STACK_IDS);
     const env = environmentArg(positionals, DEPLOY_USAGE);
     const sceptreDir = values['sceptre-dir'] ?? 'sceptre';
     const environmentsDir = values['environments-dir'] ?? 'environments';
@@ -279,8 +286,8 @@ export async function deployMain(argv: readonly string[], io: DeployIo): Promise
     if (!values['dry-run']) {
       // The stack hooks (scripts/gate.ts) run the same gates again once per stack action, whatever command runs.
       const overrides: Record<string, string> = {};
-      if (values['allow-drift']) overrides.DEPLOY_ALLOW_DRIFT = values['allow-drift'];
-      if (values['allow-replace']) overrides.DEPLOY_ALLOW_REPLACE = values['allow-replace'];
+      if (allowDrift.length) overrides.DEPLOY_ALLOW_DRIFT = allowDrift.join(',');
+      if (allowReplace.length) overrides.DEPLOY_ALLOW_REPLACE = allowReplace.join(',');
       await step(
         io,
         'launch',
@@ -324,7 +331,6 @@ export async function deployMain(argv: readonly string[], io: DeployIo): Promise
     const previews = await Promise.all(sceptre.stacks.map((s) => previewStack(s, cfn, io, where)));
     // The drift findings the gate would act on before each update (same engine, ignore file and overrides).
     const ignore = existsSync('drift-ignore.yaml') ? loadIgnoreFile('drift-ignore.yaml') : [];
-    const allowDrift = (values['allow-drift'] ?? '').split(',').map((x) => x.trim());
     const results = await Promise.all(
       previews.map(async (r, i) => {
         const stack = sceptre.stacks[i];

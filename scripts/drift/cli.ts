@@ -5,7 +5,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AccountMismatchError } from '../../contracts/account.js';
-import { type CloudFormationSender, type DriftTarget, exitCodeOf, runDrift } from '../../lib/drift/engine.js';
+import {
+  type CloudFormationSender,
+  DRIFT_EXIT_CODES,
+  type DriftTarget,
+  exitCodeOf,
+  runDrift,
+} from '../../lib/drift/engine.js';
 import {
   REPORT_EXTENSIONS,
   REPORT_FORMATS,
@@ -16,16 +22,21 @@ import {
 } from '../../lib/drift/report.js';
 import { ConfigError, UsageError } from '../../lib/errors.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
+import { answerHelp, environmentArg, parseCli, positiveInt, usageText } from '../lib/args.js';
 import { prepareOutDir } from '../lib/preflight.js';
-import { environmentArg, parseCli, positiveInt } from './args.js';
 import { type IgnoreRule, loadIgnoreFile } from './ignore.js';
 import { loadSceptreEnvironment } from './sceptre.js';
 import { parseTemplate } from './template-parse.js';
 
-export const DRIFT_USAGE = `usage: npm run drift -- <env> [--timeout-seconds 300] [--concurrency 16] [--format md,json,junit]
-                        [--out-dir reports] [--ignore drift-ignore.yaml] [--sceptre-dir sceptre] [--no-template-diff]
-                        [--environments-dir environments]
-exit codes: 0 in sync, 1 drift found, 2 error (missing stack, timeout, API failure, bad arguments, another account)`;
+export const DRIFT_USAGE = usageText({
+  synopsis:
+    'npm run drift -- <env> [--timeout-seconds 300] [--concurrency 16] [--format md,json,junit]\n' +
+    '                        [--out-dir reports] [--ignore drift-ignore.yaml] [--sceptre-dir sceptre] [--no-template-diff]\n' +
+    '                        [--environments-dir environments]',
+  exitCodes:
+    '0 in sync, 1 drift found, 2 error (timeout, API failure, bad arguments, another account),\n' +
+    '            3 a stack does not exist (NOT_DEPLOYED: never deployed or deleted; nothing else drifted or failed)',
+});
 
 export interface DriftIo {
   readonly stdout: (text: string) => void;
@@ -55,6 +66,8 @@ function formats(value: string | undefined): ReportFormat[] {
 
 /** Runs the drift command; returns the exit code. Expected errors print one line, never a stack trace. */
 export async function driftMain(argv: readonly string[], io: DriftIo): Promise<number> {
+  const help = answerHelp(argv, DRIFT_USAGE, io.stdout);
+  if (help !== undefined) return help;
   try {
     const { values, positionals } = parseCli(argv, {
       'timeout-seconds': { type: 'string' },
@@ -65,12 +78,7 @@ export async function driftMain(argv: readonly string[], io: DriftIo): Promise<n
       'sceptre-dir': { type: 'string' },
       'no-template-diff': { type: 'boolean' },
       'environments-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     });
-    if (values.help) {
-      io.stdout(`${DRIFT_USAGE}\n`);
-      return 0;
-    }
     const env = environmentArg(positionals, DRIFT_USAGE);
     const timeoutSeconds = positiveInt('timeout-seconds', values['timeout-seconds'], 300, 3600);
     const concurrency = positiveInt('concurrency', values.concurrency, 16, 64);
@@ -125,7 +133,7 @@ export async function driftMain(argv: readonly string[], io: DriftIo): Promise<n
       io.stderr(`drift: wrote ${file}\n`);
     }
     io.stdout(markdown);
-    io.stderr(`drift: exit ${exitCode} (${['in sync', 'drift found', 'errors'][exitCode]})\n`);
+    io.stderr(`drift: exit ${exitCode} (${DRIFT_EXIT_CODES[exitCode]})\n`);
     return exitCode;
   } catch (error) {
     if (

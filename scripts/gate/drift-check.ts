@@ -51,7 +51,8 @@ export async function driftCheck(
   const s = report.stacks[0];
   if (!s) throw new Error('drift engine returned no stack');
   const how = `DEPLOY_ALLOW_DRIFT=${stack.name}`;
-  if (s.outcome === 'ERROR') {
+  // a stack the update names but CloudFormation does not have: its drift is as unknown as after an error
+  if (s.outcome === 'ERROR' || s.outcome === 'NOT_DEPLOYED') {
     const why = s.errors.map((e) => e.message).join('; ');
     return options.override
       ? {

@@ -16,15 +16,24 @@ import { ConfigError as EnvConfigError, parseEnvConfig } from '../../generators/
 import type { EnvConfig } from '../../generators/config/schema.js';
 import { DynamoEpisodeStore, type PersonWrite } from '../../lib/alarm-episodes/store.js';
 import { apiErrorText, ConfigError as LibConfigError, UsageError } from '../../lib/errors.js';
-import { parseCli } from '../drift/args.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
+import { answerHelp, parseCli, usageText } from '../lib/args.js';
 import { requireEnvironment } from '../lib/preflight.js';
 
 export type OncallCommand = 'ack' | 'escalate';
 
+const ONCALL_EXIT =
+  '0 done, 1 not done (the alarm is not in ALARM, already acknowledged, the write failed), 2 usage error';
 export const USAGE: Record<OncallCommand, string> = {
-  ack: 'usage: npm run ack -- <env> <alarm> --by <your name> [--note "what you are doing"] [--environments-dir environments]',
-  escalate: 'usage: npm run escalate -- <env> <alarm> --by <your name> [--environments-dir environments]',
+  ack: usageText({
+    synopsis:
+      'npm run ack -- <env> <alarm> --by <your name> [--note "what you are doing"] [--environments-dir environments]',
+    exitCodes: ONCALL_EXIT,
+  }),
+  escalate: usageText({
+    synopsis: 'npm run escalate -- <env> <alarm> --by <your name> [--environments-dir environments]',
+    exitCodes: ONCALL_EXIT,
+  }),
 };
 
 export interface OncallClients {
@@ -81,17 +90,14 @@ export async function oncallMain(
   argv: readonly string[],
   io: OncallIo,
 ): Promise<number> {
+  const help = answerHelp(argv, USAGE[command], io.stdout);
+  if (help !== undefined) return help;
   try {
     const { values, positionals } = parseCli(argv, {
       by: { type: 'string' },
       note: { type: 'string' },
       'environments-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     });
-    if (values.help) {
-      io.stdout(`${USAGE[command]}\n`);
-      return 0;
-    }
     if (positionals.length !== 2) throw new UsageError(USAGE[command]);
     const [env, alarmArg] = positionals as [string, string];
     const by = values.by;

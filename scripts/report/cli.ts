@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { ConfigError, parseEnvConfig } from '../../generators/config/load.js';
+import { UsageError } from '../../lib/errors.js';
 import { awsSinks, awsSources, type SourceClients } from '../../lib/reports/aws/index.js';
 import { reportConfig } from '../../lib/reports/config.js';
 import { runReport } from '../../lib/reports/deliver.js';
@@ -17,12 +18,19 @@ import { renderHtml, renderText } from '../../lib/reports/render.js';
 import { buildReport } from '../../lib/reports/report.js';
 import { CADENCES, type Cadence } from '../../lib/reports/types.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
+import { answerHelp, usageText } from '../lib/args.js';
 import { requireEnvironment } from '../lib/preflight.js';
 
-export const REPORT_USAGE = `usage: npm run report -- <env> <daily|weekly|monthly> [--date YYYY-MM-DD] [--out FILE] [--send]
-  --date  any JST date inside the period (default: the last complete period)
-  --out   HTML file to write (default: reports/<cadence>-<date>.html; .txt and .json are written next to it)
-  --send  archive, mail and post to P3 like the scheduled function (skipped if the period was already sent)`;
+export const REPORT_USAGE = usageText({
+  synopsis: 'npm run report -- <env> <daily|weekly|monthly> [--date YYYY-MM-DD] [--out FILE] [--send]',
+  details: [
+    '--date  any JST date inside the period (default: the last complete period)',
+    '--out   HTML file to write (default: reports/<cadence>-<date>.html; .txt and .json are written next to it)',
+    '--send  archive, mail and post to P3 like the scheduled function (skipped if the period was already sent)',
+  ],
+  exitCodes:
+    '0 rendered/delivered, 1 delivered with missing sections or fell back to P3, 2 usage or setup error',
+});
 
 export interface ReportArgs {
   readonly env: string;
@@ -32,9 +40,7 @@ export interface ReportArgs {
   readonly send: boolean;
 }
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError };
 
 export function parseReportArgs(argv: readonly string[]): ReportArgs {
   const positional: string[] = [];
@@ -89,6 +95,8 @@ async function stackOutputs(
 }
 
 export async function reportMain(argv: readonly string[], io: ReportIo): Promise<number> {
+  const help = answerHelp(argv, REPORT_USAGE, io.stdout);
+  if (help !== undefined) return help;
   let args: ReportArgs;
   try {
     args = parseReportArgs(argv);

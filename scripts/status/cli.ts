@@ -11,18 +11,24 @@ import { ENVIRONMENT_NAMES } from '../../contracts/names.js';
 import { ConfigError as EnvConfigError, parseEnvConfig } from '../../generators/config/load.js';
 import type { EnvConfig } from '../../generators/config/schema.js';
 import { ConfigError, UsageError } from '../../lib/errors.js';
-import { environmentArg, parseCli, positiveInt } from '../drift/args.js';
 import { loadSceptreEnvironment } from '../drift/sceptre.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
+import { answerHelp, environmentArg, parseCli, positiveInt, usageText } from '../lib/args.js';
 import { findEnvironmentFile } from '../lib/preflight.js';
 import { piiAccessSection } from './pii-access.js';
 import { SECTIONS, type Section, type StatusClients, type StatusContext } from './sections.js';
 
-export const STATUS_USAGE = `usage: npm run status -- <env> [--domain example.jp ...] [--since-minutes 60] [--unmask]
-                         [--pii-access-days N] [--environments-dir environments] [--sceptre-dir sceptre]
-  --pii-access-days N  also list who unmasked PII or read the raw archive in the last N days (1-90)
-exit codes: 0 nothing needs attention, 1 something does, 2 usage error or another account,
-            3 nothing that could be read needs attention but a section could not be read`;
+export const STATUS_USAGE = usageText({
+  synopsis:
+    'npm run status -- <env> [--domain example.jp ...] [--since-minutes 60] [--unmask]\n' +
+    '                         [--pii-access-days N] [--environments-dir environments] [--sceptre-dir sceptre]',
+  details: [
+    '--pii-access-days N  also list who unmasked PII or read the raw archive in the last N days (1-90)',
+  ],
+  exitCodes:
+    '0 nothing needs attention, 1 something does, 2 usage error or another account,\n' +
+    '            3 nothing that could be read needs attention but a section could not be read',
+});
 
 export interface StatusIo {
   readonly stdout: (text: string) => void;
@@ -157,6 +163,8 @@ export function renderStatus(header: string, sections: readonly Section[]): stri
 
 /** Runs the status command; returns the exit code. */
 export async function statusMain(argv: readonly string[], io: StatusIo): Promise<number> {
+  const help = answerHelp(argv, STATUS_USAGE, io.stdout);
+  if (help !== undefined) return help;
   try {
     const { values, positionals } = parseCli(argv, {
       domain: { type: 'string', multiple: true },
@@ -165,12 +173,7 @@ export async function statusMain(argv: readonly string[], io: StatusIo): Promise
       'pii-access-days': { type: 'string' },
       'environments-dir': { type: 'string' },
       'sceptre-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     });
-    if (values.help) {
-      io.stdout(`${STATUS_USAGE}\n`);
-      return 0;
-    }
     const env = environmentArg(positionals, STATUS_USAGE);
     const sinceMinutes = positiveInt('since-minutes', values['since-minutes'], 60, 7 * 24 * 60);
     const facts = environmentFacts(

@@ -171,6 +171,19 @@ describe('environment files as an operator gets them wrong', () => {
     expect(Object.keys(sceptre()).filter((f) => f.includes('/staging/'))).toEqual([]);
   });
 
+  it('--remove-environment of an environment that has no generated files is refused, listing those that do', () => {
+    resetEnvironments();
+    expect(generate().status).toBe(0);
+    const before = sceptre();
+    const r = generate('--remove-environment', 'nosuch');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      "--remove-environment nosuch: sceptre/ holds no generated files of an environment 'nosuch'; generated: dev, prod " +
+        '(each still has its environment file: nothing to remove)\nnothing was written.\n',
+    );
+    expect(sceptre()).toEqual(before);
+  });
+
   it('an unknown argument is one line, not a stack trace', () => {
     resetEnvironments();
     const r = generate('--frobnicate');

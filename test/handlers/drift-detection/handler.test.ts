@@ -95,12 +95,18 @@ describe('drift-detection handler', () => {
     expect(md).toContain('`/Threshold` (NOT_EQUAL) | 0.05 | 0.2 |');
   });
 
-  it('sends errors (a missing stack) to P2 and still reports the other stack', async () => {
+  it('sends a missing stack (not deployed, not an error) to P2 and still reports the other stack', async () => {
     cfMock.on(DescribeStacksCommand, { StackName: 'ses-migration-prod-base' }).rejects(missingStack('x'));
     const result = await run();
-    expect(result).toMatchObject({ severity: 'P2', exitCode: 2, summary: { inSync: 1, errors: 1 } });
-    expect(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain(
-      'ses-migration-prod-base: 検出エラー（stack ses-migration-prod-base does not exist）',
+    expect(result).toMatchObject({
+      severity: 'P2',
+      exitCode: 3,
+      summary: { inSync: 1, notDeployed: 1, errors: 0 },
+    });
+    const message = snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message;
+    expect(message).toContain('1 件のスタックが存在しません（未デプロイまたは削除済み）。');
+    expect(message).toContain(
+      'ses-migration-prod-base: スタックなし（未デプロイ）（stack ses-migration-prod-base does not exist (not deployed: nothing to compare)）',
     );
   });
 

@@ -97,6 +97,39 @@ describe('deploy', () => {
     expect(await deployMain(['dev', '--force'], h.io)).toBe(2);
     expect(h.commands).toEqual([]);
   });
+
+  it('refuses an --allow-drift or --allow-replace value that is not a stack, naming flag, value and what is allowed', async () => {
+    for (const [flag, value, bad] of [
+      ['--allow-drift', 'sess', "'sess'"],
+      ['--allow-drift', 'base,monitorng', "'monitorng'"],
+      ['--allow-replace', 'al', "'al'"],
+    ] as const) {
+      const h = harness();
+      const argv = ['dev', flag, value, '--sceptre-dir', FIXTURE, '--environments-dir', ENVS];
+      expect(await deployMain(argv, h.io)).toBe(2);
+      expect(h.commands).toEqual([]);
+      const err = h.err.join('');
+      expect(err.trimEnd().split('\n')).toHaveLength(1);
+      expect(err).toContain(
+        `deploy: ${flag} '${value}': unknown ${bad}; allowed: all or a comma-separated list of base, monitoring, enhanced-kinesis, ses, security, byodkim, reports`,
+      );
+    }
+  });
+
+  it('passes valid --allow-drift stacks to the stack hooks', async () => {
+    const calls: { line: string; env?: Readonly<Record<string, string>> }[] = [];
+    const h = harness();
+    const io = {
+      ...h.io,
+      run: async (command: string, args: readonly string[], env?: Readonly<Record<string, string>>) => {
+        calls.push({ line: [command, ...args].join(' '), ...(env ? { env } : {}) });
+        return 0;
+      },
+    };
+    const argv = ['dev', '--allow-drift', 'ses, base', '--sceptre-dir', FIXTURE, '--environments-dir', ENVS];
+    expect(await deployMain(argv, io)).toBe(0);
+    expect(calls.at(-1)?.env).toEqual({ DEPLOY_ALLOW_DRIFT: 'ses,base' });
+  });
 });
 
 describe('deploy --dry-run', () => {

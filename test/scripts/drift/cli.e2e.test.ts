@@ -44,13 +44,14 @@ describe('drift CLI against moto (no stacks exist)', () => {
         timeout: 60_000,
       },
     );
-    expect(run.status).toBe(2);
+    expect(run.status).toBe(3);
     for (const stack of ['base', 'enhanced-kinesis', 'ses', 'monitoring', 'security', 'byodkim']) {
       expect(run.stdout).toContain(
-        `| \`ses-migration-dev-${stack}\` | ❌ ERROR | - | - | stack ses-migration-dev-${stack} does not exist |`,
+        `| \`ses-migration-dev-${stack}\` | ➖ NOT_DEPLOYED | - | - | stack ses-migration-dev-${stack} does not exist (not deployed: nothing to compare) |`,
       );
     }
+    expect(run.stdout).not.toContain('ERROR');
     expect(run.stderr).not.toMatch(/^\s+at /m);
-    expect(run.stderr).toContain('drift: exit 2 (errors)');
+    expect(run.stderr).toContain('drift: exit 3 (not deployed)');
   }, 60_000);
 });

@@ -121,7 +121,7 @@ describe('driftMain', () => {
     expect(t.err.join('')).toContain('drift: exit 0 (in sync)');
   });
 
-  it('exits 2 when a stack is missing, the others still reported', async () => {
+  it('exits 3 (not deployed, not an error) when a stack is missing, the others still reported', async () => {
     cfMock.on(DescribeStacksCommand, { StackName: 'ses-migration-prod-ses' }).rejects(missingStack('x'));
     const t = io();
     const outDir = mkdtempSync(join(tmpdir(), 'drift-'));
@@ -129,9 +129,11 @@ describe('driftMain', () => {
       ['prod', '--sceptre-dir', FIXTURE, '--environments-dir', ENVS, '--out-dir', outDir, '--format', 'json'],
       t.io,
     );
-    expect(code).toBe(2);
+    expect(code).toBe(3);
     const json = JSON.parse(readFileSync(join(outDir, 'drift-prod.json'), 'utf8'));
-    expect(json.summary).toEqual({ inSync: 4, drifted: 0, errors: 1 });
+    expect(json.summary).toEqual({ inSync: 4, drifted: 0, notDeployed: 1, errors: 0 });
+    expect(json.stacks.find((s: { name: string }) => s.name === 'ses').outcome).toBe('NOT_DEPLOYED');
+    expect(t.err.join('')).toContain('drift: exit 3 (not deployed)');
   });
 
   it('reports a config error in the ignore file as exit 2 with the file and key', async () => {

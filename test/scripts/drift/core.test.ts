@@ -175,14 +175,19 @@ describe('runDrift', () => {
 
     const report = await runDrift([target('base'), target('ses')], META, deps());
 
+    expect(stack(report, 'ses').outcome).toBe('NOT_DEPLOYED');
     expect(stack(report, 'ses').errors).toEqual([
-      { kind: 'missing-stack', message: 'stack ses-migration-prod-ses does not exist' },
+      {
+        kind: 'missing-stack',
+        message: 'stack ses-migration-prod-ses does not exist (not deployed: nothing to compare)',
+      },
     ]);
+    expect(report.summary).toEqual({ inSync: 1, drifted: 0, notDeployed: 1, errors: 0 });
     expect(stack(report, 'base').outcome).toBe('IN_SYNC');
     expect(cfMock.commandCalls(DetectStackDriftCommand).map((c) => c.args[0].input.StackName)).toEqual([
       'ses-migration-prod-base',
     ]);
-    expect(exitCodeOf(report)).toBe(2);
+    expect(exitCodeOf(report)).toBe(3);
   });
 
   it('reports one API failure as an error row with the other stacks still reported (exit 2)', async () => {
@@ -205,7 +210,7 @@ describe('runDrift', () => {
     ]);
     expect(stack(report, 'ses').outcome).toBe('DRIFTED');
     expect(stack(report, 'security').outcome).toBe('IN_SYNC');
-    expect(report.summary).toEqual({ inSync: 1, drifted: 1, errors: 1 });
+    expect(report.summary).toEqual({ inSync: 1, drifted: 1, notDeployed: 0, errors: 1 });
     expect(exitCodeOf(report)).toBe(2);
   });
 
@@ -339,6 +344,10 @@ describe('exitCodeOf', () => {
     [['IN_SYNC', 'ERROR'], 2],
     [['DRIFTED', 'ERROR'], 2],
     [['ERROR'], 2],
+    [['NOT_DEPLOYED'], 3],
+    [['IN_SYNC', 'NOT_DEPLOYED'], 3],
+    [['NOT_DEPLOYED', 'DRIFTED'], 1],
+    [['NOT_DEPLOYED', 'ERROR'], 2],
   ] as const)('outcomes %j exit %i', (outcomes, code) => {
     expect(exitCodeOf({ stacks: outcomes.map(row) })).toBe(code);
   });
@@ -349,8 +358,17 @@ describe('report snapshots', () => {
     cfMock.on(DescribeStackDriftDetectionStatusCommand).resolves(complete('DRIFTED'));
     cfMock.on(DescribeStackResourceDriftsCommand, { StackName: 'ses-migration-prod-ses' }).resolves(modified);
     cfMock.on(DescribeStacksCommand, { StackName: 'ses-migration-prod-security' }).rejects(missingStack('x'));
+    cfMock
+      .on(DetectStackDriftCommand, { StackName: 'ses-migration-prod-byodkim' })
+      .rejects(
+        awsError('AccessDenied', 'User is not authorized to perform: cloudformation:DetectStackDrift'),
+      );
 
-    const report = await runDrift([target('base'), target('ses'), target('security')], META, deps());
+    const report = await runDrift(
+      [target('base'), target('ses'), target('security'), target('byodkim')],
+      META,
+      deps(),
+    );
     const stable = {
       ...report,
       durationMs: 1234,

@@ -1,0 +1,99 @@
+/**
+ * The operations commands' arguments: one help format for all of them (`usageText`, `helpRequested`) and small
+ * flag helpers where every bad value is a UsageError that names the flag, the value and what is allowed.
+ */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { UsageError } from '../../lib/errors.js';
+
+/** `util.parseArgs` with strict checking, turning its errors into one-line UsageErrors. */
+export function parseCli<T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: readonly string[],
+  options: T,
+) {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+  }
+}
+
+/** A positive integer flag value, or the default when absent. */
+export function positiveInt(
+  flag: string,
+  value: string | undefined,
+  fallback: number,
+  max = 100_000,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new UsageError(`--${flag} must be a whole number from 1 to ${max}, got '${value}'`);
+  }
+  return n;
+}
+
+/** The single environment positional (`prod`, `dev`). */
+export function environmentArg(positionals: readonly string[], usage: string): string {
+  if (positionals.length !== 1 || !positionals[0]) {
+    throw new UsageError(
+      positionals.length ? `expected one environment, got ${positionals.join(' ')}\n${usage}` : usage,
+    );
+  }
+  return positionals[0];
+}
+
+/** What a command prints for `--help` / `-h` (and under a usage error): the one format of every command. */
+export interface CommandUsage {
+  /** How to run it, after `usage: ` (`npm run drift -- <env> [--format md,json,junit] ...`). */
+  readonly synopsis: string;
+  /** Option or argument lines, printed indented under the synopsis. */
+  readonly details?: readonly string[];
+  /** `0 ..., 1 ..., 2 usage error` */
+  readonly exitCodes: string;
+}
+
+/** `usage: <synopsis>`, the detail lines indented by two, then `exit codes: ...`. */
+export function usageText(u: CommandUsage): string {
+  return [
+    `usage: ${u.synopsis}`,
+    ...(u.details ?? []).map((l) => `  ${l}`),
+    `exit codes: ${u.exitCodes}`,
+  ].join('\n');
+}
+
+/** `--help` or `-h` among the arguments (before a `--` that ends the options). */
+export function helpRequested(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
+/**
+ * The help answer every command gives: when `argv` asks for help, writes the usage to `stdout` and returns 0
+ * (the exit code); otherwise undefined and the command goes on.
+ */
+export function answerHelp(
+  argv: readonly string[],
+  usage: string,
+  stdout: (text: string) => void,
+): 0 | undefined {
+  if (!helpRequested(argv)) return undefined;
+  stdout(`${usage}\n`);
+  return 0;
+}
+
+/** A comma-separated flag value whose items must be among `allowed` (or `all`): `--allow-drift ses,base`. */
+export function listOf(flag: string, value: string | undefined, allowed: readonly string[]): string[] {
+  if (value === undefined) return [];
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = items.filter((i) => i !== 'all' && !allowed.includes(i));
+  if (!items.length || bad.length) {
+    throw new UsageError(
+      `--${flag} '${value}': ${bad.length ? `unknown ${bad.map((b) => `'${b}'`).join(', ')}` : 'empty'}; ` +
+        `allowed: all or a comma-separated list of ${allowed.join(', ')}`,
+    );
+  }
+  return items;
+}
