@@ -9,8 +9,9 @@
 import { names } from '../../contracts/names.js';
 import type { EnvConfig } from '../config/schema.js';
 import snapshot from '../data/drift-read-permissions.json' with { type: 'json' };
+import type { CfnString, PolicyStatement, Sub } from './cfn.js';
 import { ANY_IDENTITY, environmentIdentities, IDENTITY_TAG_ACTIONS } from './identity-scope.js';
-import { type Cfn, sub } from './template.js';
+import { sub } from './template.js';
 
 /** CloudFormation's own drift APIs (the CLI and the weekly function). */
 export const DRIFT_API_ACTIONS = [
@@ -63,7 +64,7 @@ export function snapshotTypes(): string[] {
 /** The project's ARNs per service, where drift reads are scoped. */
 export function projectArns(
   cfg: Pick<EnvConfig, 'projectCode' | 'environment' | 'sceptreEnv' | 'ses'>,
-): Cfn[] {
+): Sub[] {
   const n = names(cfg);
   const p = n.prefix;
   const arn = (service: string, resource: string) =>
@@ -103,9 +104,9 @@ export function driftReadStatements(
   opts: {
     compareTemplates?: boolean;
     /** The key that encrypts the functions' environments; omit when the role may already decrypt under it. */
-    environmentKey?: Cfn;
+    environmentKey?: CfnString;
   } = {},
-): Cfn[] {
+): PolicyStatement[] {
   const wildcard = new Set(SNAPSHOT.wildcardOnly.map(norm));
   const all = [...new Set(Object.values(SNAPSHOT.types).flat().map(norm))].sort();
   const regular = all.filter((a) => !DRIFT_READ_EXCEPTIONS[a]);
@@ -163,7 +164,7 @@ export function driftReadStatements(
             Action: conditioned,
             Resource: opts.environmentKey,
             Condition: { StringEquals: { 'kms:ViaService': sub('lambda.${AWS::Region}.amazonaws.com') } },
-          },
+          } satisfies PolicyStatement,
         ]
       : []),
   ];

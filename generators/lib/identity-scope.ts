@@ -7,7 +7,8 @@
  */
 import { identityStackNames, STACK_NAME_TAG_KEY } from '../../contracts/identity-stacks.js';
 import type { EnvConfig } from '../config/schema.js';
-import { type Cfn, sub } from './template.js';
+import type { CfnObject, Sub } from './cfn.js';
+import { sub } from './template.js';
 
 /** Actions on an identity that take aws:ResourceTag (SES v2 Service Authorization Reference). */
 export const IDENTITY_TAG_ACTIONS = new Set([
@@ -16,12 +17,12 @@ export const IDENTITY_TAG_ACTIONS = new Set([
 ]);
 
 /** Every SES identity ARN of the account and region. */
-export const ANY_IDENTITY: Cfn = sub('arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*');
+export const ANY_IDENTITY: Sub = sub('arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*');
 
 /** Resource and Condition of a statement on this environment's identities only. */
 export function environmentIdentities(cfg: Pick<EnvConfig, 'projectCode' | 'sceptreEnv' | 'ses'>): {
-  Resource: Cfn;
-  Condition: Cfn;
+  Resource: Sub;
+  Condition: CfnObject;
 } {
   return {
     Resource: ANY_IDENTITY,

@@ -6,9 +6,15 @@
 
 import type { RoleProperties } from 'cloudform-types/types/iam/role';
 import type { FunctionProperties } from 'cloudform-types/types/lambda/function';
-import type Resource from 'cloudform-types/types/resource';
-import { writeCommonEnv } from '../../contracts/functions/env.js';
+import { type TemplateValue, writeCommonEnv } from '../../contracts/functions/env.js';
 import type { Severity } from '../../contracts/severity.js';
+import {
+  type CfnObject,
+  type CfnResource,
+  type CfnString,
+  isIntrinsic,
+  type PolicyStatement,
+} from './cfn.js';
 import {
   checkovSkip,
   eventCountAlarm,
@@ -20,7 +26,7 @@ import {
   serviceTrust,
   sub,
 } from './resources.js';
-import type { Cfn, StackContext } from './template.js';
+import type { StackContext } from './template.js';
 
 export const LAMBDA_RUNTIME = 'nodejs24.x';
 
@@ -32,12 +38,12 @@ export interface LambdaSpec {
   /** Folder under handlers/. */
   readonly handler: string;
   readonly description: string;
-  readonly statements: Cfn[];
-  readonly environment?: Record<string, Cfn>;
+  readonly statements: PolicyStatement[];
+  readonly environment?: Record<string, TemplateValue>;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
   /** Where a failed asynchronous invocation goes (ARN of an SNS topic). */
-  readonly onFailure?: Cfn;
+  readonly onFailure?: CfnString;
   /** Severity of the function's error alarm. @default P3 */
   readonly errorSeverity?: Severity;
   /** Mask PII in the function's own log group. @default false */
@@ -55,7 +61,7 @@ function lambdaAlarm(
   functionName: string,
   metric: 'Errors' | 'Throttles',
   opts: { suffix: string; fn: string; severity: Severity; description: string },
-): Resource {
+): CfnResource {
   return eventCountAlarm(ctx, {
     name: ctx.n.alarm(`${opts.fn}-${opts.suffix}`),
     severity: opts.severity,
@@ -69,7 +75,7 @@ function lambdaAlarm(
 }
 
 /** The resources of one function; returns them keyed by logical id. */
-export function lambdaFunction(ctx: StackContext, spec: LambdaSpec): Record<string, Resource> {
+export function lambdaFunction(ctx: StackContext, spec: LambdaSpec): Record<string, CfnResource> {
   const { n, cfg } = ctx;
   const name = n.lambda(spec.fn);
   const groupName = n.logGroup.lambda(spec.fn);
@@ -90,7 +96,12 @@ export function lambdaFunction(ctx: StackContext, spec: LambdaSpec): Record<stri
       ? 'Failed async invocations go to an OnFailure destination (EventInvokeConfig), which carries more than a DLQ'
       : "No DLQ: Firehose invokes synchronously (failed records land under errors/); a scheduled invocation is asynchronous and dropped after Lambda's retries, which the function's Errors alarm reports; the next tick runs again",
   ]);
-  const out: Record<string, Resource> = {
+  // Lambda publishes failed events with the role; skipped when a statement already allows that publish.
+  const failureDestination: PolicyStatement[] =
+    spec.onFailure && !allowsPublish(spec.statements, spec.onFailure)
+      ? [{ Sid: 'FailureDestination', Effect: 'Allow', Action: 'sns:Publish', Resource: spec.onFailure }]
+      : [];
+  const out: Record<string, CfnResource> = {
     [logs]: logGroup(ctx, groupName, { mask: spec.maskLogs ?? false }),
     [role]: res<RoleProperties>('AWS::IAM::Role', {
       RoleName: n.role(`${spec.fn}-fn`),
@@ -112,24 +123,14 @@ export function lambdaFunction(ctx: StackContext, spec: LambdaSpec): Record<stri
               Action: 'kms:Decrypt',
               Resource: ctx.fromStack('base', 'LogsKeyArn'),
             },
-            // Lambda publishes failed events with the role; skipped when a statement already allows that publish.
-            ...(spec.onFailure && !allowsPublish(spec.statements, spec.onFailure)
-              ? [
-                  {
-                    Sid: 'FailureDestination',
-                    Effect: 'Allow',
-                    Action: 'sns:Publish',
-                    Resource: spec.onFailure,
-                  },
-                ]
-              : []),
+            ...failureDestination,
             ...spec.statements,
           ),
         },
       ],
       Tags: ctx.tags(),
     }),
-    [fn]: res<FunctionProperties & { LoggingConfig?: Cfn }>(
+    [fn]: res<FunctionProperties & { LoggingConfig?: CfnObject }>(
       'AWS::Lambda::Function',
       {
         FunctionName: name,
@@ -144,14 +145,14 @@ export function lambdaFunction(ctx: StackContext, spec: LambdaSpec): Record<stri
         KmsKeyArn: ctx.fromStack('base', 'LogsKeyArn'),
         LoggingConfig: { LogGroup: ref(logs), LogFormat: 'JSON' },
         Environment: {
-          Variables: {
+          Variables: variables({
             ...writeCommonEnv({
               environment: cfg.environment,
               projectCode: cfg.projectCode,
               serviceName: name,
             }),
             ...spec.environment,
-          },
+          }),
         },
         ...(reserved !== undefined ? { ReservedConcurrentExecutions: reserved } : {}),
         Tags: ctx.tags(),
@@ -192,9 +193,9 @@ export function schedule(
     functionId: string;
     input: unknown;
     description: string;
-    deadLetterArn?: Cfn;
+    deadLetterArn?: CfnString;
   },
-): Record<string, Resource> {
+): Record<string, CfnResource> {
   const role = `${opts.id}ScheduleRole`;
   return {
     [role]: res<RoleProperties>('AWS::IAM::Role', {
@@ -230,13 +231,28 @@ export function schedule(
   };
 }
 
+/**
+ * A function's environment as the template holds it. The environment contracts (`contracts/functions/`) type a
+ * value as text or any object, since handlers bundle them; here each object must be an intrinsic function.
+ */
+function variables(values: Record<string, TemplateValue>): Record<string, CfnString> {
+  return Object.fromEntries(
+    Object.entries(values).map(([key, value]) => {
+      if (typeof value === 'string' || isIntrinsic(value)) return [key, value];
+      throw new Error(
+        `environment variable ${key}: ${JSON.stringify(value)} is neither text nor an intrinsic function`,
+      );
+    }),
+  );
+}
+
 /** Does one of `statements` already allow sns:Publish on `topic`? */
-function allowsPublish(statements: readonly Cfn[], topic: Cfn): boolean {
+function allowsPublish(statements: readonly PolicyStatement[], topic: CfnString): boolean {
   const key = JSON.stringify(topic);
   return statements.some(
     (st) =>
       st.Effect === 'Allow' &&
       [st.Action].flat().includes('sns:Publish') &&
-      [st.Resource].flat().some((r: Cfn) => JSON.stringify(r) === key),
+      [st.Resource].flat().some((r) => JSON.stringify(r) === key),
   );
 }

@@ -7,23 +7,36 @@ import type { AlarmProperties } from 'cloudform-types/types/cloudWatch/alarm';
 import type { AliasProperties } from 'cloudform-types/types/kms/alias';
 import type { KeyProperties } from 'cloudform-types/types/kms/key';
 import type { LogGroupProperties } from 'cloudform-types/types/logs/logGroup';
-import type Resource from 'cloudform-types/types/resource';
-import type { BucketProperties } from 'cloudform-types/types/s3/bucket';
+import type { BucketProperties, Rule as LifecycleRule } from 'cloudform-types/types/s3/bucket';
 import { SEVERITY_LABEL, type Severity } from '../../contracts/severity.js';
-import { type Cfn, checkovSkip, getAtt, ref, type StackContext, sub } from './template.js';
+import type {
+  CfnObject,
+  CfnResource,
+  CfnString,
+  CfnValue,
+  MetricDataQuery,
+  PolicyDocument,
+  PolicyStatement,
+  Props,
+} from './cfn.js';
+import { checkovSkip, getAtt, ref, type StackContext, sub } from './template.js';
 
-type Attrs = Pick<Resource, 'DependsOn' | 'Metadata' | 'Condition'> & {
-  DeletionPolicy?: 'Retain' | 'Delete';
-  UpdateReplacePolicy?: 'Retain' | 'Delete';
-};
+type Attrs = Omit<CfnResource, 'Type' | 'Properties'>;
 
-/** A resource of `type` whose properties are checked against cloudform-types' `P`. */
-export function res<P extends object>(type: string, properties: P, attrs: Attrs = {}): Resource {
-  return { Type: type, ...attrs, Properties: properties } as Resource;
+/**
+ * A resource of `type` whose properties are checked against cloudform-types' property type `P` read as plain
+ * JSON (`Props<P>`, see `cfn.ts`); `CfnObject` keeps every value JSON.
+ */
+export function res<P extends object>(
+  type: string,
+  properties: Props<P> & CfnObject,
+  attrs: Attrs = {},
+): CfnResource {
+  return { Type: type, ...attrs, Properties: properties };
 }
 
 /** IAM policy document. */
-export function policyDoc(...statements: Cfn[]): Cfn {
+export function policyDoc(...statements: PolicyStatement[]): PolicyDocument {
   return { Version: '2012-10-17', Statement: statements };
 }
 
@@ -36,8 +49,8 @@ export function kmsKey(
   id: string,
   purpose: string,
   description: string,
-  services: Cfn[],
-): Record<string, Resource> {
+  services: PolicyStatement[],
+): Record<string, CfnResource> {
   const key = res<KeyProperties & { KeySpec?: string; RotationPeriodInDays?: number }>(
     'AWS::KMS::Key',
     {
@@ -66,7 +79,7 @@ export function kmsKey(
 }
 
 /** Trust policy of a role an AWS service assumes on behalf of this account only. */
-export function serviceTrust(service: string): Cfn {
+export function serviceTrust(service: string): PolicyDocument {
   return policyDoc({
     Effect: 'Allow',
     Principal: { Service: service },
@@ -76,7 +89,7 @@ export function serviceTrust(service: string): Cfn {
 }
 
 /** Key-policy statement letting an AWS service use the key for encryption, only for this account. */
-export function serviceKeyStatement(sid: string, service: Cfn, condition?: Cfn): Cfn {
+export function serviceKeyStatement(sid: string, service: CfnString, condition?: CfnObject): PolicyStatement {
   return {
     Sid: sid,
     Effect: 'Allow',
@@ -89,7 +102,7 @@ export function serviceKeyStatement(sid: string, service: Cfn, condition?: Cfn):
 
 /** Versioned, every kind of public access blocked, ACLs disabled: the part every bucket of the product shares. */
 export const PRIVATE_VERSIONED_BUCKET: Pick<
-  BucketProperties,
+  Props<BucketProperties>,
   'VersioningConfiguration' | 'PublicAccessBlockConfiguration' | 'OwnershipControls'
 > = {
   VersioningConfiguration: { Status: 'Enabled' },
@@ -107,13 +120,13 @@ export function secureBucket(
   ctx: StackContext,
   opts: {
     name: string;
-    keyArn: Cfn;
-    accessLogsBucket: Cfn;
-    lifecycle: Cfn[];
-    extra?: Partial<BucketProperties>;
-    metadata?: Record<string, unknown>;
+    keyArn: CfnString;
+    accessLogsBucket: CfnString;
+    lifecycle: readonly Props<LifecycleRule>[];
+    extra?: Partial<Props<BucketProperties>>;
+    metadata?: CfnObject;
   },
-): Resource {
+): CfnResource {
   return res<BucketProperties>(
     'AWS::S3::Bucket',
     {
@@ -140,7 +153,7 @@ export function secureBucket(
 }
 
 /** Bucket-policy statement denying every request that does not use TLS. */
-export function denyInsecureTransport(bucketLogicalId: string): Cfn {
+export function denyInsecureTransport(bucketLogicalId: string): PolicyStatement {
   return {
     Sid: 'DenyInsecureTransport',
     Effect: 'Deny',
@@ -152,7 +165,7 @@ export function denyInsecureTransport(bucketLogicalId: string): Cfn {
 }
 
 /** The data-protection policy that masks email and IP addresses for anyone without logs:Unmask (seed 5.2.2). */
-export function dataProtectionPolicy(ctx: StackContext, groupName: string): Cfn {
+export function dataProtectionPolicy(ctx: StackContext, groupName: string): CfnObject {
   const identifiers = [
     sub('arn:${AWS::Partition}:dataprotection::aws:data-identifier/EmailAddress'),
     sub('arn:${AWS::Partition}:dataprotection::aws:data-identifier/IpAddress'),
@@ -178,9 +191,9 @@ export function dataProtectionPolicy(ctx: StackContext, groupName: string): Cfn 
 export function logGroup(
   ctx: StackContext,
   name: string,
-  opts: { mask?: boolean; keyArn?: Cfn } = {},
-): Resource {
-  return res<LogGroupProperties & { DataProtectionPolicy?: Cfn }>(
+  opts: { mask?: boolean; keyArn?: CfnString } = {},
+): CfnResource {
+  return res<LogGroupProperties & { DataProtectionPolicy?: CfnObject }>(
     'AWS::Logs::LogGroup',
     {
       LogGroupName: name,
@@ -210,11 +223,11 @@ export interface AlarmSpec {
     statistic?: string;
     extendedStatistic?: string;
     period: number;
-    dimensions?: { Name: string; Value: Cfn }[];
+    dimensions?: { Name: string; Value: CfnString }[];
     unit?: string;
   };
   /** ...or metric math (one expression with ReturnData). */
-  readonly metrics?: Cfn[];
+  readonly metrics?: MetricDataQuery[];
   /**
    * An event alarm: its metric counts events (a failed invocation, a failed batch), so going back to OK one period
    * later means "no new event", not "fixed". It notifies once per event and sends no recovery ("復旧") notice.
@@ -243,9 +256,9 @@ export function evaluationWindowLimit(period: number): number {
 export function eventCountAlarm(
   ctx: StackContext,
   spec: Pick<AlarmSpec, 'name' | 'severity' | 'description'> & {
-    readonly metric: { namespace: string; name: string; dimensions: { Name: string; Value: Cfn }[] };
+    readonly metric: { namespace: string; name: string; dimensions: { Name: string; Value: CfnString }[] };
   },
-): Resource {
+): CfnResource {
   return alarm(ctx, {
     name: spec.name,
     severity: spec.severity,
@@ -260,17 +273,16 @@ export function eventCountAlarm(
 }
 
 /** An alarm routed to its severity's alarm topic, tagged with the severity; ALARM and OK both notify (events: ALARM). */
-export function alarm(ctx: StackContext, spec: AlarmSpec): Resource {
-  const period =
-    spec.metric?.period ?? (spec.metrics?.find((m) => m.MetricStat)?.MetricStat?.Period as number);
-  if (period * spec.evaluationPeriods > evaluationWindowLimit(period)) {
+export function alarm(ctx: StackContext, spec: AlarmSpec): CfnResource {
+  const period = spec.metric?.period ?? spec.metrics?.find((m) => m.MetricStat)?.MetricStat?.Period;
+  if (typeof period === 'number' && period * spec.evaluationPeriods > evaluationWindowLimit(period)) {
     throw new Error(
       `${ctx.cfg.source}: alarm ${spec.name}: Period ${period} s × EvaluationPeriods ${spec.evaluationPeriods} exceeds CloudWatch's ${evaluationWindowLimit(period)} s limit`,
     );
   }
   const topic = ctx.alarmTopic(spec.severity);
   const m = spec.metric;
-  return res<AlarmProperties & { Tags?: Cfn }>('AWS::CloudWatch::Alarm', {
+  return res<AlarmProperties & { Tags?: CfnValue }>('AWS::CloudWatch::Alarm', {
     AlarmName: spec.name,
     AlarmDescription: `[${spec.severity} ${SEVERITY_LABEL[spec.severity]}] ${spec.description}${spec.event ? EVENT_ALARM_NOTE : ''}`,
     ActionsEnabled: true,
@@ -308,7 +320,7 @@ export function guardedRate(opts: {
   period: number;
   minimum: number;
   label: string;
-}): Cfn[] {
+}): MetricDataQuery[] {
   const stat = (id: string, metric: string) => ({
     Id: id,
     ReturnData: false,

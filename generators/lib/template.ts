@@ -3,16 +3,16 @@
  * template Parameters wired by Sceptre's `!stack_output`) and handler code locations, and the assembly of the
  * final template. Pure: no AWS calls, no file system, no environment reads.
  */
-import type Resource from 'cloudform-types/types/resource';
 import { type Names, names, STACK_IDS, type StackId } from '../../contracts/names.js';
-import { isSeverity, type Severity } from '../../contracts/severity.js';
+import { type EscalationLevel, isSeverity, type Severity } from '../../contracts/severity.js';
 import type { EnvConfig } from '../config/schema.js';
+import type { CfnObject, CfnResource, CfnValue, GetAtt, Ref, Sub } from './cfn.js';
 
 export { STACK_IDS, type StackId };
 
-/** A CloudFormation value: literal or intrinsic function (plain JSON objects). */
-// biome-ignore lint/suspicious/noExplicitAny: CloudFormation values are arbitrary JSON
-export type Cfn = any;
+/** A CloudFormation value: literal or intrinsic function (plain JSON objects); see `cfn.ts`. */
+export type Cfn = CfnValue;
+export type { CfnObject, CfnResource, CfnValue } from './cfn.js';
 
 export interface HandlerBundle {
   /** S3 key in the artifacts bucket, content-addressed: handlers/<name>/<sha256>.zip */
@@ -27,9 +27,9 @@ export interface StackOutput {
 
 export interface StackTemplate {
   readonly description: string;
-  readonly resources: Record<string, Resource>;
+  readonly resources: Record<string, CfnResource>;
   readonly outputs?: Record<string, StackOutput>;
-  readonly conditions?: Record<string, Cfn>;
+  readonly conditions?: CfnObject;
 }
 
 export interface StackDefinition {
@@ -74,7 +74,7 @@ export class StackContext {
   }
 
   /** `Ref` to a parameter that Sceptre fills with `!stack_output <env>/<stack>.yaml::<output>`. */
-  fromStack(stack: StackId, output: string): Cfn {
+  fromStack(stack: StackId, output: string): Ref {
     if (stack === this.stack) throw new Error(`stack ${stack} cannot import its own output ${output}`);
     const parameter = `${pascal(stack)}${output}`;
     this.imports.set(parameter, { parameter, stack, output });
@@ -82,12 +82,24 @@ export class StackContext {
   }
 
   /** The alarm topic ARN of a severity (base stack). */
-  alarmTopic(severity: Severity): Cfn {
+  alarmTopic(severity: Severity): Ref {
     return this.fromStack('base', `AlarmTopic${severity}Arn`);
   }
 
+  /** The delivery topic ARNs (people subscribe to them; base stack), by severity. */
+  deliveryTopics(): Record<Severity, Ref> {
+    const topic = (s: Severity) => this.fromStack('base', `DeliveryTopic${s}Arn`);
+    return { P1: topic('P1'), P2: topic('P2'), P3: topic('P3') };
+  }
+
+  /** The escalation topic ARNs (seed 5.4.2; base stack), by level. */
+  escalationTopics(): Record<EscalationLevel, Ref> {
+    const topic = (l: EscalationLevel) => this.fromStack('base', `EscalationTopicLevel${l}Arn`);
+    return { 1: topic(1), 2: topic(2), 3: topic(3) };
+  }
+
   /** Code location of a bundled handler in the artifacts bucket. */
-  code(handler: string): { S3Bucket: Cfn; S3Key: string } {
+  code(handler: string): { S3Bucket: Ref; S3Key: string } {
     const bundle = this.bundles.get(handler);
     if (!bundle) {
       throw new Error(`handler bundle "${handler}" was not built: add it to the stack's handlers list`);
@@ -122,17 +134,17 @@ export function pascal(id: string): string {
 }
 
 /** `Fn::Sub` shorthand. */
-export const sub = (s: string): Cfn => ({ 'Fn::Sub': s });
-export const ref = (id: string): Cfn => ({ Ref: id });
-export const getAtt = (id: string, attr: string): Cfn => ({ 'Fn::GetAtt': [id, attr] });
+export const sub = (s: string): Sub => ({ 'Fn::Sub': s });
+export const ref = (id: string): Ref => ({ Ref: id });
+export const getAtt = (id: string, attr: string): GetAtt => ({ 'Fn::GetAtt': [id, attr] });
 
 /** Metadata that suppresses checkov checks, each with the reason written next to it. */
-export function checkovSkip(...skips: [id: string, comment: string][]): Record<string, unknown> {
+export function checkovSkip(...skips: [id: string, comment: string][]): CfnObject {
   return { checkov: { skip: skips.map(([id, comment]) => ({ id, comment })) } };
 }
 
 /** Metadata that suppresses cfn-lint rules, each reason kept in a sibling key for reviewers. */
-export function cfnLintIgnore(rules: Record<string, string>): Record<string, unknown> {
+export function cfnLintIgnore(rules: Record<string, string>): CfnObject {
   return { 'cfn-lint': { config: { ignore_checks: Object.keys(rules) } }, 'cfn-lint-reasons': rules };
 }
 
@@ -140,6 +152,8 @@ export function cfnLintIgnore(rules: Record<string, string>): Record<string, unk
 export interface RenderedStack {
   readonly definition: StackDefinition;
   readonly template: Record<string, unknown>;
+  /** The template's resources by logical id (the same objects as `template.Resources`). */
+  readonly resources: Readonly<Record<string, CfnResource>>;
   readonly imports: readonly ImportedValue[];
   readonly dependencies: readonly StackId[];
 }
@@ -175,6 +189,7 @@ export function renderStack(
   return {
     definition: def,
     template,
+    resources: built.resources,
     imports,
     dependencies: STACK_IDS.filter((s) => deps.has(s)),
   };
@@ -184,14 +199,27 @@ const ALARM_TYPES = new Set(['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Composi
 
 /** The alarms a rendered stack declares, with the severity of their `Severity` tag, by name. */
 export function alarmsOf(rendered: RenderedStack): AlarmRef[] {
-  const resources = rendered.template.Resources as Record<string, { Type: string; Properties?: Cfn }>;
-  return Object.values(resources)
-    .filter((r) => ALARM_TYPES.has(r.Type) && typeof r.Properties?.AlarmName === 'string')
-    .map((r) => {
-      const tag = (r.Properties.Tags as { Key: string; Value: string }[] | undefined)?.find(
-        (t) => t.Key === 'Severity',
-      );
-      const severity = isSeverity(tag?.Value) ? tag.Value : undefined;
-      return { name: r.Properties.AlarmName as string, severity, stack: rendered.definition.id };
-    });
+  return Object.values(rendered.resources).flatMap((r) => {
+    const name = r.Properties.AlarmName;
+    if (!ALARM_TYPES.has(r.Type) || typeof name !== 'string') return [];
+    const tags = r.Properties.Tags;
+    const tag = isArray(tags) ? tags.find((t: CfnValue) => isTag(t) && t.Key === 'Severity') : undefined;
+    const severity = isTag(tag) && isSeverity(tag.Value) ? tag.Value : undefined;
+    return [{ name, severity, stack: rendered.definition.id }];
+  });
+}
+
+/** `Array.isArray` that narrows readonly arrays too. */
+export function isArray(value: CfnValue | undefined): value is readonly CfnValue[] {
+  return Array.isArray(value);
+}
+
+function isTag(value: CfnValue | undefined): value is { Key: string; Value: string } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !isArray(value) &&
+    typeof value.Key === 'string' &&
+    typeof value.Value === 'string'
+  );
 }

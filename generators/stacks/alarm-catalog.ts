@@ -2,11 +2,12 @@
  * The alarm tiers of seed 3.2.1-3.2.4 and where each lives. The seed names go to the matching tiers; the other
  * tiers are named `<seed name>-p2|-p3` (or `-p1`). This table is the single source for the README's tier table.
  */
-import type Resource from 'cloudform-types/types/resource';
+
 import { METRICS } from '../../contracts/metrics.js';
 import { names } from '../../contracts/names.js';
 import type { Severity } from '../../contracts/severity.js';
 import type { EnvConfig } from '../config/schema.js';
+import type { CfnResource } from '../lib/cfn.js';
 import { alarm, guardedRate } from '../lib/resources.js';
 import type { StackContext } from '../lib/template.js';
 
@@ -91,7 +92,7 @@ export function sesRateTierAlarm(
   t: TierAlarm & { readonly family: 'bounceRate' | 'complaintRate' },
   description: string,
   period: number,
-): Resource {
+): CfnResource {
   const bounce = t.family === 'bounceRate';
   return alarm(ctx, {
     name: t.name,

@@ -6,7 +6,7 @@
  */
 import type { RuleProperties } from 'cloudform-types/types/events/rule';
 import type { ResourcePolicyProperties } from 'cloudform-types/types/logs/resourcePolicy';
-import type Resource from 'cloudform-types/types/resource';
+import type { CfnResource } from '../lib/cfn.js';
 import { getAtt, logGroup, policyDoc, res, sub } from '../lib/resources.js';
 import type { StackContext } from '../lib/template.js';
 
@@ -32,7 +32,7 @@ export function alarmResolutionQuery(logGroupName: string): string {
   ].join(' | ');
 }
 
-export function alarmHistoryResources(ctx: StackContext): Record<string, Resource> {
+export function alarmHistoryResources(ctx: StackContext): Record<string, CfnResource> {
   const { n } = ctx;
   return {
     [ALARM_HISTORY_LOG_GROUP_ID]: logGroup(ctx, n.logGroup.alarmHistory),

@@ -4,7 +4,6 @@
  * Japanese notifications on the delivery topics, which people subscribe to (so nobody is paged twice).
  */
 
-import type Resource from 'cloudform-types/types/resource';
 import type { BucketProperties } from 'cloudform-types/types/s3/bucket';
 import type { BucketPolicyProperties } from 'cloudform-types/types/s3/bucketPolicy';
 import type { SubscriptionProperties } from 'cloudform-types/types/sns/subscription';
@@ -13,6 +12,7 @@ import type { TopicPolicyProperties } from 'cloudform-types/types/sns/topicPolic
 import { UNREFERENCED_RULE_ID, UNREFERENCED_TAG } from '../../contracts/artifacts.js';
 import { environmentLabel } from '../../contracts/names.js';
 import { SEVERITIES, type Severity } from '../../contracts/severity.js';
+import type { CfnResource } from '../lib/cfn.js';
 import {
   checkovSkip,
   denyInsecureTransport,
@@ -37,7 +37,7 @@ export const topicId = {
   escalation: (l: 1 | 2 | 3) => `EscalationTopicLevel${l}`,
 };
 
-function topic(ctx: StackContext, name: string, display: string): Resource {
+function topic(ctx: StackContext, name: string, display: string): CfnResource {
   return res<TopicProperties>('AWS::SNS::Topic', {
     TopicName: name,
     DisplayName: display,
@@ -55,7 +55,7 @@ function subscriptionId(prefix: string, email: string): string {
 
 function build(ctx: StackContext) {
   const { cfg, n } = ctx;
-  const resources: Record<string, Resource> = {};
+  const resources: Record<string, CfnResource> = {};
   const outputs: Record<string, StackOutput> = {};
   const envLabel = environmentLabel(cfg.environment);
 

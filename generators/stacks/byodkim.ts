@@ -8,15 +8,16 @@
  * Over 400 lines: the table of the seed's BYODKIM alarms (about 170 lines of data) sits next to the functions
  * whose metrics they watch; the BYODKIM stack is being reworked with the rotation engine (issue #17).
  */
-import type Resource from 'cloudform-types/types/resource';
+
 import { writeByodkimEnv } from '../../contracts/functions/byodkim.js';
 import { METRICS } from '../../contracts/metrics.js';
 import { SCHEDULES } from '../../contracts/names.js';
 import type { Severity } from '../../contracts/severity.js';
+import type { CfnResource, PolicyStatement } from '../lib/cfn.js';
 import { environmentIdentities } from '../lib/identity-scope.js';
 import { lambdaFunction, schedule } from '../lib/lambda.js';
 import { alarm, checkovSkip, getAtt, kmsKey, ref, res, sub } from '../lib/resources.js';
-import type { Cfn, StackContext, StackDefinition } from '../lib/template.js';
+import type { StackContext, StackDefinition } from '../lib/template.js';
 
 /** The five functions: logical id prefix, name suffix (seed), handler folder. */
 const FN = {
@@ -228,7 +229,7 @@ function alarms(d: StackContext['cfg']['byodkim']): readonly MetricAlarm[] {
 
 function build(ctx: StackContext) {
   const { cfg, n } = ctx;
-  const resources: Record<string, Resource> = {};
+  const resources: Record<string, CfnResource> = {};
   const arn = (service: string, resource: string) =>
     sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
   const roleArn = (fn: string) =>
@@ -281,9 +282,7 @@ function build(ctx: StackContext) {
   );
   const tableArn = getAtt('StateTable', 'Arn');
 
-  const delivery = Object.fromEntries(
-    (['P1', 'P2', 'P3'] as const).map((s) => [s, ctx.fromStack('base', `DeliveryTopic${s}Arn`)]),
-  ) as Record<Severity, Cfn>;
+  const delivery = ctx.deliveryTopics();
   // This environment's identities by their CloudFormation stack tag: a fixed size at any domain count.
   const identities = environmentIdentities(cfg);
   // Each configured hosted zone once (domains often share one), in a stable order.
@@ -305,13 +304,13 @@ function build(ctx: StackContext) {
   });
 
   const st = {
-    state: (write: boolean) => ({
+    state: (write: boolean): PolicyStatement => ({
       Sid: write ? 'RotationState' : 'ReadRotationState',
       Effect: 'Allow',
       Action: write ? ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'] : ['dynamodb:GetItem'],
       Resource: tableArn,
     }),
-    kms: (actions: string[]) => ({
+    kms: (actions: string[]): PolicyStatement => ({
       Sid: 'ByodkimKey',
       Effect: 'Allow',
       Action: actions,
@@ -320,7 +319,7 @@ function build(ctx: StackContext) {
         ? {}
         : { Condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'ses-byodkim' } } }),
     }),
-    ses: (write: boolean) => ({
+    ses: (write: boolean): PolicyStatement => ({
       Sid: write ? 'SwitchDkimSigningKey' : 'ReadIdentities',
       Effect: 'Allow',
       Action: write
@@ -341,7 +340,7 @@ function build(ctx: StackContext) {
         Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
         Resource: ctx.fromStack('base', 'NotificationsKeyArn'),
       },
-    ],
+    ] satisfies PolicyStatement[],
     route53: zones.length
       ? [
           {
@@ -357,7 +356,7 @@ function build(ctx: StackContext) {
                 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [DKIM_RECORD_PATTERN],
               },
             },
-          },
+          } satisfies PolicyStatement,
         ]
       : [],
     invokeNotifier: {
@@ -365,7 +364,7 @@ function build(ctx: StackContext) {
       Effect: 'Allow',
       Action: 'lambda:InvokeFunction',
       Resource: arn('lambda', `function:${n.lambda(FN.notifier.fn)}`),
-    },
+    } satisfies PolicyStatement,
   };
 
   Object.assign(

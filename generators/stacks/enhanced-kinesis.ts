@@ -9,10 +9,10 @@
 import type { RoleProperties } from 'cloudform-types/types/iam/role';
 import type { DeliveryStreamProperties } from 'cloudform-types/types/kinesisFirehose/deliveryStream';
 import type { LogStreamProperties } from 'cloudform-types/types/logs/logStream';
-import type Resource from 'cloudform-types/types/resource';
 import type { BucketPolicyProperties } from 'cloudform-types/types/s3/bucketPolicy';
 import { writeMaskingEnv } from '../../contracts/functions/firehose-masking.js';
 import { DIMENSIONS, METRICS } from '../../contracts/metrics.js';
+import type { CfnResource } from '../lib/cfn.js';
 import { lambdaFunction } from '../lib/lambda.js';
 import {
   alarm,
@@ -58,7 +58,7 @@ function archiveDestination(prefix: string, errorPrefix: string, logStream: stri
 
 function build(ctx: StackContext) {
   const { cfg, n } = ctx;
-  const resources: Record<string, Resource> = {};
+  const resources: Record<string, CfnResource> = {};
   const adminRoleArn = sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${n.role('admin')}`);
   const firehoseRoleArn = getAtt('DeliveryRole', 'Arn');
   const glacierDays = cfg.archive.transitionToGlacierDays;

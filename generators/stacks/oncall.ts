@@ -4,8 +4,8 @@
  * are given to write it with their own credentials.
  */
 import type { ManagedPolicyProperties } from 'cloudform-types/types/iam/managedPolicy';
-import type Resource from 'cloudform-types/types/resource';
 import { EPISODE_ATTRIBUTES } from '../../contracts/alarm-episodes.js';
+import type { CfnResource, PolicyStatement } from '../lib/cfn.js';
 import { checkovSkip, getAtt, policyDoc, res } from '../lib/resources.js';
 import type { StackContext } from '../lib/template.js';
 
@@ -13,7 +13,7 @@ export const EPISODE_TABLE_ID = 'AlarmEpisodesTable';
 export const ONCALL_POLICY_ID = 'OncallPolicy';
 
 /** What the notifier's role needs on the table (escalation check). */
-export function notifierEpisodeStatement(): Record<string, unknown> {
+export function notifierEpisodeStatement(): PolicyStatement {
   return {
     Sid: 'ReadAndRecordAlarmEpisodes',
     Effect: 'Allow',
@@ -22,7 +22,7 @@ export function notifierEpisodeStatement(): Record<string, unknown> {
   };
 }
 
-export function oncallResources(ctx: StackContext): Record<string, Resource> {
+export function oncallResources(ctx: StackContext): Record<string, CfnResource> {
   const { n } = ctx;
   const table = getAtt(EPISODE_TABLE_ID, 'Arn');
   return {

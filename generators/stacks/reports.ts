@@ -3,9 +3,10 @@
  * schedules (09:00; Mondays; the 1st) and the report mail's own SES configuration set. The set has no event
  * destinations, so report mail is absent from /aws/ses/events, the archive and the per-domain metrics.
  */
-import type Resource from 'cloudform-types/types/resource';
+
 import { reportConfig, reportEnvInput } from '../../lib/reports/config.js';
 import { CADENCES } from '../../lib/reports/types.js';
+import type { CfnResource, PolicyStatement } from '../lib/cfn.js';
 import { lambdaFunction, schedule } from '../lib/lambda.js';
 import { res, sub } from '../lib/resources.js';
 import { pascal, type StackContext, type StackDefinition } from '../lib/template.js';
@@ -38,7 +39,7 @@ function build(ctx: StackContext) {
   const p3 = ctx.fromStack('base', 'DeliveryTopicP3Arn');
   const bucketArn = (b: { Ref: string }, path: string) =>
     sub(`arn:\${AWS::Partition}:s3:::\${${b.Ref}}${path}`);
-  const statements = [
+  const statements: PolicyStatement[] = [
     // GetMetricData, GetMetricWidgetImage, DescribeAlarms and a name-less DescribeAlarmHistory take no narrower resource.
     {
       Sid: 'ReadMetricsAndAlarms',
@@ -155,7 +156,7 @@ function build(ctx: StackContext) {
       Resource: ctx.fromStack('base', 'NotificationsKeyArn'),
     },
   ];
-  const resources: Record<string, Resource> = {
+  const resources: Record<string, CfnResource> = {
     ReportConfigurationSet: res('AWS::SES::ConfigurationSet', {
       Name: report.reportConfigurationSet,
       ReputationOptions: { ReputationMetricsEnabled: false },

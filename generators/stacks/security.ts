@@ -10,10 +10,10 @@
 import type { TrailProperties } from 'cloudform-types/types/cloudTrail/trail';
 import type { ManagedPolicyProperties } from 'cloudform-types/types/iam/managedPolicy';
 import type { RoleProperties } from 'cloudform-types/types/iam/role';
-import type Resource from 'cloudform-types/types/resource';
 import type { BucketPolicyProperties } from 'cloudform-types/types/s3/bucketPolicy';
 import { TEMPLATE_LIMITS } from '../../contracts/limits.js';
 import { SCHEDULES, stackName } from '../../contracts/names.js';
+import type { CfnResource, CfnString, CfnValue, PolicyDocument, PolicyStatement } from '../lib/cfn.js';
 import { driftReadStatements } from '../lib/drift-read.js';
 import { resolvedLength } from '../lib/limits-check.js';
 import {
@@ -27,7 +27,7 @@ import {
   secureBucket,
   sub,
 } from '../lib/resources.js';
-import type { Cfn, StackContext, StackDefinition } from '../lib/template.js';
+import type { StackContext, StackDefinition } from '../lib/template.js';
 import { MASKED_PREFIX, RAW_PREFIXES } from './enhanced-kinesis.js';
 
 const SEND_ACTIONS = [
@@ -39,7 +39,7 @@ const SEND_ACTIONS = [
 ];
 
 /** Roles people assume: account principals, only with MFA. */
-function humanTrust(): Cfn {
+function humanTrust(): PolicyDocument {
   return policyDoc({
     Effect: 'Allow',
     Principal: { AWS: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root') },
@@ -50,7 +50,7 @@ function humanTrust(): Cfn {
 
 function build(ctx: StackContext) {
   const { cfg, n } = ctx;
-  const resources: Record<string, Resource> = {};
+  const resources: Record<string, CfnResource> = {};
   const arn = (service: string, resource: string) =>
     sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
   const configSet = arn('ses', `configuration-set/${n.configurationSet}`);
@@ -67,7 +67,7 @@ function build(ctx: StackContext) {
     arn('logs', `log-group:/aws/kinesisfirehose/${n.prefix}-*`),
   ];
 
-  const deny: Cfn[] = [];
+  const deny: PolicyStatement[] = [];
   if (cfg.security.allowedSendingCidrs.length) {
     deny.push({
       Sid: 'DenySendingFromOutsideAllowedRanges',
@@ -105,7 +105,7 @@ function build(ctx: StackContext) {
     });
   });
 
-  const readLogs = {
+  const readLogs: PolicyStatement = {
     Sid: 'ReadProjectLogs',
     Effect: 'Allow',
     Action: [
@@ -117,7 +117,7 @@ function build(ctx: StackContext) {
     ],
     Resource: projectLogGroups,
   };
-  const readAnywhere = {
+  const readAnywhere: PolicyStatement = {
     Sid: 'ReadMonitoringState',
     Effect: 'Allow',
     Action: [
@@ -145,7 +145,7 @@ function build(ctx: StackContext) {
   // retention action anywhere in their policies; the files are locked in production).
   // With security.existingTrail the account's own trail records the archive reads: no project trail.
   const projectTrail = cfg.security.auditArchiveReads && !cfg.security.existingTrail;
-  const readAuditTrail: Cfn[] = projectTrail
+  const readAuditTrail: PolicyStatement[] = projectTrail
     ? [
         {
           Sid: 'ReadAuditTrail',
@@ -196,7 +196,7 @@ function build(ctx: StackContext) {
   // What `npm run status` reads beyond readAnywhere (scripts/status/*, checked by test/access: every SDK call the
   // command makes is allowed, nothing more). The episode table, the BYODKIM stack and its state table launch
   // after this stack, so they are named, not imported.
-  const statusReads: Cfn[] = [
+  const statusReads: PolicyStatement[] = [
     {
       Sid: 'StatusReadsAlarmEpisodes',
       Effect: 'Allow',
@@ -385,12 +385,12 @@ function build(ctx: StackContext) {
                 Principal: '*',
                 Action: 's3:BypassGovernanceRetention',
                 Resource: sub('${AuditTrailBucket.Arn}/*'),
-              },
+              } satisfies PolicyStatement,
             ]
           : []),
       ),
     });
-    resources.ArchiveAccessTrail = res<TrailProperties & { AdvancedEventSelectors?: Cfn }>(
+    resources.ArchiveAccessTrail = res<TrailProperties>(
       'AWS::CloudTrail::Trail',
       {
         TrailName: n.trail,
@@ -455,7 +455,11 @@ function build(ctx: StackContext) {
 }
 
 /** The sending policy document for the From domains `from` (one part). */
-function sendingDocument(from: readonly string[], configSet: Cfn, deny: readonly Cfn[]): Cfn {
+function sendingDocument(
+  from: readonly string[],
+  configSet: CfnString,
+  deny: readonly PolicyStatement[],
+): PolicyDocument {
   return policyDoc(
     {
       // SESv2 authorizes both the identity and the configuration set of a send.
@@ -475,7 +479,7 @@ function sendingDocument(from: readonly string[], configSet: Cfn, deny: readonly
  */
 export function sendingPolicyParts(
   domains: readonly string[],
-  document: (from: readonly string[]) => Cfn,
+  document: (from: readonly string[]) => CfnValue,
   max: number = TEMPLATE_LIMITS.managedPolicy.max,
 ): string[][] {
   const parts: string[][] = [];
@@ -494,11 +498,11 @@ export function sendingPolicyParts(
 const GITHUB_OIDC = 'token.actions.githubusercontent.com';
 
 /** The read-only role the weekly drift workflow assumes through GitHub's OIDC provider (docs/operations.md). */
-function githubDriftRole(ctx: StackContext): Record<string, Resource> {
+function githubDriftRole(ctx: StackContext): Record<string, CfnResource> {
   const { cfg, n } = ctx;
   const repo = cfg.ci.githubRepository;
   if (!repo) return {};
-  const out: Record<string, Resource> = {};
+  const out: Record<string, CfnResource> = {};
   if (cfg.ci.createOidcProvider) {
     out.GitHubOidcProvider = res('AWS::IAM::OIDCProvider', {
       Url: `https://${GITHUB_OIDC}`,

@@ -9,14 +9,14 @@ import type { RuleProperties } from 'cloudform-types/types/events/rule';
 import type { RoleProperties } from 'cloudform-types/types/iam/role';
 import type { MetricFilterProperties } from 'cloudform-types/types/logs/metricFilter';
 import type { ResourcePolicyProperties } from 'cloudform-types/types/logs/resourcePolicy';
-import type Resource from 'cloudform-types/types/resource';
 import type { ConfigurationSetProperties } from 'cloudform-types/types/ses/configurationSet';
 import type { EmailIdentityProperties } from 'cloudform-types/types/ses/emailIdentity';
 import { addUnique, identityLogicalId } from '../../contracts/logical-ids.js';
 import { DIMENSIONS, METRICS } from '../../contracts/metrics.js';
 import { SEVERITY_LABEL } from '../../contracts/severity.js';
+import type { CfnResource, CfnValue } from '../lib/cfn.js';
 import { alarm, getAtt, logGroup, policyDoc, ref, res, sub } from '../lib/resources.js';
-import type { Cfn, StackContext, StackDefinition } from '../lib/template.js';
+import type { StackContext, StackDefinition } from '../lib/template.js';
 import { sesRateTierAlarm, tierAlarms } from './alarm-catalog.js';
 
 /**
@@ -42,7 +42,7 @@ const RATE_PERIOD = 300;
 
 function build(ctx: StackContext) {
   const { cfg, n } = ctx;
-  const resources: Record<string, Resource> = {};
+  const resources: Record<string, CfnResource> = {};
   const setName = n.configurationSet;
 
   resources.ConfigurationSet = res<ConfigurationSetProperties>('AWS::SES::ConfigurationSet', {
@@ -234,8 +234,8 @@ function build(ctx: StackContext) {
     children.push(id, reputationId);
     childNames.push(t.name, reputationName);
   }
-  const p1: Cfn = ctx.alarmTopic('P1');
-  resources.SesCriticalAlarm = res<CompositeAlarmProperties & { Tags?: Cfn }>(
+  const p1 = ctx.alarmTopic('P1');
+  resources.SesCriticalAlarm = res<CompositeAlarmProperties & { Tags?: CfnValue }>(
     'AWS::CloudWatch::CompositeAlarm',
     {
       AlarmName: n.alarm('ses-critical'),

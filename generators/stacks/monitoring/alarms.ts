@@ -2,9 +2,10 @@
  * The monitoring stack's alarms (seed 3.2.1-3.2.4): the tier alarms the alarm catalogue places here and the
  * metrics heartbeat. Returns the alarm names too: the dashboards' first rendering pass shows them.
  */
-import type Resource from 'cloudform-types/types/resource';
+
 import { METRICS_WINDOW_MINUTES } from '../../../contracts/functions/metrics.js';
 import { METRICS } from '../../../contracts/metrics.js';
+import type { CfnResource } from '../../lib/cfn.js';
 import { alarm } from '../../lib/resources.js';
 import { pascal, type StackContext } from '../../lib/template.js';
 import { sesRateTierAlarm, tierAlarms, worstDomainAlarms } from '../alarm-catalog.js';
@@ -25,11 +26,11 @@ const MEANING = {
 
 /** The tier alarms and the heartbeat of the monitoring stack, and their names. */
 export function monitoringAlarms(ctx: StackContext): {
-  resources: Record<string, Resource>;
+  resources: Record<string, CfnResource>;
   alarmNames: string[];
 } {
   const { cfg, n } = ctx;
-  const resources: Record<string, Resource> = {};
+  const resources: Record<string, CfnResource> = {};
   const ns = n.namespace.monitoring;
   const alarmNames: string[] = [];
   for (const t of tierAlarms(cfg).filter((a) => a.stack === 'monitoring')) {

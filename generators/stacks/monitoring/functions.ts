@@ -2,7 +2,7 @@
  * The monitoring stack's functions: custom metrics (seed 2.1.3), the Japanese notifier with escalation (seed
  * 3.3.2, 5.4.2) and the weekly drift detection (seed 5.5.2), each with its schedule and environment contract.
  */
-import type Resource from 'cloudform-types/types/resource';
+
 import { writeDriftEnv } from '../../../contracts/functions/drift-detection.js';
 import {
   METRICS_SCHEDULE_OFFSET_MINUTES,
@@ -11,29 +11,20 @@ import {
 } from '../../../contracts/functions/metrics.js';
 import { writeNotifierEnv } from '../../../contracts/functions/notifier.js';
 import { stackNames } from '../../../contracts/names.js';
-import {
-  ESCALATION_LEVELS,
-  type EscalationLevel,
-  ROUTING,
-  SEVERITIES,
-  type Severity,
-} from '../../../contracts/severity.js';
+import { ROUTING, SEVERITIES, type Severity } from '../../../contracts/severity.js';
+import type { CfnResource, Ref } from '../../lib/cfn.js';
 import { driftReadStatements } from '../../lib/drift-read.js';
 import { lambdaFunction, schedule } from '../../lib/lambda.js';
 import { getAtt, ref, res } from '../../lib/resources.js';
-import { type Cfn, type StackContext, sub } from '../../lib/template.js';
+import { type StackContext, sub } from '../../lib/template.js';
 import { EPISODE_TABLE_ID, notifierEpisodeStatement } from '../oncall.js';
 
 /** The custom-metrics function (seed 2.1.3) and the Japanese notifier with escalation (seed 3.3.2, 5.4.2). */
-export function monitoringFunctions(ctx: StackContext): Record<string, Resource> {
+export function monitoringFunctions(ctx: StackContext): Record<string, CfnResource> {
   const { cfg, n } = ctx;
   const sevs = SEVERITIES;
-  const delivery = Object.fromEntries(
-    sevs.map((s) => [s, ctx.fromStack('base', `DeliveryTopic${s}Arn`)]),
-  ) as Record<Severity, Cfn>;
-  const escalation = Object.fromEntries(
-    ESCALATION_LEVELS.map((l) => [l, ctx.fromStack('base', `EscalationTopicLevel${l}Arn`)]),
-  ) as Record<EscalationLevel, Cfn>;
+  const delivery = ctx.deliveryTopics();
+  const escalation = ctx.escalationTopics();
   const notificationsKey = ctx.fromStack('base', 'NotificationsKeyArn');
   const domains = cfg.ses.domains.map((d) => d.name);
   // The SES events log group belongs to the ses stack, launched after this one: its name is fixed, so the
@@ -42,7 +33,7 @@ export function monitoringFunctions(ctx: StackContext): Record<string, Resource>
     sub(
       `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${n.logGroup.sesEvents}${suffix}`,
     );
-  const out: Record<string, Resource> = {
+  const out: Record<string, CfnResource> = {
     ...lambdaFunction(ctx, {
       id: 'Metrics',
       fn: 'custom-metrics',
@@ -157,7 +148,7 @@ export function monitoringFunctions(ctx: StackContext): Record<string, Resource>
 }
 
 /** Weekly CloudFormation drift detection inside AWS (seed 5.5.2): report to S3, summary to P3 (P2 on drift). */
-function driftDetection(ctx: StackContext, delivery: Record<Severity, Cfn>, notificationsKey: Cfn) {
+function driftDetection(ctx: StackContext, delivery: Record<Severity, Ref>, notificationsKey: Ref) {
   const { cfg } = ctx;
   const bucket = ctx.fromStack('base', 'ArtifactsBucketName');
   return {

@@ -5,8 +5,8 @@
  */
 import type { DashboardProperties } from 'cloudform-types/types/cloudWatch/dashboard';
 import type { MetricFilterProperties } from 'cloudform-types/types/logs/metricFilter';
-import type Resource from 'cloudform-types/types/resource';
 import { METRICS } from '../../../contracts/metrics.js';
+import type { CfnResource } from '../../lib/cfn.js';
 import { logGroup, ref, res } from '../../lib/resources.js';
 import { type AlarmRef, type StackContext, type StackDefinition, sub } from '../../lib/template.js';
 import { alarmHistoryResources } from '../alarm-history.js';
@@ -18,7 +18,7 @@ import { queryResources } from './queries.js';
 
 function build(ctx: StackContext) {
   const { cfg, n } = ctx;
-  const resources: Record<string, Resource> = {};
+  const resources: Record<string, CfnResource> = {};
   const ns = n.namespace.monitoring;
 
   resources.ComplianceLogGroup = logGroup(ctx, n.logGroup.compliance);

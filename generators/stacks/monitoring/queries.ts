@@ -1,7 +1,7 @@
 /** Saved Logs Insights queries of the monitoring stack (seed 2.2.2-2.2.5, 4.2.1, 4.2.2, 4.3.2). */
 import type { QueryDefinitionProperties } from 'cloudform-types/types/logs/queryDefinition';
-import type Resource from 'cloudform-types/types/resource';
 import type { Names } from '../../../contracts/names.js';
+import type { CfnResource } from '../../lib/cfn.js';
 import { res } from '../../lib/resources.js';
 
 /** The queries, on the real SES event field paths. */
@@ -82,8 +82,8 @@ export function savedQueries(n: Names): { id: string; name: string; groups: stri
 }
 
 /** One AWS::Logs::QueryDefinition per saved query. */
-export function queryResources(n: Names): Record<string, Resource> {
-  const resources: Record<string, Resource> = {};
+export function queryResources(n: Names): Record<string, CfnResource> {
+  const resources: Record<string, CfnResource> = {};
   for (const q of savedQueries(n)) {
     resources[`${q.id}Query`] = res<QueryDefinitionProperties & { QueryLanguage: string }>(
       'AWS::Logs::QueryDefinition',
