@@ -4,14 +4,48 @@
  * objects carrying the tag after `artifacts.unreferencedExpirationDays`. An age rule alone would expire a bundle
  * a stack still runs (bundles are content-addressed and can stay unchanged for years).
  */
+import { createHash } from 'node:crypto';
+
 export const UNREFERENCED_TAG = { Key: 'ses-migration-unreferenced', Value: 'true' } as const;
 
-/** Key prefixes in the artifacts bucket: Lambda bundles, templates Sceptre uploads, and the gate's records. */
+/**
+ * Key prefixes in the artifacts bucket: Lambda bundles, configuration objects (per-domain data the functions read
+ * at cold start, written by `npm run generate`), templates Sceptre uploads, and the gate's records.
+ */
 export const ARTIFACT_PREFIXES = {
   bundles: 'handlers/',
+  config: 'config/',
   templates: 'templates/',
   state: 'deploy-state/',
 } as const;
 
+/**
+ * A configuration object: `config/<sceptre environment>/<name>/<sha256 of the body>.json`. Content-addressed like
+ * the bundles: changing the data changes the key, so the template (which names the key) changes with it, the
+ * functions cold-start on the new object, and a rollback finds the old one. The local copy `npm run generate`
+ * writes is `dist/<key>` ({@link configObjectPath}).
+ */
+export const CONFIG_OBJECT_KEY =
+  /^config\/([A-Za-z0-9][A-Za-z0-9_-]{0,63})\/([a-z0-9-]{1,64})\/([0-9a-f]{64})\.json$/;
+
+export function configObjectKey(sceptreEnv: string, name: string, sha256: string): string {
+  const key = `${ARTIFACT_PREFIXES.config}${sceptreEnv}/${name}/${sha256}.json`;
+  if (!CONFIG_OBJECT_KEY.test(key)) throw new Error(`invalid configuration object key ${key}`);
+  return key;
+}
+
+/** Where `npm run generate` leaves a configuration object for the deploy gate to upload (relative to the repository). */
+export const configObjectPath = (key: string): string => `dist/${key}`;
+
+/** The SHA-256 a configuration object key names, or undefined when `key` is not one. */
+export function configObjectSha256(key: string): string | undefined {
+  return CONFIG_OBJECT_KEY.exec(key)?.[3];
+}
+
 /** Lifecycle rule id of the tag-based expiry. */
 export const UNREFERENCED_RULE_ID = 'expire-unreferenced-artifacts';
+
+/** Hex SHA-256 of a configuration object's UTF-8 body (the last part of its key). */
+export function sha256Hex(body: string): string {
+  return createHash('sha256').update(body, 'utf8').digest('hex');
+}

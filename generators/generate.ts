@@ -12,6 +12,11 @@ import { STACKS } from './stacks/index.js';
 
 export interface GenerateResult {
   readonly files: ReadonlyMap<string, string>;
+  /**
+   * Configuration objects of every environment: artifacts-bucket key (`config/<env>/<name>/<sha256>.json`) ->
+   * body. Written to dist/<key> by `npm run generate`; the deploy gate uploads the ones a template names.
+   */
+  readonly configObjects: ReadonlyMap<string, string>;
   readonly stacks: ReadonlyMap<string, readonly RenderedStack[]>;
 }
 
@@ -54,6 +59,7 @@ export function generateAll(
 ): GenerateResult {
   const files = new Map<string, string>();
   const stacks = new Map<string, readonly RenderedStack[]>();
+  const configObjects = new Map<string, string>();
   files.set('config/config.yaml', projectConfig(cfgs));
   for (const cfg of [...cfgs].sort((a, b) => a.sceptreEnv.localeCompare(b.sceptreEnv))) {
     // Two passes: the dashboards list every alarm of every stack, known only once all are rendered.
@@ -64,6 +70,7 @@ export function generateAll(
     );
     checkReferences(cfg.source, rendered);
     stacks.set(cfg.sceptreEnv, rendered);
+    for (const r of rendered) for (const [key, body] of r.configObjects) configObjects.set(key, body);
     const bodies = rendered.map((r) => renderJson(r.template));
     // AWS limits (contracts/limits.ts): refuse here, not halfway through a CloudFormation deploy.
     const overLimit = rendered.flatMap((r, i) =>
@@ -88,5 +95,5 @@ export function generateAll(
     }
     files.set(`config/${cfg.sceptreEnv}/config.yaml`, envConfig(cfg));
   }
-  return { files, stacks };
+  return { files, stacks, configObjects: new Map([...configObjects].sort(([a], [b]) => a.localeCompare(b))) };
 }

@@ -6,6 +6,7 @@
  * stacks first) unless `--remove-environment <env>` confirms it; then a notice names what was removed.
  */
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { configObjectPath } from '../contracts/artifacts.js';
 import { ConfigError } from '../generators/config/load.js';
 import { generateAll } from '../generators/generate.js';
 import { STACKS } from '../generators/stacks/index.js';
@@ -13,6 +14,7 @@ import { UsageError } from '../lib/errors.js';
 import { GENERATE_USAGE, parseGenerateArgs, removals } from './generate/args.js';
 import { answerHelp } from './lib/args.js';
 import { bundleHandlers } from './lib/bundle.js';
+import { pruneConfigObjects, writeConfigObjects } from './lib/config-objects.js';
 import { loadEnvironments } from './lib/environments.js';
 import { replaceDirectories } from './lib/fs-atomic.js';
 import { inputsHash, writeStamp } from './lib/generate-stamp.mjs';
@@ -64,13 +66,20 @@ async function main(): Promise<void> {
   writeFileSync('dist/handlers/manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
   const bundleMs = (performance.now() - bundling).toFixed(0);
   const rendering = performance.now();
-  const { files } = generateAll(cfgs, bundles);
+  const { files, configObjects } = generateAll(cfgs, bundles);
+  // Before the templates that name them: a template never names a configuration object that is not on disk.
+  const objects = writeConfigObjects(configObjects);
   const report = replaceDirectories('sceptre', ['templates', 'config'], files);
+  pruneConfigObjects(configObjects);
   const ms = (performance.now() - rendering).toFixed(0);
   console.log(`bundled ${bundles.size} handlers into dist/handlers in ${bundleMs} ms`);
   console.log(
     `generated ${files.size} files for ${cfgs.map((c) => c.sceptreEnv).join(', ')} in ${ms} ms: ` +
       `${report.changed.length} changed, ${report.unchanged} unchanged, ${report.removed.length} removed`,
+  );
+  console.log(
+    `configuration objects: ${configObjects.size} in dist/config (${objects.written.length} new)` +
+      objects.written.map((k) => `\n  new ${configObjectPath(k)}`).join(''),
   );
   for (const f of report.changed) console.log(`  changed sceptre/${f}`);
   for (const f of report.removed) console.log(`  removed sceptre/${f}`);

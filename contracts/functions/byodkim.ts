@@ -2,7 +2,15 @@
  * Environment contract of the five BYODKIM functions (handlers/byodkim): written by the byodkim stack. The
  * domain list carries each domain's rotation interval (bounds from contracts/limits.ts, the same the
  * environment file is checked against) and, in Route 53 mode, its hosted zone.
+ *
+ * The domain list grows with the domains, so it is not in the environment (4 KB per function, about 60
+ * domains): `npm run generate` writes it as a content-addressed configuration object
+ * (`config/<env>/byodkim-domains/<sha256>.json`, {@link byodkimDomainsObject}), the deploy gate uploads it to
+ * the artifacts bucket, and the environment carries only its bucket and key. The functions read it once per
+ * cold start and decode it with the codec below ({@link decodeByodkimDomainsObject}); `DOMAINS_JSON` with the
+ * same body is still accepted for local runs and tests.
  */
+import { configObjectKey, configObjectSha256, sha256Hex } from '../artifacts.js';
 import {
   BYODKIM_DEADLINE_DEFAULTS,
   DKIM_DOMAIN_MAX_LENGTH,
@@ -35,7 +43,12 @@ export const DNS_TEAM_MAX = 50;
 
 /** Variable names (the handler reads some lazily: only the functions that need them check them). */
 export const BYODKIM_ENV = {
+  /** The domain list itself (local runs and tests; the stack writes the two below instead). */
   domains: 'DOMAINS_JSON',
+  /** Artifacts bucket holding the domain list object. */
+  configBucket: 'CONFIG_BUCKET',
+  /** Key of the domain list object: `config/<env>/byodkim-domains/<sha256>.json`. */
+  domainsConfigKey: 'DOMAINS_CONFIG_KEY',
   stateTable: 'STATE_TABLE',
   kmsKeyId: 'KMS_KEY_ID',
   metricsNamespace: 'METRICS_NAMESPACE',
@@ -49,8 +62,68 @@ export const BYODKIM_ENV = {
 /** The deadlines as configured (environments/<env>.yaml `byodkim:`; defaults in contracts/limits.ts). */
 export type ByodkimDeadlines = { readonly [K in keyof typeof BYODKIM_DEADLINE_DEFAULTS]: number };
 
+/** Name of the domain list object (the `<name>` of `config/<env>/<name>/<sha256>.json`). */
+export const BYODKIM_DOMAINS_OBJECT = 'byodkim-domains';
+
+/**
+ * The bytes of the domain list: a JSON array, one entry per domain in the given order, each entry's keys sorted
+ * and unset ones left out, one entry per line. Same domains, same bytes (the key is their SHA-256). Every field
+ * of an entry travels unchanged, so a field added to {@link ByodkimDomain} needs no change here.
+ */
+export function encodeByodkimDomains(domains: readonly ByodkimDomain[]): string {
+  const entries = domains.map((d) =>
+    JSON.stringify(
+      Object.fromEntries(
+        Object.entries(d)
+          .filter(([, v]) => v !== undefined)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      ),
+    ),
+  );
+  return entries.length ? `[\n${entries.join(',\n')}\n]\n` : '[]\n';
+}
+
+/** The domain list object of a Sceptre environment: its key in the artifacts bucket and its body. */
+export function byodkimDomainsObject(
+  sceptreEnv: string,
+  domains: readonly ByodkimDomain[],
+): { readonly key: string; readonly body: string } {
+  const body = encodeByodkimDomains(domains);
+  return { key: configObjectKey(sceptreEnv, BYODKIM_DOMAINS_OBJECT, sha256Hex(body)), body };
+}
+
+/**
+ * Decodes a domain list object read from `s3://<bucket>/<key>` (`where`): the body must hash to the SHA-256 the
+ * key names (a changed or truncated object is refused, not half-used), then the same checks as DOMAINS_JSON.
+ */
+export function decodeByodkimDomainsObject(
+  key: string,
+  body: string,
+  fail: ConfigErrorFactory,
+  where = key,
+): ByodkimDomain[] {
+  const expected = configObjectSha256(key);
+  if (!expected) {
+    throw fail(
+      `${BYODKIM_ENV.domainsConfigKey} is ${JSON.stringify(key)}; allowed: config/<env>/${BYODKIM_DOMAINS_OBJECT}/<sha256>.json`,
+    );
+  }
+  const actual = sha256Hex(body);
+  if (actual !== expected) {
+    throw fail(
+      `${where}: the object's SHA-256 is ${actual} (${Buffer.byteLength(body)} bytes) but its key names ${expected}: ` +
+        'the object was changed or damaged after upload; delete it and deploy the byodkim stack again (the deploy gate uploads it from dist/)',
+    );
+  }
+  return parseByodkimDomains(body, fail, where);
+}
+
+/**
+ * The functions' environment. `domainsObject` is the domain list object (bucket and key); a function that handles
+ * no domain (the notification manager) gets none.
+ */
 export function writeByodkimEnv(v: {
-  domains: readonly ByodkimDomain[];
+  domainsObject?: { readonly bucket: TemplateValue; readonly key: string };
   stateTable: TemplateValue;
   kmsKeyId: TemplateValue;
   metricsNamespace: string;
@@ -63,15 +136,12 @@ export function writeByodkimEnv(v: {
     Object.keys(BYODKIM_DEADLINE_DEFAULTS).map((k) => [k, v.deadlines[k as keyof ByodkimDeadlines]]),
   );
   return {
-    [BYODKIM_ENV.domains]: JSON.stringify(
-      v.domains.map((d) => ({
-        domain: d.domain,
-        rotationIntervalDays: d.rotationIntervalDays,
-        ...(d.hostedZoneId ? { hostedZoneId: d.hostedZoneId } : {}),
-        ...(d.rotationSpreadDays ? { rotationSpreadDays: d.rotationSpreadDays } : {}),
-        ...(d.dnsTeam?.length ? { dnsTeam: d.dnsTeam } : {}),
-      })),
-    ),
+    ...(v.domainsObject
+      ? {
+          [BYODKIM_ENV.configBucket]: v.domainsObject.bucket,
+          [BYODKIM_ENV.domainsConfigKey]: v.domainsObject.key,
+        }
+      : {}),
     [BYODKIM_ENV.stateTable]: v.stateTable,
     [BYODKIM_ENV.kmsKeyId]: v.kmsKeyId,
     [BYODKIM_ENV.metricsNamespace]: v.metricsNamespace,
@@ -86,16 +156,23 @@ export function writeByodkimEnv(v: {
 const HOSTED_ZONE = /^Z[A-Z0-9]{1,31}$/;
 const EXAMPLE = `[{"domain":"goo.ne.jp","rotationIntervalDays":365,"hostedZoneId":"Z...","rotationSpreadDays":30,"dnsTeam":["dns@goo.ne.jp"]}] with rotationIntervalDays ${ROTATION_INTERVAL_DAYS.min}-${ROTATION_INTERVAL_DAYS.max}`;
 
-/** Parses DOMAINS_JSON: a JSON array of {domain, rotationIntervalDays?, hostedZoneId?} or bare domain names. */
-export function parseByodkimDomains(raw: string, fail: ConfigErrorFactory): ByodkimDomain[] {
+/**
+ * Parses a domain list (DOMAINS_JSON, or the body of the domain list object: `source` names it in errors): a JSON
+ * array of {domain, rotationIntervalDays?, hostedZoneId?} or bare domain names.
+ */
+export function parseByodkimDomains(
+  raw: string,
+  fail: ConfigErrorFactory,
+  source: string = BYODKIM_ENV.domains,
+): ByodkimDomain[] {
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch (cause) {
-    throw fail('DOMAINS_JSON is not valid JSON: expected [{"domain":"goo.ne.jp"}, ...]', { cause });
+    throw fail(`${source} is not valid JSON: expected [{"domain":"goo.ne.jp"}, ...]`, { cause });
   }
   const invalid = (where: string, what: string) =>
-    fail(`DOMAINS_JSON is invalid (${where}: ${what}); expected ${EXAMPLE}`);
+    fail(`${source} is invalid (${where}: ${what}); expected ${EXAMPLE}`);
   if (!Array.isArray(json)) throw invalid('(root)', 'not a list');
   const out = json.map((item: unknown, i): ByodkimDomain => {
     const d = (typeof item === 'string' ? { domain: item } : item) as Record<string, unknown> | null;

@@ -26,7 +26,7 @@ export interface FormatContext {
   readonly commandEnvironment: string;
   /** Fallback region when the alarm ARN carries none (the function's own region). */
   readonly region: string;
-  /** Sending domains for the runbook's identity check. */
+  /** Sending domains for the runbook's identity check: at most {@link RUNBOOK_DOMAINS}, the first configured. */
   readonly domains: readonly string[];
   /** Log group of the SES events (EventBridge envelopes), for the Logs Insights step. */
   readonly sesEventsLogGroup: string;
@@ -51,6 +51,12 @@ export interface EscalateConfig extends NotifyConfig {
   /** `P2_AUTO_ESCALATE_MINUTES`: empty for off (level 2 only when a person asks). */
   readonly p2AutoEscalateMinutes: number | undefined;
 }
+
+/**
+ * How many sending domains the runbook names when the alarm carries none: the notifier's environment holds only
+ * these (the first of the environment file), so it does not grow with the domains (4 KB per function).
+ */
+export const RUNBOOK_DOMAINS = 3;
 
 const alarmTopicVar = (s: Severity) => `ALARM_TOPIC_${s}_ARN`;
 const deliveryTopicVar = (s: Severity) => `DELIVERY_TOPIC_${s}_ARN`;
@@ -78,7 +84,7 @@ export function writeNotifierEnv(v: {
     EPISODE_TABLE_NAME: v.episodeTable,
     P1_RENOTIFY_MINUTES: String(v.p1RenotifyMinutes),
     P2_AUTO_ESCALATE_MINUTES: String(v.p2AutoEscalateMinutes ?? ''),
-    DOMAINS_JSON: JSON.stringify(v.domains),
+    DOMAINS_JSON: JSON.stringify(v.domains.slice(0, RUNBOOK_DOMAINS)),
     SES_EVENTS_LOG_GROUP: v.sesEventsLogGroup,
   };
 }
@@ -100,7 +106,7 @@ function formatContext(r: EnvReader): FormatContext {
     environment,
     commandEnvironment,
     region: r.optionalText('AWS_REGION', 'ap-northeast-1'),
-    domains: r.env.DOMAINS_JSON ? r.domains('DOMAINS_JSON') : [],
+    domains: r.env.DOMAINS_JSON ? r.domains('DOMAINS_JSON').slice(0, RUNBOOK_DOMAINS) : [],
     sesEventsLogGroup: r.optionalText('SES_EVENTS_LOG_GROUP', '/aws/ses/events'),
   };
 }

@@ -27,6 +27,15 @@ function isIntrinsic(v: unknown): boolean {
   return keys.length === 1 && INTRINSICS.has(keys[0]!);
 }
 
+/** Bytes of a function's environment as Lambda counts them (keys and values); an intrinsic as its estimate. */
+export function environmentSize(vars: Readonly<Record<string, unknown>>): number {
+  return Object.entries(vars).reduce(
+    (n, [k, v]) =>
+      n + Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : INTRINSIC_ESTIMATE),
+    0,
+  );
+}
+
 /** Longest values of the pseudo parameters (aws-us-gov, the longest region names, a 12-digit account). */
 const PSEUDO: Readonly<Record<string, number>> = {
   'AWS::Partition': 10,
@@ -96,12 +105,7 @@ export function checkTemplateLimits(
     if (r.Type === 'AWS::Lambda::Function') {
       const vars = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
         {}) as Record<string, unknown>;
-      const size = Object.entries(vars).reduce(
-        (n, [k, v]) =>
-          n + Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : INTRINSIC_ESTIMATE),
-        0,
-      );
-      over(L.lambdaEnvironment, size, id);
+      over(L.lambdaEnvironment, environmentSize(vars), id);
     } else if (r.Type === 'AWS::IAM::ManagedPolicy') {
       over(L.managedPolicy, policyLength(p.PolicyDocument), id);
     } else if (r.Type === 'AWS::IAM::Role') {

@@ -62,6 +62,8 @@ export interface ImportedValue {
 export class StackContext {
   readonly n: Names;
   readonly imports = new Map<string, ImportedValue>();
+  /** Configuration objects the stack's functions read: S3 key -> body (contracts/artifacts.ts). */
+  readonly configObjects = new Map<string, string>();
 
   constructor(
     readonly cfg: EnvConfig,
@@ -105,6 +107,19 @@ export class StackContext {
       throw new Error(`handler bundle "${handler}" was not built: add it to the stack's handlers list`);
     }
     return { S3Bucket: this.fromStack('base', 'ArtifactsBucketName'), S3Key: bundle.key };
+  }
+
+  /**
+   * A configuration object in the artifacts bucket (data too large for a function's environment): `npm run
+   * generate` writes it to dist/<key>, the deploy gate uploads it before the stack's create or update.
+   */
+  configObject(object: { readonly key: string; readonly body: string }): { bucket: Ref; key: string } {
+    const known = this.configObjects.get(object.key);
+    if (known !== undefined && known !== object.body) {
+      throw new Error(`configuration object ${object.key} was given two different bodies`);
+    }
+    this.configObjects.set(object.key, object.body);
+    return { bucket: this.fromStack('base', 'ArtifactsBucketName'), key: object.key };
   }
 
   /** DeletionPolicy/UpdateReplacePolicy for stateful resources: Retain when the environment keeps data. */
@@ -156,6 +171,8 @@ export interface RenderedStack {
   readonly resources: Readonly<Record<string, CfnResource>>;
   readonly imports: readonly ImportedValue[];
   readonly dependencies: readonly StackId[];
+  /** Configuration objects (S3 key -> body) the template names; uploaded by the deploy gate. */
+  readonly configObjects: ReadonlyMap<string, string>;
 }
 
 /** Builds one stack's template for one environment. */
@@ -192,6 +209,7 @@ export function renderStack(
     resources: built.resources,
     imports,
     dependencies: STACK_IDS.filter((s) => deps.has(s)),
+    configObjects: new Map([...ctx.configObjects].sort(([a], [b]) => a.localeCompare(b))),
   };
 }
 

@@ -9,7 +9,7 @@
  * whose metrics they watch; the BYODKIM stack is being reworked with the rotation engine (issue #17).
  */
 
-import { writeByodkimEnv } from '../../contracts/functions/byodkim.js';
+import { byodkimDomainsObject, writeByodkimEnv } from '../../contracts/functions/byodkim.js';
 import { METRICS } from '../../contracts/metrics.js';
 import { SCHEDULES } from '../../contracts/names.js';
 import type { Severity } from '../../contracts/severity.js';
@@ -287,21 +287,31 @@ function build(ctx: StackContext) {
   const identities = environmentIdentities(cfg);
   // Each configured hosted zone once (domains often share one), in a stable order.
   const zones = [...new Set(cfg.ses.domains.flatMap((d) => (d.hostedZoneId ? [d.hostedZoneId] : [])))].sort();
-  const environment = writeByodkimEnv({
-    domains: cfg.ses.domains.map((d) => ({
-      domain: d.name,
-      rotationIntervalDays: d.rotationIntervalDays,
-      ...(d.hostedZoneId ? { hostedZoneId: d.hostedZoneId } : {}),
-      ...(cfg.byodkim.rotationSpreadDays ? { rotationSpreadDays: cfg.byodkim.rotationSpreadDays } : {}),
-      ...(d.dnsTeam ? { dnsTeam: d.dnsTeam } : {}),
-    })),
+  // The domain list grows with the domains: a configuration object in the artifacts bucket, not the environment
+  // (4 KB per function). The environment names its key; the key changes with the list.
+  const domainsObject = ctx.configObject(
+    byodkimDomainsObject(
+      cfg.sceptreEnv,
+      cfg.ses.domains.map((d) => ({
+        domain: d.name,
+        rotationIntervalDays: d.rotationIntervalDays,
+        ...(d.hostedZoneId ? { hostedZoneId: d.hostedZoneId } : {}),
+        ...(cfg.byodkim.rotationSpreadDays ? { rotationSpreadDays: cfg.byodkim.rotationSpreadDays } : {}),
+        ...(d.dnsTeam?.length ? { dnsTeam: d.dnsTeam } : {}),
+      })),
+    ),
+  );
+  const settings = {
     ...(cfg.byodkim.dnsRequestSender ? { dnsSender: cfg.byodkim.dnsRequestSender } : {}),
     stateTable: ref('StateTable'),
     kmsKeyId: keyArn,
     metricsNamespace: n.namespace.byodkim,
     topics: delivery,
     deadlines: cfg.byodkim,
-  });
+  };
+  const environment = writeByodkimEnv({ ...settings, domainsObject });
+  // The notification manager handles no domain: no domain list, no access to it.
+  const noticeEnvironment = writeByodkimEnv(settings);
 
   const st = {
     state: (write: boolean): PolicyStatement => ({
@@ -359,6 +369,27 @@ function build(ctx: StackContext) {
           } satisfies PolicyStatement,
         ]
       : [],
+    // Exactly the domain list object of this deployment, and the artifacts key only through S3.
+    domainsObject: [
+      {
+        Sid: 'ReadDomainList',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: {
+          'Fn::Sub': [
+            `arn:\${AWS::Partition}:s3:::\${Bucket}/${domainsObject.key}`,
+            { Bucket: domainsObject.bucket },
+          ],
+        },
+      },
+      {
+        Sid: 'DecryptDomainList',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: ctx.fromStack('base', 'ArtifactsKeyArn'),
+        Condition: { StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.amazonaws.com') } },
+      },
+    ],
     invokeNotifier: {
       Sid: 'FailureDestination',
       Effect: 'Allow',
@@ -380,6 +411,7 @@ function build(ctx: StackContext) {
         ...st.publish,
         ...st.route53,
         st.invokeNotifier,
+        ...st.domainsObject,
       ],
       environment,
       timeoutSeconds: 300,
@@ -395,6 +427,7 @@ function build(ctx: StackContext) {
         st.kms(['kms:GenerateDataKeyPairWithoutPlaintext']),
         st.ses(false),
         ...st.publish,
+        ...st.domainsObject,
       ],
       environment,
       timeoutSeconds: 60,
@@ -404,7 +437,14 @@ function build(ctx: StackContext) {
       ...FN.sesUpdater,
       handler: `byodkim/${FN.sesUpdater.fn}`,
       description: 'Switches SES to the new key once DNS publishes it, or rolls back',
-      statements: [st.state(true), st.kms(['kms:Decrypt']), st.ses(true), ...st.publish, ...st.route53],
+      statements: [
+        st.state(true),
+        st.kms(['kms:Decrypt']),
+        st.ses(true),
+        ...st.publish,
+        ...st.route53,
+        ...st.domainsObject,
+      ],
       environment,
       timeoutSeconds: 60,
       memoryMb: 256,
@@ -414,7 +454,7 @@ function build(ctx: StackContext) {
       handler: `byodkim/${FN.notifier.fn}`,
       description: 'Japanese notices for failed BYODKIM functions (Lambda OnFailure destination)',
       statements: [...st.publish],
-      environment,
+      environment: noticeEnvironment,
       timeoutSeconds: 30,
       memoryMb: 256,
       // If this one fails too, the raw failure record still reaches the P1 delivery topic.
@@ -424,7 +464,13 @@ function build(ctx: StackContext) {
       ...FN.monitor,
       handler: `byodkim/${FN.monitor.fn}`,
       description: 'BYODKIM status check: verification status, selector, DNS consistency, KMS key state',
-      statements: [st.state(false), st.kms(['kms:DescribeKey']), st.ses(false), st.invokeNotifier],
+      statements: [
+        st.state(false),
+        st.kms(['kms:DescribeKey']),
+        st.ses(false),
+        st.invokeNotifier,
+        ...st.domainsObject,
+      ],
       environment,
       timeoutSeconds: 120,
       memoryMb: 256,

@@ -5,7 +5,7 @@
  * "ASCII text" and "UTF-8 text" for `Subject` over the years, and always "less than 100 characters";
  * ASCII satisfies every version, and mail clients show it unencoded. The Japanese text is in the body.
  */
-import type { FormatContext } from '../../contracts/functions/notifier.js';
+import { type FormatContext, RUNBOOK_DOMAINS } from '../../contracts/functions/notifier.js';
 import { DIMENSIONS } from '../../contracts/metrics.js';
 import { SEVERITY_LABEL, type Severity } from '../../contracts/severity.js';
 import type { AlarmNotice, AlarmState, TriggerInfo } from './alarm-message.js';
@@ -138,7 +138,7 @@ function domainFor(alarm: AlarmNotice, ctx: FormatContext): string[] {
           ?.value
       : undefined;
   if (fromDimension) return [fromDimension];
-  if (ctx.domains.length > 0) return ctx.domains.slice(0, 3);
+  if (ctx.domains.length > 0) return ctx.domains.slice(0, RUNBOOK_DOMAINS);
   return ['<ドメイン名>'];
 }
 
@@ -148,7 +148,7 @@ export function runbookLines(alarm: AlarmNotice | undefined, ctx: FormatContext,
   const domains = alarm
     ? domainFor(alarm, ctx)
     : ctx.domains.length > 0
-      ? ctx.domains.slice(0, 3)
+      ? ctx.domains.slice(0, RUNBOOK_DOMAINS)
       : ['<ドメイン名>'];
   const query =
     'fields @timestamp, detail.eventType, detail.bounce.bounceType, detail.bounce.bounceSubType ' +

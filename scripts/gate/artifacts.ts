@@ -1,8 +1,10 @@
 /**
  * The artifacts bucket around a deploy:
- * - `recordDeployed`: after each create/update, `deploy-state/<stack>.json` keeps the bundle keys of the stack's
- *   deployed template (current) and those of the one before it (previous, what a rollback needs).
- * - `markUnreferenced`: tags every bundle no stack's current or previous template names, and every uploaded
+ * - `recordDeployed`: after each create/update, `deploy-state/<stack>.json` keeps the bundle and configuration
+ *   object keys of the stack's deployed template (current) and those of the one before it (previous, what a
+ *   rollback needs).
+ * - `markUnreferenced`: tags every bundle and configuration object (`config/`) no stack's current or previous
+ *   template names, and every uploaded
  *   template (CloudFormation keeps its own copy once the create/update is done), with {@link UNREFERENCED_TAG};
  *   removes the tag from an object that is needed again. The lifecycle rule expires tagged objects.
  * - `emptyBucket`: deletes every object version and delete marker (a dev stack deletion; S3 refuses to delete a
@@ -124,8 +126,12 @@ export async function markUnreferenced(s3: S3Sender, bucket: string): Promise<st
     for (const k of [...(record?.current ?? []), ...(record?.previous ?? []), ...(record?.pending ?? [])])
       needed.add(k);
   }
+  // Configuration objects are kept and expired exactly like bundles: needed while a deployed template names them.
   const { unreferenced, referenced } = classify(
-    await listKeys(s3, bucket, ARTIFACT_PREFIXES.bundles),
+    [
+      ...(await listKeys(s3, bucket, ARTIFACT_PREFIXES.bundles)),
+      ...(await listKeys(s3, bucket, ARTIFACT_PREFIXES.config)),
+    ],
     await listKeys(s3, bucket, ARTIFACT_PREFIXES.templates),
     needed,
   );

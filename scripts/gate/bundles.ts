@@ -1,9 +1,16 @@
 /**
- * Uploads the handler bundles a template names (`S3Key: handlers/<name>/<sha256>.zip`) to the artifacts bucket,
+ * Uploads the handler bundles a template names (`S3Key: handlers/<name>/<sha256>.zip`) and the configuration
+ * objects it names (`config/<env>/<name>/<sha256>.json`, e.g. the BYODKIM domain list) to the artifacts bucket,
  * skipping those already there (keys are content hashes). Runs before every create and update of the stack, so
- * `sceptre update` after a handler change never points a function at a bundle that was never uploaded.
+ * `sceptre update` after a handler or domain change never points a function at an object that was never uploaded.
  */
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CONFIG_OBJECT_KEY,
+  configObjectPath,
+  configObjectSha256,
+  sha256Hex,
+} from '../../contracts/artifacts.js';
 import { errorName } from '../../lib/errors.js';
 
 export interface Manifest {
@@ -63,6 +70,71 @@ export async function uploadBundles(
       }),
     );
     lines.push(`bundle ${entry.name}: uploaded s3://${bucket}/${key}`);
+  }
+  return lines;
+}
+
+/** Every configuration object key (`config/<env>/<name>/<sha256>.json`) a template names, sorted, once. */
+export function configKeysOf(template: unknown): string[] {
+  const keys = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (typeof node === 'string') {
+      if (CONFIG_OBJECT_KEY.test(node)) keys.add(node);
+    } else if (Array.isArray(node)) for (const v of node) walk(v);
+    else if (node && typeof node === 'object') for (const v of Object.values(node)) walk(v);
+  };
+  walk(template);
+  return [...keys].sort();
+}
+
+/** What a deployed template needs in the artifacts bucket: its bundles and configuration objects. */
+export function artifactKeysOf(template: unknown): string[] {
+  return [...bundleKeysOf(template), ...configKeysOf(template)].sort();
+}
+
+/**
+ * Uploads the configuration objects `keys` names from their local copies (`dist/<key>`, written by npm run
+ * generate), skipping those already there (keys are content hashes). A local copy that is missing or whose
+ * SHA-256 is not the one its key names is refused: the functions would refuse it too.
+ */
+export async function uploadConfigObjects(
+  keys: readonly string[],
+  bucket: string,
+  s3: S3Sender,
+  readLocal: (key: string) => string | undefined,
+): Promise<string[]> {
+  const lines: string[] = [];
+  for (const key of keys) {
+    const body = readLocal(key);
+    const path = configObjectPath(key);
+    if (body === undefined) {
+      throw new Error(
+        `the template names configuration object ${key}, but ${path} does not exist: run npm run generate`,
+      );
+    }
+    const sha = sha256Hex(body);
+    if (sha !== configObjectSha256(key)) {
+      throw new Error(
+        `${path} hashes to ${sha}, not to the SHA-256 its name gives: it was edited after npm run generate; run npm run generate -- --force`,
+      );
+    }
+    try {
+      await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      lines.push(`config ${key}: already uploaded`);
+      continue;
+    } catch (error) {
+      if (!['NotFound', 'NoSuchKey'].includes(errorName(error))) throw error;
+    }
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ContentType: 'application/json',
+        ChecksumAlgorithm: 'SHA256',
+      }),
+    );
+    lines.push(`config ${key}: uploaded to s3://${bucket}/${key} (${Buffer.byteLength(body)} bytes)`);
   }
   return lines;
 }

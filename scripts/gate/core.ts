@@ -21,13 +21,22 @@ import {
   GetTemplateCommand,
   SetStackPolicyCommand,
 } from '@aws-sdk/client-cloudformation';
+import { configObjectPath } from '../../contracts/artifacts.js';
 import type { CloudFormationSender } from '../../lib/drift/engine.js';
 import type { IgnoreRule } from '../drift/ignore.js';
 import { loadSceptreEnvironment } from '../drift/sceptre.js';
 import { parseTemplate } from '../drift/template-parse.js';
 import { type AccountTarget, checkAccount } from '../lib/account.js';
 import { emptyBucket, markUnreferenced, recordDeployed, recordPending } from './artifacts.js';
-import { bundleKeysOf, type Manifest, type S3Sender, uploadBundles } from './bundles.js';
+import {
+  artifactKeysOf,
+  bundleKeysOf,
+  configKeysOf,
+  type Manifest,
+  type S3Sender,
+  uploadBundles,
+  uploadConfigObjects,
+} from './bundles.js';
 import { driftCheck } from './drift-check.js';
 import { stampIsFresh, withLintLock } from './lint-stamp.js';
 import { OVERRIDE_POLICY, protectionRequests, stackPolicyFor } from './protect.js';
@@ -58,6 +67,8 @@ export interface GateDeps {
   readonly run: (command: string, args: readonly string[]) => Promise<number>;
   readonly manifest: () => Manifest;
   readonly readZip: (path: string) => Uint8Array;
+  /** The local copy of a configuration object (`dist/<key>`), undefined when missing. @default reads dist/<key> */
+  readonly readConfigObject?: (key: string) => string | undefined;
   readonly ignore: readonly IgnoreRule[];
   /** Operator overrides: the stacks named in DEPLOY_ALLOW_DRIFT / DEPLOY_ALLOW_REPLACE (`all` for every one). */
   readonly allowDrift: readonly string[];
@@ -106,11 +117,17 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<void> {
 
   if (req.action === 'before-create' || req.action === 'before-update') {
     await lint(deps, log);
-    const keys = bundleKeysOf(template);
+    const keys = artifactKeysOf(template);
     if (keys.length) {
       const bucket = await artifactsBucket(deps.cloudformation, baseStackName);
       await recordPending(deps.s3, bucket, stack.stackName, keys);
-      for (const line of await uploadBundles(keys, deps.manifest(), bucket, deps.s3, deps.readZip)) log(line);
+      const bundles = bundleKeysOf(template);
+      if (bundles.length) {
+        for (const line of await uploadBundles(bundles, deps.manifest(), bucket, deps.s3, deps.readZip))
+          log(line);
+      }
+      const read = deps.readConfigObject ?? readLocalConfigObject;
+      for (const line of await uploadConfigObjects(configKeysOf(template), bucket, deps.s3, read)) log(line);
     }
     if (req.action === 'before-update') {
       const result = await driftCheck(
@@ -168,10 +185,10 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<void> {
       deps.s3,
       bucket,
       stack.stackName,
-      bundleKeysOf(parseTemplate(deployed.TemplateBody ?? '{}')),
+      artifactKeysOf(parseTemplate(deployed.TemplateBody ?? '{}')),
     );
     log(
-      `artifacts: ${record.current.length} bundle(s) in use, ${record.previous.length} kept for a rollback`,
+      `artifacts: ${record.current.length} bundle(s) and configuration object(s) in use, ${record.previous.length} kept for a rollback`,
     );
     for (const line of await markUnreferenced(deps.s3, bucket)) log(line);
     return;
@@ -199,6 +216,12 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<void> {
       `s3://${physical} (${logicalId}) emptied for deletion: ${n} object version(s) and delete marker(s) removed`,
     );
   }
+}
+
+/** `dist/<key>` as npm run generate wrote it (the hooks run at the repository root). */
+function readLocalConfigObject(key: string): string | undefined {
+  const path = configObjectPath(key);
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }
 
 /** Lints the repository's generated templates (`sceptre/`, what lint:templates reads) once per set of hashes. */

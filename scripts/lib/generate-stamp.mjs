@@ -2,7 +2,7 @@
  * The no-op fast path of `npm run generate` (plain JavaScript: it runs before esbuild and TypeScript load).
  * A stamp records the SHA-256 of every input's content (environments, all source directories, the package
  * and lock files) and a fingerprint (path, size, mtime) of every output file (sceptre/templates, sceptre/config,
- * dist/handlers) as the last successful run left them. When both still match, the run would rewrite the same
+ * dist/handlers, dist/config) as the last successful run left them. When both still match, the run would rewrite the same
  * bytes, so it writes nothing at all. Anything else (an edited input, a touched or deleted output, no stamp)
  * takes the full path, which rebuilds and writes a new stamp.
  */
@@ -21,7 +21,7 @@ import { dirname, join } from 'node:path';
 export const STAMP_FILE = '.build/generate-stamp.json';
 const INPUT_DIRS = ['environments', 'contracts', 'lib', 'generators', 'handlers', 'scripts'];
 const INPUT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json'];
-const OUTPUT_DIRS = ['sceptre/templates', 'sceptre/config', 'dist/handlers'];
+const OUTPUT_DIRS = ['sceptre/templates', 'sceptre/config', 'dist/handlers', 'dist/config'];
 
 /** @param {string} dir @param {string[]} out */
 function walk(dir, out) {

@@ -8,6 +8,11 @@
  * `service:<service principal>`.
  */
 
+import { renderStack } from '../../generators/lib/template.js';
+import { byodkimStack } from '../../generators/stacks/byodkim.js';
+import { fakeBundles } from '../support/templates.js';
+import { loadFixture } from './support/resolve.js';
+
 export type Effect = 'Allow' | 'Deny';
 
 export interface Expectation {
@@ -1004,8 +1009,50 @@ const scaleScoping: Expectation[] = [
   },
 ];
 
+/**
+ * The BYODKIM domain list object the fixture's byodkim stack names (`config/<env>/byodkim-domains/<sha256>.json`:
+ * the key changes with the list, so it is read from the rendered stack).
+ */
+const DOMAINS_KEY: string = [
+  ...renderStack(byodkimStack, loadFixture('access-prod'), fakeBundles()).configObjects.keys(),
+][0]!;
+const DOMAINS_OBJECT = `base/ArtifactsBucket/${DOMAINS_KEY}`;
+const DOMAIN_READERS = [
+  'role:dkim-rotation-orchestrator-fn',
+  'role:dkim-key-generator-fn',
+  'role:ses-config-updater-fn',
+  'role:validation-monitor-fn',
+];
+
 /** The BYODKIM key: only the rotation functions generate or decrypt. */
 const byodkim: Expectation[] = [
+  ...rows(
+    {
+      action: 's3:GetObject',
+      on: `base/ArtifactsBucket/${DOMAINS_KEY.replace(/[0-9a-f]{64}/, 'f'.repeat(64))}`,
+      expect: 'Deny' as const,
+      why: 'the functions read exactly the domain list object their stack names, no other version of it',
+    },
+    DOMAIN_READERS,
+  ),
+  ...rows(
+    {
+      action: 's3:GetObject',
+      on: 'base/ArtifactsBucket/handlers/notifier/0000.zip',
+      expect: 'Deny' as const,
+      why: 'no function reads the bundles or anything else in the artifacts bucket',
+    },
+    DOMAIN_READERS,
+  ),
+  ...rows(
+    {
+      action: 'kms:Decrypt',
+      on: 'base/ArtifactsKey',
+      expect: 'Deny' as const,
+      why: 'the artifacts key only through S3 (kms:ViaService), for the domain list object',
+    },
+    DOMAIN_READERS,
+  ),
   ...['role:dkim-key-generator-fn', 'role:dkim-rotation-orchestrator-fn'].map((who) => ({
     who,
     action: 'kms:GenerateDataKeyPairWithoutPlaintext',
@@ -1297,8 +1344,13 @@ export const FUNCTION_CALLS: Record<string, FunctionCalls> = {
       'lambda:InvokeFunction': { on: ['byodkim/NotificationManagerFunction'] },
       ...PUBLISH_ENCRYPTED,
       ...ownLogs('byodkim/OrchestratorLogGroup'),
-      // The logs key for its environment, the BYODKIM key (with its context) for private keys.
-      'kms:Decrypt': { on: ['byodkim/ByodkimKey', 'base/LogsKey'], context: BYODKIM },
+      // The logs key for its environment, the BYODKIM key (with its context) for private keys, the artifacts key
+      // through S3 for the domain list object.
+      'kms:Decrypt': {
+        on: ['byodkim/ByodkimKey', 'base/LogsKey', 'base/ArtifactsKey'],
+        context: { ...BYODKIM, ...S3_VIA },
+      },
+      's3:GetObject': { on: [DOMAINS_OBJECT] },
     },
     notCalled: {
       'kms:DescribeKey': { on: 'byodkim/ByodkimKey', why: 'only the validation monitor describes the key' },
@@ -1315,6 +1367,8 @@ export const FUNCTION_CALLS: Record<string, FunctionCalls> = {
       'sns:Publish': { on: DELIVERY_TOPICS },
       ...PUBLISH_ENCRYPTED,
       ...ownLogs('byodkim/KeyGeneratorLogGroup'),
+      's3:GetObject': { on: [DOMAINS_OBJECT] },
+      'kms:Decrypt': { on: ['base/LogsKey', 'base/ArtifactsKey'], context: S3_VIA },
     },
     notCalled: {
       'route53:ChangeResourceRecordSets': {
@@ -1338,7 +1392,11 @@ export const FUNCTION_CALLS: Record<string, FunctionCalls> = {
       'route53:ChangeResourceRecordSets': DKIM_DNS,
       ...PUBLISH_ENCRYPTED,
       ...ownLogs('byodkim/SesConfigUpdaterLogGroup'),
-      'kms:Decrypt': { on: ['byodkim/ByodkimKey', 'base/LogsKey'], context: BYODKIM },
+      'kms:Decrypt': {
+        on: ['byodkim/ByodkimKey', 'base/LogsKey', 'base/ArtifactsKey'],
+        context: { ...BYODKIM, ...S3_VIA },
+      },
+      's3:GetObject': { on: [DOMAINS_OBJECT] },
     },
     notCalled: {
       'kms:GenerateDataKeyPairWithoutPlaintext': { on: 'byodkim/ByodkimKey', why: 'only the generator' },
@@ -1360,6 +1418,7 @@ export const FUNCTION_CALLS: Record<string, FunctionCalls> = {
       'kms:Decrypt': { on: 'byodkim/ByodkimKey', why: 'no key material' },
       'kms:DescribeKey': { on: 'byodkim/ByodkimKey', why: 'no key material' },
       'ses:GetEmailIdentity': { on: IDENTITY, why: 'no SES reads' },
+      's3:GetObject': { on: DOMAINS_OBJECT, why: 'the notification manager handles no domain' },
       'ses:PutEmailIdentityDkimSigningAttributes': { on: IDENTITY, why: 'no SES changes' },
       'route53:ChangeResourceRecordSets': {
         on: 'arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ',
@@ -1375,6 +1434,8 @@ export const FUNCTION_CALLS: Record<string, FunctionCalls> = {
       'ses:GetEmailIdentity': { on: [IDENTITY] },
       'lambda:InvokeFunction': { on: ['byodkim/NotificationManagerFunction'] },
       ...ownLogs('byodkim/ValidationMonitorLogGroup'),
+      's3:GetObject': { on: [DOMAINS_OBJECT] },
+      'kms:Decrypt': { on: ['base/LogsKey', 'base/ArtifactsKey'], context: S3_VIA },
     },
     notCalled: {
       'dynamodb:PutItem': { on: STATE, why: 'the monitor only reads the state' },

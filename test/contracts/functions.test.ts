@@ -10,8 +10,8 @@ import { loadMaskingConfig } from '../../contracts/functions/firehose-masking.js
 import { loadMetricsConfig } from '../../contracts/functions/metrics.js';
 import { loadEscalateConfig, loadNotifyConfig } from '../../contracts/functions/notifier.js';
 import { STACK_IDS } from '../../contracts/names.js';
-import { loadConfig as loadByodkimConfig, requireSettings } from '../../handlers/byodkim/core/config.js';
-import { type Json, resourcesOfType, templates } from '../support/templates.js';
+import { loadDomainConfig, loadSettings, requireSettings } from '../../handlers/byodkim/core/config.js';
+import { configObjects, type Json, resourcesOfType, templates } from '../support/templates.js';
 
 /** A resolved stand-in for an intrinsic: parameter refs to topics become topic ARNs. */
 function resolve(value: Json, key: string): string {
@@ -70,16 +70,33 @@ describe.each(['prod', 'dev'] as const)('function environments of %s', (env) => 
     expect(loadMaskingConfig(of('data-masking')).namespace).toMatch(/\/Monitoring$/);
   });
 
-  it.each([
-    'dkim-rotation-orchestrator',
-    'dkim-key-generator',
-    'ses-config-updater',
-    'notification-manager',
-    'validation-monitor',
-  ])('the BYODKIM function %s reads its domains and settings', (fn) => {
-    const c = loadByodkimConfig(of(fn));
-    expect(() => requireSettings(c, ['stateTable', 'kmsKeyId', 'metricsNamespace', 'topics'])).not.toThrow();
-    expect(c.domains.length).toBeGreaterThan(0);
+  it.each(['dkim-rotation-orchestrator', 'dkim-key-generator', 'ses-config-updater', 'validation-monitor'])(
+    'the BYODKIM function %s reads its settings, and its domains from the object it names',
+    async (fn) => {
+      const objects = configObjects();
+      const reads: string[] = [];
+      const c = await loadDomainConfig(of(fn), async (bucket, key) => {
+        reads.push(key);
+        const body = objects.get(key);
+        if (body === undefined) throw new Error(`the stack names ${key}, which generate did not write`);
+        return body;
+      });
+      expect(() =>
+        requireSettings(c, ['stateTable', 'kmsKeyId', 'metricsNamespace', 'topics']),
+      ).not.toThrow();
+      expect(reads).toEqual([
+        expect.stringMatching(new RegExp(`^config/${env}/byodkim-domains/[0-9a-f]{64}\\.json$`)),
+      ]);
+      expect(c.domains.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('the BYODKIM notification manager reads its settings and is given no domain list', () => {
+    const v = of('notification-manager');
+    expect(Object.keys(v).filter((k) => /DOMAINS|CONFIG/.test(k))).toEqual([]);
+    expect(() =>
+      requireSettings({ ...loadSettings(v), domains: [] }, ['metricsNamespace', 'topics']),
+    ).not.toThrow();
   });
 });
 

@@ -4,7 +4,7 @@ import { parseEnvConfig } from '../../generators/config/load.js';
 import { renderStack } from '../../generators/lib/template.js';
 import { byodkimStack } from '../../generators/stacks/byodkim.js';
 import { parseDeadlines, parseDomains } from '../../handlers/byodkim/core/config.js';
-import { fakeBundles, type Json, loadEnv, templates } from '../support/templates.js';
+import { configObjects, fakeBundles, type Json, loadEnv, templates } from '../support/templates.js';
 
 const P = 'ses-migration-production';
 const prod = templates('prod').byodkim as Json;
@@ -61,14 +61,39 @@ describe('byodkim stack', () => {
     ).toEqual([{ action: 'check' }, { action: 'tick' }]);
   });
 
-  it('hands the functions a DOMAINS_JSON their config parser accepts', () => {
+  it('hands the functions the key of a domain list object their config parser accepts, not the list', () => {
     const [[, fn]] = ofType(prod, 'AWS::Lambda::Function').filter(
       ([id]) => id === 'OrchestratorFunction',
     ) as [[string, Json]];
-    expect(parseDomains(fn.Properties.Environment.Variables.DOMAINS_JSON)[0]).toMatchObject({
-      domain: 'goo.ne.jp',
-    });
-    expect(fn.Properties.Environment.Variables.METRICS_NAMESPACE).toBe('ses-migration/production/BYODKIM');
+    const vars = fn.Properties.Environment.Variables;
+    expect(vars.DOMAINS_JSON).toBeUndefined();
+    expect(vars.CONFIG_BUCKET).toEqual({ Ref: 'BaseArtifactsBucketName' });
+    const body = configObjects().get(vars.DOMAINS_CONFIG_KEY);
+    expect(body, `no object ${vars.DOMAINS_CONFIG_KEY}`).toBeDefined();
+    expect(parseDomains(body!)[0]).toMatchObject({ domain: 'goo.ne.jp' });
+    expect(vars.METRICS_NAMESPACE).toBe('ses-migration/production/BYODKIM');
+  });
+
+  it('lets exactly the four functions that handle domains read exactly their domain list object', () => {
+    const readers = ofType(prod, 'AWS::IAM::Role')
+      .filter(([, r]) => JSON.stringify(r.Properties.Policies).includes('s3:GetObject'))
+      .map(([id, r]) => {
+        const st = (r.Properties.Policies as Json[])
+          .flatMap((p) => p.PolicyDocument.Statement as Json[])
+          .find((x) => x.Action === 's3:GetObject');
+        return [id, st.Resource['Fn::Sub'][0]];
+      });
+    const [[, fn]] = ofType(prod, 'AWS::Lambda::Function').filter(
+      ([id]) => id === 'OrchestratorFunction',
+    ) as [[string, Json]];
+    const key = fn.Properties.Environment.Variables.DOMAINS_CONFIG_KEY;
+    expect(Object.fromEntries(readers)).toEqual(
+      Object.fromEntries(
+        ['OrchestratorRole', 'KeyGeneratorRole', 'SesConfigUpdaterRole', 'ValidationMonitorRole'].map(
+          (id) => [id, `arn:\${AWS::Partition}:s3:::\${Bucket}/${key}`],
+        ),
+      ),
+    );
   });
 
   it('contains no key material and declares no DKIM signing attributes', () => {
@@ -107,14 +132,14 @@ describe('byodkim stack', () => {
       ...cfg,
       ses: { ...cfg.ses, domains: [{ ...cfg.ses.domains[0]!, hostedZoneId: 'Z0123456789ABC' }] },
     };
-    const t = renderStack(byodkimStack, withZone, fakeBundles()).template as Json;
+    const rendered = renderStack(byodkimStack, withZone, fakeBundles());
+    const t = rendered.template as Json;
     const role = JSON.stringify(t.Resources.OrchestratorRole.Properties.Policies);
     expect(role).toContain('hostedzone/Z0123456789ABC');
     // One record-name pattern in the configured zones, whatever the domain count (issue #14).
     expect(role).toContain('"*._domainkey.*"');
-    expect(
-      JSON.parse(t.Resources.OrchestratorFunction.Properties.Environment.Variables.DOMAINS_JSON),
-    ).toEqual([
+    const key = t.Resources.OrchestratorFunction.Properties.Environment.Variables.DOMAINS_CONFIG_KEY;
+    expect(JSON.parse(rendered.configObjects.get(key)!)).toEqual([
       {
         domain: 'dev.goo.ne.jp',
         rotationIntervalDays: 180,

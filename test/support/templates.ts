@@ -56,6 +56,11 @@ export function templates(env: 'prod' | 'dev' = 'prod'): Record<string, Json> {
   return out;
 }
 
+/** The configuration objects (artifacts-bucket key -> body) generated for the prod and dev fixtures. */
+export function configObjects(): ReadonlyMap<string, string> {
+  return generateAll([loadEnv('prod'), loadEnv('dev')], fakeBundles()).configObjects;
+}
+
 /** Resources of a type across the given templates, keyed "<stack>/<logicalId>". */
 export function resourcesOfType(tpls: Record<string, Json>, type: string): [string, Json][] {
   return Object.entries(tpls).flatMap(([stack, t]) =>

@@ -1,6 +1,7 @@
 /** Reads and validates the functions' environment. Fails early with the variable name and allowed values. */
 import {
   BYODKIM_ENV,
+  decodeByodkimDomainsObject,
   parseByodkimDeadlines,
   parseByodkimDomains,
 } from '../../../contracts/functions/byodkim.js';
@@ -87,19 +88,61 @@ function required(env: Env, name: string, what: string): string {
   return value;
 }
 
+const configurationError = (message: string, options?: { cause?: unknown }) =>
+  new ConfigurationError(message, options);
+
 /** Parses DOMAINS_JSON (the byodkim function contract): a JSON array of {domain, rotationIntervalDays?, hostedZoneId?}. */
-export function parseDomains(raw: string): DomainConfig[] {
-  return parseByodkimDomains(raw, (message, options) => new ConfigurationError(message, options));
+export function parseDomains(raw: string, source?: string): DomainConfig[] {
+  return parseByodkimDomains(raw, configurationError, source);
 }
 
-/** Reads the whole configuration; only what a function uses needs to be set, the rest is checked lazily. */
-export function loadConfig(env: Env = process.env): ByodkimConfig {
+/** Reads the body of `s3://<bucket>/<key>` (handlers/byodkim/aws/s3.ts); throws naming bucket, key and cause. */
+export type ReadConfigObject = (bucket: string, key: string) => Promise<string>;
+
+/**
+ * The configuration of a function that handles domains. Deployed, the domain list is the object
+ * `DOMAINS_CONFIG_KEY` in `CONFIG_BUCKET` (read once per cold start, its SHA-256 checked against the key);
+ * `DOMAINS_JSON` instead is the list itself (local runs, tests). Neither set is an error, never an empty list.
+ */
+export async function loadDomainConfig(env: Env, readObject: ReadConfigObject): Promise<ByodkimConfig> {
+  const key = env[BYODKIM_ENV.domainsConfigKey]?.trim();
+  if (!key) return loadConfig(env);
+  const bucket = required(
+    env,
+    BYODKIM_ENV.configBucket,
+    'the artifacts bucket holding the domain list object',
+  );
+  const where = `s3://${bucket}/${key}`;
+  const body = await readObject(bucket, key);
+  return loadConfig(env, decodeByodkimDomainsObject(key, body, configurationError, where));
+}
+
+/**
+ * Reads the whole configuration; only what a function uses needs to be set, the rest is checked lazily. The
+ * domain list is `domains` when given (read from its object by {@link loadDomainConfig}), else DOMAINS_JSON.
+ */
+export function loadConfig(env: Env = process.env, domains?: readonly DomainConfig[]): ByodkimConfig {
+  return {
+    ...loadSettings(env),
+    domains:
+      domains ??
+      parseDomains(
+        required(
+          env,
+          BYODKIM_ENV.domains,
+          `a JSON list of domains (deployed functions read ${BYODKIM_ENV.domainsConfigKey} from ${BYODKIM_ENV.configBucket} instead)`,
+        ),
+      ),
+  };
+}
+
+/** Everything but the domain list: what the notification manager, which handles no domain, needs. */
+export function loadSettings(env: Env = process.env): Omit<ByodkimConfig, 'domains'> {
   const environment = required(env, 'ENVIRONMENT', 'production or development');
   const projectCode = env.PROJECT_CODE?.trim() || 'ses-migration';
   return {
     projectCode,
     environment,
-    domains: parseDomains(required(env, 'DOMAINS_JSON', 'a JSON list of domains')),
     stateTable: env.STATE_TABLE ?? '',
     kmsKeyId: env.KMS_KEY_ID ?? '',
     metricsNamespace: env.METRICS_NAMESPACE?.trim() || `${projectCode}/${environment}/BYODKIM`,

@@ -10,9 +10,16 @@ import { KmsKeyVault } from '../aws/kms.js';
 import { powertoolsLog } from '../aws/log.js';
 import { PowertoolsMetricsSink } from '../aws/metrics.js';
 import { Route53Publisher } from '../aws/route53.js';
+import { readConfigObject } from '../aws/s3.js';
 import { SesV2Port } from '../aws/sesv2.js';
 import { SnsNotifier } from '../aws/sns.js';
-import { type ByodkimConfig, type FunctionKey, functionName, loadConfig } from './config.js';
+import {
+  type ByodkimConfig,
+  type FunctionKey,
+  functionName,
+  loadDomainConfig,
+  type ReadConfigObject,
+} from './config.js';
 import { RotationEngine } from './engine.js';
 import { createBuckets, pacePorts } from './pacing.js';
 import type { Ports } from './ports.js';
@@ -24,12 +31,16 @@ export interface Runtime {
   readonly logger: Logger;
 }
 
-/** Builds config, ports and engine for one function; created once per Lambda environment. */
-export function createRuntime(
+/**
+ * Builds config, ports and engine for one function; created once per Lambda environment (the domain list object
+ * is read here, once per cold start). A failure leaves nothing cached: the next invocation tries again.
+ */
+export async function createRuntime(
   fn: FunctionKey,
   env: Record<string, string | undefined> = process.env,
-): Runtime {
-  const config = loadConfig(env);
+  readObject: ReadConfigObject = readConfigObject,
+): Promise<Runtime> {
+  const config = await loadDomainConfig(env, readObject);
   const { logger, log } = powertoolsLog(`byodkim-${fn}`);
   // Every AWS call paced to its API's rate (contracts/limits.ts API_RATE_LIMITS), per Lambda environment.
   const ports: Ports = pacePorts(

@@ -11,7 +11,7 @@ import { createRuntime, type Runtime } from '../core/runtime.js';
 let runtime: Runtime | undefined;
 
 export async function handler(event: unknown) {
-  runtime ??= createRuntime('dkim-key-generator');
+  runtime ??= await createRuntime('dkim-key-generator');
   const { engine, ports } = runtime;
   const req = parseRequest(generateRequest, event, '{"action":"generate","domain":"...","force":true}');
   try {

@@ -12,7 +12,7 @@ let runtime: Runtime | undefined;
 const TICK_MARGIN_MS = 10_000;
 
 export async function handler(event: unknown, context?: { getRemainingTimeInMillis?: () => number }) {
-  runtime ??= createRuntime('dkim-rotation-orchestrator');
+  runtime ??= await createRuntime('dkim-rotation-orchestrator');
   const { engine, ports } = runtime;
   const req = parseRequest(
     orchestratorRequest,

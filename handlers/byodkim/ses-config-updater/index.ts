@@ -8,7 +8,7 @@ import { createRuntime, type Runtime } from '../core/runtime.js';
 let runtime: Runtime | undefined;
 
 export async function handler(event: unknown) {
-  runtime ??= createRuntime('ses-config-updater');
+  runtime ??= await createRuntime('ses-config-updater');
   const { engine, ports } = runtime;
   const req = parseRequest(
     sesUpdateRequest,

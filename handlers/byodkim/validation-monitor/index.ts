@@ -8,7 +8,7 @@ import { createMonitorRuntime, type MonitorRuntime } from './wiring.js';
 let runtime: MonitorRuntime | undefined;
 
 export async function handler(_event: unknown) {
-  runtime ??= createMonitorRuntime();
+  runtime ??= await createMonitorRuntime();
   const { ports, config } = runtime;
   try {
     const report = await checkAll(ports, config.domains);

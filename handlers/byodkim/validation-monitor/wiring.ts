@@ -7,8 +7,9 @@ import { DynamoStateStore } from '../aws/dynamodb.js';
 import { KmsKeyVault } from '../aws/kms.js';
 import { powertoolsLog } from '../aws/log.js';
 import { PowertoolsMetricsSink } from '../aws/metrics.js';
+import { readConfigObject } from '../aws/s3.js';
 import { SesV2Port } from '../aws/sesv2.js';
-import { type ByodkimConfig, loadConfig } from '../core/config.js';
+import { type ByodkimConfig, loadDomainConfig, type ReadConfigObject } from '../core/config.js';
 import type { Ports } from '../core/ports.js';
 
 export interface MonitorRuntime {
@@ -16,8 +17,12 @@ export interface MonitorRuntime {
   readonly ports: Pick<Ports, 'ses' | 'dns' | 'vault' | 'store' | 'metrics' | 'log'>;
 }
 
-export function createMonitorRuntime(env: Record<string, string | undefined> = process.env): MonitorRuntime {
-  const config = loadConfig(env);
+/** Once per cold start (reads the domain list object); a failure caches nothing. */
+export async function createMonitorRuntime(
+  env: Record<string, string | undefined> = process.env,
+  readObject: ReadConfigObject = readConfigObject,
+): Promise<MonitorRuntime> {
+  const config = await loadDomainConfig(env, readObject);
   const { log } = powertoolsLog('byodkim-validation-monitor');
   return {
     config,
