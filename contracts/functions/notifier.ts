@@ -30,6 +30,8 @@ export interface FormatContext {
   readonly domains: readonly string[];
   /** Log group of the SES events (EventBridge envelopes), for the Logs Insights step. */
   readonly sesEventsLogGroup: string;
+  /** `METRICS_LOG_GROUP`: the metrics function's log group, whose "worst domains" records name the domains. */
+  readonly metricsLogGroup: string;
 }
 
 export interface NotifyConfig {
@@ -74,6 +76,7 @@ export function writeNotifierEnv(v: {
   p2AutoEscalateMinutes: number | undefined;
   domains: readonly string[];
   sesEventsLogGroup: string;
+  metricsLogGroup: string;
 }): Record<string, TemplateValue> {
   return {
     ...Object.fromEntries(SEVERITIES.map((s) => [alarmTopicVar(s), v.alarmTopics[s]])),
@@ -86,6 +89,7 @@ export function writeNotifierEnv(v: {
     P2_AUTO_ESCALATE_MINUTES: String(v.p2AutoEscalateMinutes ?? ''),
     DOMAINS_JSON: JSON.stringify(v.domains.slice(0, RUNBOOK_DOMAINS)),
     SES_EVENTS_LOG_GROUP: v.sesEventsLogGroup,
+    METRICS_LOG_GROUP: v.metricsLogGroup,
   };
 }
 
@@ -108,6 +112,10 @@ function formatContext(r: EnvReader): FormatContext {
     region: r.optionalText('AWS_REGION', 'ap-northeast-1'),
     domains: r.env.DOMAINS_JSON ? r.domains('DOMAINS_JSON').slice(0, RUNBOOK_DOMAINS) : [],
     sesEventsLogGroup: r.optionalText('SES_EVENTS_LOG_GROUP', '/aws/ses/events'),
+    metricsLogGroup: r.optionalText(
+      'METRICS_LOG_GROUP',
+      `/aws/lambda/ses-migration-${environment}-custom-metrics`,
+    ),
   };
 }
 

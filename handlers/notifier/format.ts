@@ -179,6 +179,8 @@ export function formatAlarmNotification(
   severity: Severity,
   ctx: FormatContext,
   snsMessageId: string | undefined,
+  /** Extra block after the value (e.g. the domains of a worst-domain alarm). */
+  extra: readonly string[] = [],
 ): Notification {
   const region = alarm.region ?? ctx.region;
   const label = `${SEVERITY_LABEL[severity]} ${severity}`;
@@ -199,6 +201,7 @@ export function formatAlarmNotification(
     ...valueLines(alarm),
     `CloudWatch の理由: ${alarm.reason || '（なし）'}`,
     '',
+    ...extra,
   ];
   if (alarm.newState === 'OK') {
     lines.push(

@@ -12,6 +12,7 @@ import { loadEscalateConfig, loadNotifyConfig } from '../../contracts/functions/
 import { DynamoEpisodeStore } from '../../lib/alarm-episodes/store.js';
 import { cloudwatchClient } from '../shared/clients/cloudwatch.js';
 import { dynamodbClient } from '../shared/clients/dynamodb.js';
+import { logsClient } from '../shared/clients/logs.js';
 import { snsClient } from '../shared/clients/sns.js';
 import { UnsupportedEventError } from './errors.js';
 import {
@@ -51,7 +52,7 @@ const log: Log = {
 };
 
 function deps(): NotifierDeps {
-  return { sns: snsClient(), cloudwatch: cloudwatchClient(), log };
+  return { sns: snsClient(), cloudwatch: cloudwatchClient(), logs: logsClient(), log };
 }
 
 function scheduledTime(event: EscalateEvent): Date {

@@ -6,6 +6,7 @@ import {
   type DescribeAlarmsOutput,
   type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
+import { type CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEventRecord } from 'aws-lambda';
 import { episodeOf } from '../../contracts/alarm-episodes.js';
@@ -27,6 +28,15 @@ import {
   SEVERITIES,
   type Severity,
 } from './format.js';
+import {
+  parseRecord,
+  searchRange,
+  WORST_DOMAINS_FILTER,
+  type WorstDomainsLookup,
+  type WorstDomainsRecord,
+  worstDomainLines,
+  worstDomainRate,
+} from './worst-domains.js';
 
 export interface Log {
   info(message: string, extra?: Record<string, unknown>): void;
@@ -37,7 +47,57 @@ export interface Log {
 export interface NotifierDeps {
   readonly sns: SNSClient;
   readonly cloudwatch: CloudWatchClient;
+  /** Reads the metrics function's "worst domains" records (worst-domain alarms only). */
+  readonly logs?: CloudWatchLogsClient;
   readonly log: Log;
+  readonly now?: () => Date;
+}
+
+/** At most this many pages of records are read (5-minute records of a few periods fit in one). */
+const MAX_RECORD_PAGES = 5;
+
+/** The "worst domains" records of a worst-domain alarm's periods; a failure is a reason, never an exception. */
+export async function lookUpWorstDomains(
+  alarm: AlarmNotice,
+  logGroup: string,
+  deps: NotifierDeps,
+): Promise<WorstDomainsLookup> {
+  if (!deps.logs) return { ok: false, reason: 'CloudWatch Logs client not configured' };
+  const range = searchRange(alarm, deps.now?.() ?? new Date());
+  const records: WorstDomainsRecord[] = [];
+  let unreadable = 0;
+  try {
+    let nextToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await deps.logs.send(
+        new FilterLogEventsCommand({
+          logGroupName: logGroup,
+          startTime: range.start.getTime(),
+          endTime: range.end.getTime(),
+          filterPattern: WORST_DOMAINS_FILTER,
+          nextToken,
+        }),
+      );
+      for (const e of page.events ?? []) {
+        const r = e.message === undefined ? undefined : parseRecord(e.message);
+        if (r) records.push(r);
+        else unreadable++;
+      }
+      nextToken = page.nextToken;
+      pages++;
+    } while (nextToken && pages < MAX_RECORD_PAGES);
+  } catch (error) {
+    deps.log.warn('worst-domain records could not be read', { alarm: alarm.name, logGroup, error });
+    return { ok: false, reason: `${(error as Error).name}: ${(error as Error).message}`.slice(0, 200) };
+  }
+  if (unreadable > 0) {
+    deps.log.warn('worst-domain log events that are not records were skipped', {
+      alarm: alarm.name,
+      unreadable,
+    });
+  }
+  return { ok: true, records };
 }
 
 export interface Delivered {
@@ -98,7 +158,16 @@ export async function notifyRecords(
       let notification: Notification;
       try {
         notice = parseAlarmMessage(record.Sns.Message);
-        notification = formatAlarmNotification(notice, severity, config.format, record.Sns.MessageId);
+        // A worst-domain alarm names its domains (issue #14): read only for ALARM, an OK names nobody.
+        const extra =
+          worstDomainRate(notice) && notice.newState === 'ALARM'
+            ? worstDomainLines(
+                notice,
+                await lookUpWorstDomains(notice, config.format.metricsLogGroup, deps),
+                config.format.metricsLogGroup,
+              )
+            : [];
+        notification = formatAlarmNotification(notice, severity, config.format, record.Sns.MessageId, extra);
       } catch (error) {
         if (!(error instanceof AlarmMessageError)) throw error;
         deps.log.warn('alarm topic message is not a CloudWatch alarm; forwarding it as is', {

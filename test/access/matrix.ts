@@ -1304,6 +1304,7 @@ export const FUNCTION_CALLS: Record<string, FunctionCalls> = {
         ],
       },
       'cloudwatch:DescribeAlarms': { on: ['*'] },
+      'logs:FilterLogEvents': { on: ['monitoring/MetricsLogGroup'] },
       'dynamodb:BatchGetItem': { on: ['monitoring/AlarmEpisodesTable'] },
       'dynamodb:UpdateItem': { on: ['monitoring/AlarmEpisodesTable'] },
       'kms:GenerateDataKey': { on: ['base/NotificationsKey'] },

@@ -99,6 +99,19 @@ export function monitoringFunctions(ctx: StackContext): Record<string, CfnResour
         },
         // DescribeAlarms returns composite alarms only when allowed on every alarm.
         { Sid: 'ReadAlarmStates', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: '*' },
+        {
+          // The metrics function's "worst domains" records name the domains of a worst-domain alarm.
+          Sid: 'ReadWorstDomainRecords',
+          Effect: 'Allow',
+          Action: 'logs:FilterLogEvents',
+          // Both ARN forms, as for StartQuery: the log group ARN with and without the trailing :*.
+          Resource: [
+            sub(
+              `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${n.logGroup.lambda('custom-metrics')}`,
+            ),
+            getAtt('MetricsLogGroup', 'Arn'),
+          ],
+        },
         notifierEpisodeStatement(),
       ],
       environment: writeNotifierEnv({
@@ -112,6 +125,7 @@ export function monitoringFunctions(ctx: StackContext): Record<string, CfnResour
         p2AutoEscalateMinutes: cfg.notifications.escalation.p2AutoEscalateMinutes,
         domains,
         sesEventsLogGroup: n.logGroup.sesEvents,
+        metricsLogGroup: n.logGroup.lambda('custom-metrics'),
       }),
       timeoutSeconds: 30,
       memoryMb: 256,

@@ -11,7 +11,8 @@ export type AlarmFixture =
   | 'metric-alarm-ok'
   | 'metric-math-alarm'
   | 'composite-alarm'
-  | 'insufficient-data';
+  | 'insufficient-data'
+  | 'worst-domain-alarm';
 
 /** The SNS `Message` CloudWatch published, as text. */
 export function alarmMessage(name: AlarmFixture): string {
@@ -46,6 +47,7 @@ export function notifierEnv(
     ENVIRONMENT: 'production',
     AWS_REGION: 'ap-northeast-1',
     DOMAINS_JSON: '["example.co.jp"]',
+    METRICS_LOG_GROUP: '/aws/lambda/ses-migration-production-custom-metrics',
     ALARM_TOPIC_P1_ARN: topics.alarm.P1,
     ALARM_TOPIC_P2_ARN: topics.alarm.P2,
     ALARM_TOPIC_P3_ARN: topics.alarm.P3,

@@ -15,6 +15,7 @@ const ctx: FormatContext = {
   region: 'ap-northeast-1',
   domains: ['example.co.jp'],
   sesEventsLogGroup: '/aws/ses/events',
+  metricsLogGroup: '/aws/lambda/ses-migration-production-custom-metrics',
 };
 
 describe('formatAlarmNotification', () => {

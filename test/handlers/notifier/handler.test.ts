@@ -1,4 +1,5 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   BatchGetItemCommand,
   ConditionalCheckFailedException,
@@ -27,12 +28,14 @@ import {
 const sns = mockClient(SNSClient);
 const cw = mockClient(CloudWatchClient);
 const ddb = mockClient(DynamoDBClient);
+const logs = mockClient(CloudWatchLogsClient);
 const TABLE = 'ses-migration-production-alarm-episodes';
 
 beforeEach(() => {
   sns.reset();
   cw.reset();
   ddb.reset();
+  logs.reset();
   ddb.on(BatchGetItemCommand).resolves({ Responses: { [TABLE]: [] } });
   ddb.on(UpdateItemCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'published-1' });
@@ -210,5 +213,39 @@ describe('notifier: escalation schedule', () => {
 describe('notifier: other events', () => {
   it.each([[{}], [{ action: 'report' }], [{ Records: [] }], ['text']])('rejects %j', async (event) => {
     await expect(handler(event)).rejects.toThrow(UnsupportedEventError);
+  });
+});
+
+describe('worst-domain alarm (issue #14, item 4)', () => {
+  it('the P1 page names the domain over the threshold, read from the metrics function records', async () => {
+    logs.on(FilterLogEventsCommand).resolves({
+      events: [
+        {
+          message: JSON.stringify({
+            message: 'worst domains',
+            windowStart: '2026-11-29T05:05:00.000Z',
+            bounce: [
+              { domain: 'bad.example.jp', rate: 6, sends: 150, events: 9 },
+              { domain: 'quiet.example.jp', rate: 0.5, sends: 400, events: 2 },
+            ],
+            complaint: [],
+          }),
+        },
+      ],
+    });
+    await handler(snsEvent(alarmMessage('worst-domain-alarm'), ALARM_TOPICS.P1));
+    const published = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
+    expect(published.map((p) => p.TopicArn)).toEqual([DELIVERY_TOPICS.P1, ESCALATION_TOPICS[3]]);
+    expect(published[0]!.Message).toContain('■ 該当ドメイン');
+    expect(published[0]!.Message).toContain('bad.example.jp: バウンス率 6.00%');
+    expect(published[0]!.Message).not.toContain('quiet.example.jp');
+    expect(logs.commandCalls(FilterLogEventsCommand)[0]!.args[0].input.logGroupName).toBe(
+      '/aws/lambda/ses-migration-production-custom-metrics',
+    );
+  });
+
+  it('other alarms read no records', async () => {
+    await handler(snsEvent(alarmMessage('metric-alarm-alarm'), ALARM_TOPICS.P2));
+    expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(0);
   });
 });

@@ -32,6 +32,7 @@ const ctxArb = fc.record({
   region: fc.constantFrom('ap-northeast-1', 'us-east-1'),
   domains: fc.array(text, { maxLength: 3 }),
   sesEventsLogGroup: text,
+  metricsLogGroup: text,
 }) as fc.Arbitrary<FormatContext>;
 
 const FIXTURES = [
