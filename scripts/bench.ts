@@ -4,6 +4,7 @@ import { run as byodkim } from '../bench/byodkim.js';
 import { run as drift } from '../bench/drift.js';
 import { run as handlers } from '../bench/handlers.js';
 import { run as masking } from '../bench/masking.js';
+import { run as metricsScale } from '../bench/metrics-scale.js';
 import { run as scale } from '../bench/scale.js';
 
 const benches: [string, () => Promise<void>][] = [
@@ -12,6 +13,7 @@ const benches: [string, () => Promise<void>][] = [
   ['drift', drift],
   ['alarm scenarios', alarms],
   ['scale: 1, 200 and 1,000 domains', scale],
+  ['metrics function: 1, 200 and 1,000 domains', metricsScale],
   ['BYODKIM failure injection', byodkim],
 ];
 
