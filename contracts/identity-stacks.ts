@@ -14,7 +14,9 @@
  * whose stack-name tag is one of the N identity stacks: a condition of fixed size, whatever the domain count.
  * The sending actions (SendEmail, SendRawEmail, ...) do not take aws:ResourceTag: see the security stack.
  */
-import { stackName } from './names.js';
+import { identityStackId, stackName } from './names.js';
+
+export { identityStackId };
 
 /** The reserved tag CloudFormation puts on every resource it creates (value: the stack name). */
 export const STACK_NAME_TAG = 'aws:cloudformation:stack-name';
@@ -22,11 +24,6 @@ export const STACK_NAME_TAG_KEY = `aws:ResourceTag/${STACK_NAME_TAG}`;
 
 /** Highest `ses.identityStacks`: 490 identities per stack × 20 stacks is far above SES's 10,000 identities. */
 export const MAX_IDENTITY_STACKS = 20;
-
-/** The stack id of shard `k`: `ses` for 0 (today's stack), `ses-identities-<k>` after. */
-export function identityStackId(k: number): string {
-  return k === 0 ? 'ses' : `ses-identities-${k}`;
-}
 
 /** FNV-1a, 32 bits, over the UTF-8 bytes of the lower-case name: stable across Node versions and platforms. */
 export function stableHash(text: string): number {

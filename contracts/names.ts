@@ -16,7 +16,21 @@ export const STACK_IDS = [
   'byodkim',
   'reports',
 ] as const;
-export type StackId = (typeof STACK_IDS)[number];
+/** A stack holding SES identities beyond the `ses` stack (`ses.identityStacks` > 1; contracts/identity-stacks). */
+export type IdentityShardStackId = `ses-identities-${number}`;
+export type StackId = (typeof STACK_IDS)[number] | IdentityShardStackId;
+
+/** The stack id of identity shard `k`: `ses` for 0 (today's stack), `ses-identities-<k>` after. */
+export function identityStackId(k: number): 'ses' | IdentityShardStackId {
+  return k === 0 ? 'ses' : `ses-identities-${k}`;
+}
+
+/** Every stack id of an environment with `identityStacks` identity stacks, in launch order (shards after ses). */
+export function environmentStackIds(identityStacks = 1): StackId[] {
+  return STACK_IDS.flatMap((id): StackId[] =>
+    id === 'ses' ? Array.from({ length: Math.max(1, identityStacks) }, (_, k) => identityStackId(k)) : [id],
+  );
+}
 
 /** Sceptre environment directory -> environment name in resource names, for the environments shipped here. */
 export const ENVIRONMENT_NAMES: Readonly<Record<string, string>> = { prod: 'production', dev: 'development' };
@@ -40,9 +54,13 @@ export function stackName(
   return `${cfg.projectCode}-${cfg.sceptreEnv}-${stack}`;
 }
 
-/** Every stack name of an environment, in launch order. */
-export function stackNames(cfg: { readonly projectCode: string; readonly sceptreEnv: string }): string[] {
-  return STACK_IDS.map((id) => stackName(cfg, id));
+/** Every stack name of an environment, in launch order (with its identity stacks when `ses` is given). */
+export function stackNames(cfg: {
+  readonly projectCode: string;
+  readonly sceptreEnv: string;
+  readonly ses?: { readonly identityStacks?: number };
+}): string[] {
+  return environmentStackIds(cfg.ses?.identityStacks).map((id) => stackName(cfg, id));
 }
 
 /** EventBridge Scheduler schedules, by name suffix (the full name is `names(cfg).schedule(suffix)`). */

@@ -8,7 +8,7 @@ import { checkTemplateLimits, describeLimitProblem } from './lib/limits-check.js
 import { checkReferences } from './lib/references.js';
 import { alarmsOf, type HandlerBundle, type RenderedStack, renderStack } from './lib/template.js';
 import { envConfig, projectConfig, stackConfig } from './sceptre.js';
-import { STACKS } from './stacks/index.js';
+import { stacksFor } from './stacks/index.js';
 
 export interface GenerateResult {
   readonly files: ReadonlyMap<string, string>;
@@ -63,7 +63,7 @@ export function generateAll(
   files.set('config/config.yaml', projectConfig(cfgs));
   for (const cfg of [...cfgs].sort((a, b) => a.sceptreEnv.localeCompare(b.sceptreEnv))) {
     // Two passes: the dashboards list every alarm of every stack, known only once all are rendered.
-    const first = STACKS.map((def) => renderStack(def, cfg, bundles));
+    const first = stacksFor(cfg).map((def) => renderStack(def, cfg, bundles));
     const alarms = first.flatMap(alarmsOf).sort((a, b) => a.name.localeCompare(b.name));
     const rendered = first.map((r) =>
       r.definition.showsEnvironmentAlarms ? renderStack(r.definition, cfg, bundles, alarms) : r,

@@ -125,6 +125,17 @@ export function describeLimitProblem(source: string, p: LimitProblem): string {
   const where = p.resource ? `${p.stack} stack, ${p.resource}` : `${p.stack} stack`;
   return (
     `${source}: ${where}: ${p.limit.what} would be ${p.value} ${p.limit.unit}, over the AWS limit of ` +
-    `${p.limit.max} (${p.limit.source}); change: ${p.limit.fix}`
+    `${p.limit.max} (${p.limit.source}); change: ${fixOf(p)}`
   );
+}
+
+/** The identity stacks hold one resource per domain: what to change there is the number of identity stacks. */
+export const IDENTITY_STACKS_FIX =
+  'raise ses.identityStacks in the environment file (the identities are spread over that many stacks by a ' +
+  'stable hash of the domain; changing the number moves identities between stacks, a migration: README ' +
+  '"Spreading identities over stacks")';
+
+function fixOf(p: LimitProblem): string {
+  const identityStack = p.stack === 'ses' || p.stack.startsWith('ses-identities-');
+  return p.limit.id === 'resources' && identityStack ? IDENTITY_STACKS_FIX : p.limit.fix;
 }

@@ -3,7 +3,7 @@
  * template Parameters wired by Sceptre's `!stack_output`) and handler code locations, and the assembly of the
  * final template. Pure: no AWS calls, no file system, no environment reads.
  */
-import { type Names, names, STACK_IDS, type StackId } from '../../contracts/names.js';
+import { environmentStackIds, type Names, names, STACK_IDS, type StackId } from '../../contracts/names.js';
 import { type EscalationLevel, isSeverity, type Severity } from '../../contracts/severity.js';
 import type { EnvConfig } from '../config/schema.js';
 import type { CfnObject, CfnResource, CfnValue, GetAtt, Ref, Sub } from './cfn.js';
@@ -208,7 +208,7 @@ export function renderStack(
     template,
     resources: built.resources,
     imports,
-    dependencies: STACK_IDS.filter((s) => deps.has(s)),
+    dependencies: environmentStackIds(cfg.ses.identityStacks).filter((s) => deps.has(s)),
     configObjects: new Map([...ctx.configObjects].sort(([a], [b]) => a.localeCompare(b))),
   };
 }

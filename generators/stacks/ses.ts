@@ -11,10 +11,12 @@ import type { MetricFilterProperties } from 'cloudform-types/types/logs/metricFi
 import type { ResourcePolicyProperties } from 'cloudform-types/types/logs/resourcePolicy';
 import type { ConfigurationSetProperties } from 'cloudform-types/types/ses/configurationSet';
 import type { EmailIdentityProperties } from 'cloudform-types/types/ses/emailIdentity';
+import { identityShard } from '../../contracts/identity-stacks.js';
 import { addUnique, identityLogicalId } from '../../contracts/logical-ids.js';
 import { DIMENSIONS, METRICS } from '../../contracts/metrics.js';
+import { identityStackId } from '../../contracts/names.js';
 import { SEVERITY_LABEL } from '../../contracts/severity.js';
-import type { CfnResource, CfnValue } from '../lib/cfn.js';
+import type { CfnResource, CfnValue, Ref } from '../lib/cfn.js';
 import { alarm, getAtt, logGroup, policyDoc, ref, res, sub } from '../lib/resources.js';
 import type { StackContext, StackDefinition } from '../lib/template.js';
 import { sesRateTierAlarm, tierAlarms } from './alarm-catalog.js';
@@ -122,23 +124,8 @@ function build(ctx: StackContext) {
     },
   });
 
-  const identityInputs = new Map<string, string>();
-  cfg.ses.domains.forEach((d, i) => {
-    const input = `${cfg.source} ses.domains[${i}].name "${d.name}"`;
-    addUnique(
-      resources,
-      identityLogicalId(d.name),
-      res<EmailIdentityProperties>('AWS::SES::EmailIdentity', {
-        EmailIdentity: d.name,
-        // Without a default configuration set SES publishes no event for mail sent without one.
-        ConfigurationSetAttributes: { ConfigurationSetName: ref('ConfigurationSet') },
-        DkimAttributes: { SigningEnabled: true },
-        FeedbackAttributes: { EmailForwardingEnabled: false },
-      }),
-      input,
-      identityInputs,
-    );
-  });
+  // Identity shard 0 lives here (all of them at ses.identityStacks: 1); the others in ses-identities-<k>.
+  Object.assign(resources, identityResources(ctx, 0, ref('ConfigurationSet')));
 
   resources.SesEventsLogGroup = logGroup(ctx, n.logGroup.sesEvents, { mask: true });
   resources.SesEventsLogPolicy = res<ResourcePolicyProperties>('AWS::Logs::ResourcePolicy', {
@@ -255,6 +242,55 @@ function build(ctx: StackContext) {
     outputs: {
       ConfigurationSetName: { value: ref('ConfigurationSet'), description: 'Default configuration set' },
       SesEventsLogGroupName: { value: ref('SesEventsLogGroup'), description: 'SES events (masked)' },
+    },
+  };
+}
+
+/**
+ * The EmailIdentity resources of identity shard `k` (contracts/identity-stacks: stable hash of the domain mod
+ * ses.identityStacks), in the order of the environment file. Logical ids come from the domain alone.
+ */
+function identityResources(ctx: StackContext, k: number, configurationSet: Ref): Record<string, CfnResource> {
+  const { cfg } = ctx;
+  const resources: Record<string, CfnResource> = {};
+  const identityInputs = new Map<string, string>();
+  cfg.ses.domains.forEach((d, i) => {
+    if (identityShard(d.name, cfg.ses.identityStacks) !== k) return;
+    const input = `${cfg.source} ses.domains[${i}].name "${d.name}"`;
+    addUnique(
+      resources,
+      identityLogicalId(d.name),
+      res<EmailIdentityProperties>('AWS::SES::EmailIdentity', {
+        EmailIdentity: d.name,
+        // Without a default configuration set SES publishes no event for mail sent without one.
+        ConfigurationSetAttributes: { ConfigurationSetName: configurationSet },
+        DkimAttributes: { SigningEnabled: true },
+        FeedbackAttributes: { EmailForwardingEnabled: false },
+      }),
+      input,
+      identityInputs,
+    );
+  });
+  return resources;
+}
+
+/** The stack of identity shard k >= 1 (`ses.identityStacks` > 1): identities only, using the ses stack's set. */
+export function identityShardStack(k: number): StackDefinition {
+  if (k < 1) throw new Error(`identity shard ${k} is the ses stack`);
+  return {
+    id: identityStackId(k),
+    purpose: `SES domain identities, shard ${k} (ses.identityStacks; a domain's shard never changes with other domains)`,
+    after: ['ses'],
+    build: (ctx) => {
+      const resources = identityResources(ctx, k, ctx.fromStack('ses', 'ConfigurationSetName'));
+      if (!Object.keys(resources).length) {
+        // A stack needs one resource: no domain hashes to this shard (yet).
+        resources.EmptyShard = res('AWS::CloudFormation::WaitConditionHandle', {});
+      }
+      return {
+        description: `SES domain identities of shard ${k} of ${ctx.cfg.ses.identityStacks}`,
+        resources,
+      };
     },
   };
 }

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { parseEnvConfig } from '../../../generators/config/load.js';
 import type { EnvConfig } from '../../../generators/config/schema.js';
 import { pascal, renderStack } from '../../../generators/lib/template.js';
-import { STACKS } from '../../../generators/stacks/index.js';
+import { stacksFor } from '../../../generators/stacks/index.js';
 import { fakeBundles, type Json } from '../../support/templates.js';
 
 export const ACCOUNT = '111122223333';
@@ -139,7 +139,7 @@ function resolveValue(v: Json, lookup: Lookup): Json {
 /** Renders and resolves every stack of `cfg`. */
 export function resolveEnvironment(cfg: EnvConfig): Resolved {
   const bundles = fakeBundles();
-  const rendered = STACKS.map((def) => renderStack(def, cfg, bundles));
+  const rendered = stacksFor(cfg).map((def) => renderStack(def, cfg, bundles));
   const templates: Record<string, Json> = Object.fromEntries(
     rendered.map((r) => [r.definition.id, structuredClone(r.template)]),
   );
