@@ -10,14 +10,12 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { stsCallerAccount } from './lib/account.js';
-import { awsClientConfig, debugFlag, internalErrorText } from './lib/preflight.js';
+import { awsClientConfig, runCommand, STDIO } from './lib/preflight.js';
 import { reportMain } from './report/cli.js';
 
-const { debug, args } = debugFlag(process.argv.slice(2));
-try {
-  process.exitCode = await reportMain(args, {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
+await runCommand('report', (args) =>
+  reportMain(args, {
+    ...STDIO,
     clients: (region) => {
       // Timeouts on every call (preflight.ts); IAM events and Cost Explorer answer in us-east-1.
       const config = awsClientConfig(region);
@@ -37,8 +35,5 @@ try {
     },
     callerAccount: (region) => stsCallerAccount(new STSClient(awsClientConfig(region)))(),
     now: () => new Date(),
-  });
-} catch (error) {
-  console.error(internalErrorText('report', error, debug));
-  process.exitCode = 2;
-}
+  }),
+);

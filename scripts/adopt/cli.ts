@@ -15,7 +15,14 @@ import { ConfigError, describeError, isMissingStack, UsageError } from '../../li
 import { loadSceptreEnvironment } from '../drift/sceptre.js';
 import { parseTemplate } from '../drift/template-parse.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
-import { answerHelp, environmentArg, parseCli, usageText } from '../lib/args.js';
+import {
+  answerHelp,
+  environmentArg,
+  PROJECT_DIR_OPTIONS,
+  parseCli,
+  projectDirs,
+  usageText,
+} from '../lib/args.js';
 import { type Probe, planStack, renderPlan, type StackPlan, type Template } from './core.js';
 
 export const ADOPT_USAGE = usageText({
@@ -52,14 +59,13 @@ export async function adoptMain(argv: readonly string[], io: AdoptIo): Promise<n
   try {
     const { values, positionals } = parseCli(argv, {
       'dry-run': { type: 'boolean' },
-      'sceptre-dir': { type: 'string' },
-      'environments-dir': { type: 'string' },
+      ...PROJECT_DIR_OPTIONS,
     });
+    const { sceptreDir, environmentsDir } = projectDirs(values);
     const env = environmentArg(positionals, ADOPT_USAGE);
-    const sceptre = loadSceptreEnvironment(values['sceptre-dir'] ?? 'sceptre', env);
-    const account = await checkAccount(
-      accountTargetOf(env, values['environments-dir'] ?? 'environments'),
-      () => io.callerAccount(sceptre.region),
+    const sceptre = loadSceptreEnvironment(sceptreDir, env);
+    const account = await checkAccount(accountTargetOf(env, environmentsDir), () =>
+      io.callerAccount(sceptre.region),
     );
     const where = { account, region: sceptre.region };
     const cfn = io.cloudformation(sceptre.region);

@@ -7,7 +7,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { AccountMismatchError } from '../../contracts/account.js';
 import {
   type AlarmDef,
   alarmsFromTemplates,
@@ -19,8 +18,16 @@ import {
 } from '../../lib/alarm-eval/index.js';
 import { ConfigError, UsageError } from '../../lib/errors.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
-import { answerHelp, environmentArg, parseCli, positiveInt, usageText } from '../lib/args.js';
-import { credentialsAdvice } from '../lib/preflight.js';
+import {
+  answerHelp,
+  environmentArg,
+  PROJECT_DIR_OPTIONS,
+  parseCli,
+  positiveInt,
+  projectDirs,
+  usageText,
+} from '../lib/args.js';
+import { credentialsAdvice, expectedErrorExit } from '../lib/preflight.js';
 import { environmentFacts } from '../status/cli.js';
 import { fetchHistory, type PlannedFetch, planFetch, RETENTION } from './fetch.js';
 import { renderHtml } from './html.js';
@@ -84,9 +91,9 @@ export async function backtestMain(argv: readonly string[], deps: BacktestDeps):
       json: { type: 'boolean' },
       html: { type: 'string' },
       end: { type: 'string' },
-      'environments-dir': { type: 'string' },
-      'sceptre-dir': { type: 'string' },
+      ...PROJECT_DIR_OPTIONS,
     });
+    const { sceptreDir, environmentsDir } = projectDirs(values);
     const env = environmentArg(positionals, BACKTEST_USAGE);
     const days = positiveInt('days', values.days, 1, RETENTION[RETENTION.length - 1]!.days);
     const endMs = values.end === undefined ? deps.now() : Date.parse(values.end);
@@ -94,8 +101,6 @@ export async function backtestMain(argv: readonly string[], deps: BacktestDeps):
     // Whole minutes: alarms are evaluated on the minute.
     const end = new Date(Math.floor(endMs / 60_000) * 60_000);
     const start = new Date(end.getTime() - days * 86_400_000);
-    const sceptreDir = values['sceptre-dir'] ?? 'sceptre';
-    const environmentsDir = values['environments-dir'] ?? 'environments';
     const facts = environmentFacts(env, environmentsDir, sceptreDir);
     const defs = loadAlarmDefs(sceptreDir, env);
     // Read history only with credentials of the environment's own account (contracts/account.ts).
@@ -194,14 +199,8 @@ export async function backtestMain(argv: readonly string[], deps: BacktestDeps):
     else deps.stdout(renderText(reports, `backtest ${env}: ${start.toISOString()} .. ${end.toISOString()}`));
     return 0;
   } catch (error) {
-    if (
-      error instanceof UsageError ||
-      error instanceof ConfigError ||
-      error instanceof AccountMismatchError
-    ) {
-      deps.stderr(`backtest: ${error.message}\n`);
-      return error instanceof UsageError ? 64 : 2;
-    }
+    const code = expectedErrorExit('backtest', error, deps.stderr, 64);
+    if (code !== undefined) return code;
     const advice = credentialsAdvice(error);
     if (advice) {
       deps.stderr(`backtest: ${advice}\n`);

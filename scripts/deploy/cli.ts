@@ -27,7 +27,15 @@ import { isResolverValue, loadSceptreEnvironment, type SceptreStack } from '../d
 import { parseTemplate } from '../drift/template-parse.js';
 import { driftCheck } from '../gate/drift-check.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
-import { answerHelp, environmentArg, listOf, parseCli, usageText } from '../lib/args.js';
+import {
+  answerHelp,
+  environmentArg,
+  listOf,
+  PROJECT_DIR_OPTIONS,
+  parseCli,
+  projectDirs,
+  usageText,
+} from '../lib/args.js';
 import { requireEnvironment } from '../lib/preflight.js';
 
 export const DEPLOY_USAGE = usageText({
@@ -265,17 +273,15 @@ export async function deployMain(argv: readonly string[], io: DeployIo): Promise
   try {
     const { values, positionals } = parseCli(argv, {
       'dry-run': { type: 'boolean' },
-      'sceptre-dir': { type: 'string' },
-      'environments-dir': { type: 'string' },
+      ...PROJECT_DIR_OPTIONS,
       'allow-drift': { type: 'string' },
       'allow-replace': { type: 'string' },
     });
+    const { sceptreDir, environmentsDir } = projectDirs(values);
     // a typo would silently override nothing: only stack names of the project (or all) are taken
     const allowDrift = listOf('allow-drift', values['allow-drift'], STACK_IDS);
     const allowReplace = listOf('allow-replace', values['allow-replace'], STACK_IDS);
     const env = environmentArg(positionals, DEPLOY_USAGE);
-    const sceptreDir = values['sceptre-dir'] ?? 'sceptre';
-    const environmentsDir = values['environments-dir'] ?? 'environments';
     // cheap checks first: the environment exists, the credentials are its account's (before generate and lint)
     const region = environmentRegion(requireEnvironment(env, environmentsDir));
     const account = await checkAccount(accountTargetOf(env, environmentsDir), () => io.callerAccount(region));

@@ -4,7 +4,6 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AccountMismatchError } from '../../contracts/account.js';
 import {
   type CloudFormationSender,
   DRIFT_EXIT_CODES,
@@ -22,8 +21,16 @@ import {
 } from '../../lib/drift/report.js';
 import { ConfigError, UsageError } from '../../lib/errors.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
-import { answerHelp, environmentArg, parseCli, positiveInt, usageText } from '../lib/args.js';
-import { prepareOutDir } from '../lib/preflight.js';
+import {
+  answerHelp,
+  environmentArg,
+  PROJECT_DIR_OPTIONS,
+  parseCli,
+  positiveInt,
+  projectDirs,
+  usageText,
+} from '../lib/args.js';
+import { expectedErrorExit, prepareOutDir } from '../lib/preflight.js';
 import { type IgnoreRule, loadIgnoreFile } from './ignore.js';
 import { loadSceptreEnvironment } from './sceptre.js';
 import { parseTemplate } from './template-parse.js';
@@ -75,22 +82,20 @@ export async function driftMain(argv: readonly string[], io: DriftIo): Promise<n
       format: { type: 'string' },
       'out-dir': { type: 'string' },
       ignore: { type: 'string' },
-      'sceptre-dir': { type: 'string' },
       'no-template-diff': { type: 'boolean' },
-      'environments-dir': { type: 'string' },
+      ...PROJECT_DIR_OPTIONS,
     });
+    const { sceptreDir, environmentsDir } = projectDirs(values);
     const env = environmentArg(positionals, DRIFT_USAGE);
     const timeoutSeconds = positiveInt('timeout-seconds', values['timeout-seconds'], 300, 3600);
     const concurrency = positiveInt('concurrency', values.concurrency, 16, 64);
     const wanted = formats(values.format);
     // before any remote work: a report that cannot be written is said now, not after the drift run
     const outDir = prepareOutDir(values['out-dir'] ?? 'reports');
-    const sceptre = loadSceptreEnvironment(values['sceptre-dir'] ?? 'sceptre', env);
+    const sceptre = loadSceptreEnvironment(sceptreDir, env);
     if (!sceptre.stacks.length) throw new ConfigError(`no stacks in ${join(sceptre.dir, 'config', env)}`);
 
-    await checkAccount(accountTargetOf(env, values['environments-dir'] ?? 'environments'), () =>
-      io.callerAccount(sceptre.region),
-    );
+    await checkAccount(accountTargetOf(env, environmentsDir), () => io.callerAccount(sceptre.region));
 
     let ignore: IgnoreRule[] = [];
     if (values.ignore !== undefined) ignore = loadIgnoreFile(values.ignore);
@@ -136,14 +141,8 @@ export async function driftMain(argv: readonly string[], io: DriftIo): Promise<n
     io.stderr(`drift: exit ${exitCode} (${DRIFT_EXIT_CODES[exitCode]})\n`);
     return exitCode;
   } catch (error) {
-    if (
-      error instanceof UsageError ||
-      error instanceof ConfigError ||
-      error instanceof AccountMismatchError
-    ) {
-      io.stderr(`drift: ${error.message}\n`);
-      return 2;
-    }
+    const code = expectedErrorExit('drift', error, io.stderr);
+    if (code !== undefined) return code;
     throw error;
   }
 }

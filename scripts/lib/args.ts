@@ -97,3 +97,23 @@ export function listOf(flag: string, value: string | undefined, allowed: readonl
   }
   return items;
 }
+
+/** `--sceptre-dir` and `--environments-dir`: every command that reads the project takes them (tests, rehearsal). */
+export const PROJECT_DIR_OPTIONS = {
+  'sceptre-dir': { type: 'string' },
+  'environments-dir': { type: 'string' },
+} as const;
+
+/** The two project directories, defaulted (`sceptre`, `environments`). */
+export function projectDirs(values: {
+  readonly 'sceptre-dir'?: string;
+  readonly 'environments-dir'?: string;
+}): {
+  sceptreDir: string;
+  environmentsDir: string;
+} {
+  return {
+    sceptreDir: values['sceptre-dir'] ?? 'sceptre',
+    environmentsDir: values['environments-dir'] ?? 'environments',
+  };
+}

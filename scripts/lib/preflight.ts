@@ -13,7 +13,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { UsageError } from '../../lib/errors.js';
+import { AccountMismatchError } from '../../contracts/account.js';
+import { ConfigError, UsageError } from '../../lib/errors.js';
 import { notAnEnvironmentFile } from './environments.js';
 
 /** Every AWS call of the CLIs gives up after this long (connection, then the whole request). */
@@ -135,4 +136,43 @@ export function internalErrorText(tool: string, error: unknown, debug: boolean):
     return `${tool}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
   const first = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split('\n')[0];
   return `${tool}: internal error: ${first} (run again with --debug for the stack trace)`;
+}
+
+/** The process side of a command: its output streams. */
+export const STDIO = {
+  stdout: (text: string) => process.stdout.write(text),
+  stderr: (text: string) => process.stderr.write(text),
+} as const;
+
+/**
+ * Runs a command's main as the process: `--debug` taken off the arguments, the exit code set from what main
+ * returns, an unexpected error (a bug) one line (the stack trace with --debug) and exit 2.
+ */
+export async function runCommand(tool: string, main: (args: string[]) => Promise<number>): Promise<void> {
+  // the SDK's multi-line notice about Node 20 support ending in 2027 would bury the one-line errors (README:
+  // Prerequisites says which Node to use)
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const { debug, args } = debugFlag(process.argv.slice(2));
+  try {
+    process.exitCode = await main(args);
+  } catch (error) {
+    console.error(internalErrorText(tool, error, debug));
+    process.exitCode = 2;
+  }
+}
+
+/**
+ * An expected error of a command (bad argument or file, another account): its one line on stderr and the exit
+ * code, 2 (`usageCode` for a usage error). Undefined for anything else, which the command handles or rethrows.
+ */
+export function expectedErrorExit(
+  tool: string,
+  error: unknown,
+  stderr: (text: string) => void,
+  usageCode = 2,
+): number | undefined {
+  if (!(error instanceof UsageError || error instanceof ConfigError || error instanceof AccountMismatchError))
+    return undefined;
+  stderr(`${tool}: ${error.message}\n`);
+  return error instanceof UsageError ? usageCode : 2;
 }

@@ -17,7 +17,7 @@ import type { EnvConfig } from '../../generators/config/schema.js';
 import { DynamoEpisodeStore, type PersonWrite } from '../../lib/alarm-episodes/store.js';
 import { apiErrorText, ConfigError as LibConfigError, UsageError } from '../../lib/errors.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
-import { answerHelp, parseCli, usageText } from '../lib/args.js';
+import { answerHelp, parseCli, projectDirs, usageText } from '../lib/args.js';
 import { requireEnvironment } from '../lib/preflight.js';
 
 export type OncallCommand = 'ack' | 'escalate';
@@ -98,6 +98,7 @@ export async function oncallMain(
       note: { type: 'string' },
       'environments-dir': { type: 'string' },
     });
+    const { environmentsDir } = projectDirs(values);
     if (positionals.length !== 2) throw new UsageError(USAGE[command]);
     const [env, alarmArg] = positionals as [string, string];
     const by = values.by;
@@ -106,14 +107,12 @@ export async function oncallMain(
       throw new UsageError(`--note is for ack\n${USAGE.escalate}`);
     const problem = ackProblem(by, values.note);
     if (problem) throw new UsageError(problem);
-    const { config } = environmentFile(values['environments-dir'] ?? 'environments', env);
+    const { config } = environmentFile(environmentsDir, env);
     const n = names(config);
     const alarmName = alarmArg.startsWith(`${n.prefix}-`) ? alarmArg : n.alarm(alarmArg);
     const topicNames = { P1: n.alarmTopic('P1'), P2: n.alarmTopic('P2'), P3: n.alarmTopic('P3') };
     // The credentials must belong to the environment's account (contracts/account.ts) before anything is read.
-    await checkAccount(accountTargetOf(env, values['environments-dir'] ?? 'environments'), () =>
-      io.callerAccount(config.region),
-    );
+    await checkAccount(accountTargetOf(env, environmentsDir), () => io.callerAccount(config.region));
     const clients = io.clients(config.region);
 
     const alarm = await describeAlarm(clients.cloudwatch, alarmName, topicNames);

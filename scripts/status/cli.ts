@@ -6,15 +6,22 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AccountMismatchError } from '../../contracts/account.js';
 import { ENVIRONMENT_NAMES } from '../../contracts/names.js';
 import { ConfigError as EnvConfigError, parseEnvConfig } from '../../generators/config/load.js';
 import type { EnvConfig } from '../../generators/config/schema.js';
 import { ConfigError, UsageError } from '../../lib/errors.js';
 import { loadSceptreEnvironment } from '../drift/sceptre.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
-import { answerHelp, environmentArg, parseCli, positiveInt, usageText } from '../lib/args.js';
-import { findEnvironmentFile } from '../lib/preflight.js';
+import {
+  answerHelp,
+  environmentArg,
+  PROJECT_DIR_OPTIONS,
+  parseCli,
+  positiveInt,
+  projectDirs,
+  usageText,
+} from '../lib/args.js';
+import { expectedErrorExit, findEnvironmentFile } from '../lib/preflight.js';
 import { piiAccessSection } from './pii-access.js';
 import { SECTIONS, type Section, type StatusClients, type StatusContext } from './sections.js';
 
@@ -171,19 +178,13 @@ export async function statusMain(argv: readonly string[], io: StatusIo): Promise
       'since-minutes': { type: 'string' },
       unmask: { type: 'boolean' },
       'pii-access-days': { type: 'string' },
-      'environments-dir': { type: 'string' },
-      'sceptre-dir': { type: 'string' },
+      ...PROJECT_DIR_OPTIONS,
     });
+    const { sceptreDir, environmentsDir } = projectDirs(values);
     const env = environmentArg(positionals, STATUS_USAGE);
     const sinceMinutes = positiveInt('since-minutes', values['since-minutes'], 60, 7 * 24 * 60);
-    const facts = environmentFacts(
-      env,
-      values['environments-dir'] ?? 'environments',
-      values['sceptre-dir'] ?? 'sceptre',
-    );
-    await checkAccount(accountTargetOf(env, values['environments-dir'] ?? 'environments'), () =>
-      io.callerAccount(facts.region),
-    );
+    const facts = environmentFacts(env, environmentsDir, sceptreDir);
+    await checkAccount(accountTargetOf(env, environmentsDir), () => io.callerAccount(facts.region));
     const domains = values.domain?.length ? values.domain : facts.domains;
     const ctx: StatusContext = {
       env,
@@ -201,21 +202,15 @@ export async function statusMain(argv: readonly string[], io: StatusIo): Promise
     const sections = await Promise.all(SECTIONS.map((section) => section(ctx, clients)));
     if (values['pii-access-days'] !== undefined) {
       const days = positiveInt('pii-access-days', values['pii-access-days'], 7, 90);
-      sections.push(await piiAccess(env, values['environments-dir'] ?? 'environments', facts, days, io));
+      sections.push(await piiAccess(env, environmentsDir, facts, days, io));
     }
     const header = `${facts.projectCode} status: ${env} (${facts.environment}, ${facts.region}) at ${new Date(io.now()).toISOString()}`;
     io.stdout(renderStatus(header, sections));
     if (sections.some((s) => s.state === 'attention')) return 1;
     return sections.some((s) => s.state === 'unavailable') ? 3 : 0;
   } catch (error) {
-    if (
-      error instanceof UsageError ||
-      error instanceof ConfigError ||
-      error instanceof AccountMismatchError
-    ) {
-      io.stderr(`status: ${error.message}\n`);
-      return 2;
-    }
+    const code = expectedErrorExit('status', error, io.stderr);
+    if (code !== undefined) return code;
     throw error;
   }
 }
