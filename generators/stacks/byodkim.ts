@@ -313,6 +313,7 @@ function build(ctx: StackContext) {
   // The notification manager handles no domain: no domain list, no access to it.
   const noticeEnvironment = writeByodkimEnv(settings);
 
+  const dnsSender = cfg.byodkim.dnsRequestSender;
   const st = {
     state: (write: boolean): PolicyStatement => ({
       Sid: write ? 'RotationState' : 'ReadRotationState',
@@ -390,6 +391,28 @@ function build(ctx: StackContext) {
         Condition: { StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.amazonaws.com') } },
       },
     ],
+    // The DNS team's mail (ses.domains[].dnsTeam): from the configured sender only, through its identity and
+    // the configuration set SES applies to it by default, to addresses at the teams' mail domains only.
+    mailDnsTeam: dnsSender
+      ? [
+          {
+            Sid: 'MailDnsTeamFromConfiguredSender',
+            Effect: 'Allow',
+            Action: 'ses:SendEmail',
+            Resource: [
+              arn(
+                'ses',
+                `identity/${cfg.ses.domains.find((d) => dnsSender.toLowerCase().endsWith(`@${d.name}`))!.name}`,
+              ),
+              arn('ses', `configuration-set/${n.configurationSet}`),
+            ],
+            Condition: {
+              StringEquals: { 'ses:FromAddress': dnsSender },
+              'ForAllValues:StringLike': { 'ses:Recipients': dnsTeamRecipientPatterns(cfg.ses.domains) },
+            },
+          },
+        ]
+      : [],
     invokeNotifier: {
       Sid: 'FailureDestination',
       Effect: 'Allow',
@@ -409,6 +432,7 @@ function build(ctx: StackContext) {
         st.kms(['kms:GenerateDataKeyPairWithoutPlaintext', 'kms:Decrypt']),
         st.ses(true),
         ...st.publish,
+        ...st.mailDnsTeam,
         ...st.route53,
         st.invokeNotifier,
         ...st.domainsObject,
@@ -444,6 +468,8 @@ function build(ctx: StackContext) {
         ...st.publish,
         ...st.route53,
         ...st.domainsObject,
+        ...st.mailDnsTeam,
+        ...st.route53,
       ],
       environment,
       timeoutSeconds: 60,
@@ -603,3 +629,11 @@ export const byodkimStack: StackDefinition = {
   handlers: Object.values(FN).map((f) => `byodkim/${f.fn}`),
   build,
 };
+
+/** `*@<mail domain>` of every DNS team address (distinct, sorted): the recipients the functions may mail. */
+export function dnsTeamRecipientPatterns(domains: readonly { dnsTeam?: readonly string[] }[]): string[] {
+  const at = new Set(
+    domains.flatMap((d) => (d.dnsTeam ?? []).map((a) => `*@${a.slice(a.lastIndexOf('@') + 1)}`)),
+  );
+  return [...at].sort();
+}

@@ -1116,6 +1116,50 @@ const byodkim: Expectation[] = [
     },
     ['user:account-admin', 'role:admin', 'role:ses-config-updater-fn', 'role:validation-monitor-fn'],
   ),
+  // The DNS team's mail (issue #14 item 5): only from the configured sender, only to the teams' mail domains.
+  {
+    who: 'role:dkim-rotation-orchestrator-fn',
+    action: 'ses:SendEmail',
+    on: 'ses:identity/goo.ne.jp',
+    context: { 'ses:FromAddress': 'noreply@goo.ne.jp', 'ses:Recipients': ['dns-team@dns.example.co.jp'] },
+    expect: 'Deny',
+    why: 'DNS mail only from byodkim.dnsRequestSender',
+  },
+  {
+    who: 'role:dkim-rotation-orchestrator-fn',
+    action: 'ses:SendEmail',
+    on: 'ses:identity/goo.ne.jp',
+    context: {
+      'ses:FromAddress': 'byodkim@goo.ne.jp',
+      'ses:Recipients': ['dns-team@dns.example.co.jp', 'someone@elsewhere.example'],
+    },
+    expect: 'Deny',
+    why: "DNS mail only to the configured teams' mail domains",
+  },
+  {
+    who: 'role:ses-config-updater-fn',
+    action: 'ses:SendEmail',
+    on: 'ses:identity/goo.ne.jp',
+    context: { 'ses:FromAddress': 'noreply@goo.ne.jp', 'ses:Recipients': ['dns-team@dns.example.co.jp'] },
+    expect: 'Deny',
+    why: 'DNS mail only from byodkim.dnsRequestSender',
+  },
+  {
+    who: 'role:ses-config-updater-fn',
+    action: 'ses:SendEmail',
+    on: 'ses:identity/goo.ne.jp',
+    context: { 'ses:FromAddress': 'byodkim@goo.ne.jp', 'ses:Recipients': ['someone@elsewhere.example'] },
+    expect: 'Deny',
+    why: "DNS mail only to the configured teams' mail domains",
+  },
+  {
+    who: 'role:notification-manager-fn',
+    action: 'ses:SendEmail',
+    on: 'ses:identity/goo.ne.jp',
+    context: { 'ses:FromAddress': 'byodkim@goo.ne.jp', 'ses:Recipients': ['dns-team@dns.example.co.jp'] },
+    expect: 'Deny',
+    why: 'the notification manager never mails the DNS team',
+  },
 ];
 
 /** The report functions (seed 4.3.1): what they may not do, and the one call not derived from their code. */
@@ -1235,6 +1279,11 @@ const DKIM_DNS = {
   },
 };
 const STATE = 'byodkim/StateTable';
+/** The DNS team's mail (issue #14 item 5): from byodkim.dnsRequestSender to the fixture's dnsTeam. */
+const DNS_TEAM_MAIL = {
+  on: [IDENTITY, 'ses:configuration-set/ses-migration-production-config-set'],
+  context: { 'ses:FromAddress': 'byodkim@goo.ne.jp', 'ses:Recipients': ['dns-team@dns.example.co.jp'] },
+};
 const STACK = 'arn:aws:cloudformation:ap-northeast-1:${account}:stack/ses-migration-access-prod-ses/0b1c';
 
 /** The report functions share one bundle and one set of permissions. */
@@ -1341,6 +1390,7 @@ export const FUNCTION_CALLS: Record<string, FunctionCalls> = {
       'ses:GetEmailIdentity': { on: [IDENTITY] },
       'ses:PutEmailIdentityDkimSigningAttributes': { on: [IDENTITY] },
       'sns:Publish': { on: DELIVERY_TOPICS },
+      'ses:SendEmail': DNS_TEAM_MAIL,
       'route53:ChangeResourceRecordSets': DKIM_DNS,
       'lambda:InvokeFunction': { on: ['byodkim/NotificationManagerFunction'] },
       ...PUBLISH_ENCRYPTED,
@@ -1379,6 +1429,10 @@ export const FUNCTION_CALLS: Record<string, FunctionCalls> = {
       'kms:Decrypt': { on: 'byodkim/ByodkimKey', why: 'the generator never sees a private key' },
       'kms:DescribeKey': { on: 'byodkim/ByodkimKey', why: 'only the validation monitor describes the key' },
       'ses:PutEmailIdentityDkimSigningAttributes': { on: IDENTITY, why: 'only the updater switches SES' },
+      'ses:SendEmail': {
+        on: IDENTITY,
+        why: 'the generator stops before the DNS request; only the orchestrator and the updater mail the DNS team',
+      },
     },
   },
   'ses-config-updater-fn': {
@@ -1390,6 +1444,7 @@ export const FUNCTION_CALLS: Record<string, FunctionCalls> = {
       'ses:GetEmailIdentity': { on: [IDENTITY] },
       'ses:PutEmailIdentityDkimSigningAttributes': { on: [IDENTITY] },
       'sns:Publish': { on: DELIVERY_TOPICS },
+      'ses:SendEmail': DNS_TEAM_MAIL,
       'route53:ChangeResourceRecordSets': DKIM_DNS,
       ...PUBLISH_ENCRYPTED,
       ...ownLogs('byodkim/SesConfigUpdaterLogGroup'),

@@ -76,6 +76,8 @@ export interface ByodkimConfig {
   readonly topics: Topics;
   /** Rotation deadlines (DEADLINES_JSON from the environment file's `byodkim:` section; defaults otherwise). */
   readonly timings: Timings;
+  /** From address of the DNS team's mail (DNS_REQUEST_SENDER); unset: no mail, notices on the topics. */
+  readonly dnsSender?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -148,6 +150,7 @@ export function loadSettings(env: Env = process.env): Omit<ByodkimConfig, 'domai
     metricsNamespace: env.METRICS_NAMESPACE?.trim() || `${projectCode}/${environment}/BYODKIM`,
     topics: { P1: env.TOPIC_P1_ARN ?? '', P2: env.TOPIC_P2_ARN ?? '', P3: env.TOPIC_P3_ARN ?? '' },
     timings: parseDeadlines(env[BYODKIM_ENV.deadlines]),
+    ...(env[BYODKIM_ENV.dnsSender]?.trim() ? { dnsSender: env[BYODKIM_ENV.dnsSender]!.trim() } : {}),
   };
 }
 

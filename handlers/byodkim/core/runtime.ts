@@ -11,6 +11,7 @@ import { powertoolsLog } from '../aws/log.js';
 import { PowertoolsMetricsSink } from '../aws/metrics.js';
 import { Route53Publisher } from '../aws/route53.js';
 import { readConfigObject } from '../aws/s3.js';
+import { SesMailer } from '../aws/sesmail.js';
 import { SesV2Port } from '../aws/sesv2.js';
 import { SnsNotifier } from '../aws/sns.js';
 import {
@@ -20,6 +21,7 @@ import {
   loadDomainConfig,
   type ReadConfigObject,
 } from './config.js';
+import { DnsTeamNotifier } from './dns-team.js';
 import { RotationEngine } from './engine.js';
 import { createBuckets, pacePorts } from './pacing.js';
 import type { Ports } from './ports.js';
@@ -42,6 +44,20 @@ export async function createRuntime(
 ): Promise<Runtime> {
   const config = await loadDomainConfig(env, readObject);
   const { logger, log } = powertoolsLog(`byodkim-${fn}`);
+  const buckets = createBuckets();
+  // DNS-team notices by mail where a domain has a dnsTeam (paced at the SES sending rate), the rest on SNS.
+  const teams = new Map(config.domains.flatMap((d) => (d.dnsTeam ? [[d.domain, d.dnsTeam] as const] : [])));
+  const mail = config.dnsSender ? new SesMailer(config.dnsSender) : undefined;
+  const notifier = new DnsTeamNotifier(
+    new SnsNotifier(config.topics),
+    mail && {
+      send: async (to, subject, body) => {
+        await buckets.sesSend.take();
+        await mail.send(to, subject, body);
+      },
+    },
+    teams,
+  );
   // Every AWS call paced to its API's rate (contracts/limits.ts API_RATE_LIMITS), per Lambda environment.
   const ports: Ports = pacePorts(
     {
@@ -50,12 +66,12 @@ export async function createRuntime(
       ses: new SesV2Port(),
       dns: new NodeDnsLookup(),
       dnsPublisher: new Route53Publisher(),
-      notifier: new SnsNotifier(config.topics),
+      notifier,
       metrics: new PowertoolsMetricsSink(config.metricsNamespace, `byodkim-${fn}`),
       clock: { now: () => new Date() },
       log,
     },
-    createBuckets(),
+    buckets,
   );
   const engine = new RotationEngine({
     config,
