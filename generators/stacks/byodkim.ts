@@ -469,7 +469,6 @@ function build(ctx: StackContext) {
         ...st.route53,
         ...st.domainsObject,
         ...st.mailDnsTeam,
-        ...st.route53,
       ],
       environment,
       timeoutSeconds: 60,
