@@ -23,7 +23,7 @@ export async function insights(
       queryString: query,
       startTime: Math.floor(start.getTime() / 1000),
       endTime: Math.floor(end.getTime() / 1000) - 1,
-      limit: 1000,
+      limit: 10_000,
     }),
   );
   const deadline = Date.now() + (opts.timeoutMs ?? 120_000);

@@ -1,17 +1,20 @@
 /** トレンド分析 (weekly report, seed 4.3.1), and the five weeks of counts the proposals read too. */
-import { change, countsIn, fmtInt, fmtPct, rates } from '../figures.js';
+import { type Counts, change, countsIn, fmtInt, fmtPct, rates } from '../figures.js';
 import { jstDate, previousPeriods } from '../period.js';
 import type { Block } from '../types.js';
-import { type SectionContext, sesCounters } from './context.js';
+import { domainCounters, type SectionContext, sesCounters } from './context.js';
 
 /** Weekly counts of the account and each domain for the period and the four before it. */
 export async function weeklySeries(ctx: SectionContext) {
   const weeks = [...previousPeriods(ctx.period, 4), ctx.period];
   const byId = await sesCounters(ctx, weeks[0]!.start, ctx.period.end);
   const account = weeks.map((w) => countsIn(byId, 'a_', w.start, w.end));
-  const domains = ctx.cfg.domains.map((d, i) => ({
+  // Per domain: one Logs Insights query per week over /aws/ses/events (no metric per domain, issue #14).
+  const perWeek: Map<string, Counts>[] = [];
+  for (const w of weeks) perWeek.push(await domainCounters(ctx, w.start, w.end));
+  const domains = ctx.cfg.domains.map((d) => ({
     name: d.name,
-    weeks: weeks.map((w) => countsIn(byId, `d${i}_`, w.start, w.end)),
+    weeks: perWeek.map((m) => m.get(d.name)!),
   }));
   return { weeks, account, domains };
 }

@@ -109,7 +109,10 @@ describe('report function on moto', () => {
       bounceRate: 0.5,
     });
     expect(figures.figures.sending.account.sendSuccessRate).toBeCloseTo(99.1667, 3);
-    expect(figures.figures.sending.domains['goo.ne.jp']).toMatchObject({ Send: 0 });
+    // Per-domain figures come from a Logs Insights query over /aws/ses/events (issue #14), which this moto
+    // world does not hold: the account figures stand and the domain table says why it is missing.
+    expect(figures.figures.sending.domainsMissing).toMatch(/ResourceNotFoundException/);
+    expect(figures.figures.sending.domains).toEqual({});
     expect(figures.sections.find((s: { id: string }) => s.id === 'charts').reason).toMatch(/グラフ/);
     expect(await get('report.html')).toContain('送信統計サマリー');
     expect(JSON.parse(await get('delivery.json'))).toMatchObject({ status: 'sent', recipients: 1 });
