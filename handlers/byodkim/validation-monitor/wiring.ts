@@ -10,6 +10,7 @@ import { PowertoolsMetricsSink } from '../aws/metrics.js';
 import { readConfigObject } from '../aws/s3.js';
 import { SesV2Port } from '../aws/sesv2.js';
 import { type ByodkimConfig, loadDomainConfig, type ReadConfigObject } from '../core/config.js';
+import { createBuckets } from '../core/pacing.js';
 import type { Ports } from '../core/ports.js';
 
 export interface MonitorRuntime {
@@ -24,10 +25,20 @@ export async function createMonitorRuntime(
 ): Promise<MonitorRuntime> {
   const config = await loadDomainConfig(env, readObject);
   const { log } = powertoolsLog('byodkim-validation-monitor');
+  // SES paced like the rotation functions (one request a second: contracts/limits.ts API_RATE_LIMITS.sesApi).
+  const buckets = createBuckets();
+  const ses = new SesV2Port();
   return {
     config,
     ports: {
-      ses: new SesV2Port(),
+      ses: {
+        getDkim: async (d: string) => {
+          await buckets.sesApi.take();
+          return ses.getDkim(d);
+        },
+        putExternal: () => Promise.reject(new Error('the validation monitor never changes SES')),
+        putEasyDkim: () => Promise.reject(new Error('the validation monitor never changes SES')),
+      },
       dns: new NodeDnsLookup(),
       vault: new KmsKeyVault(config.kmsKeyId),
       store: new DynamoStateStore(config.stateTable),

@@ -277,3 +277,36 @@ describe('throttling injected through the AWS adapters (aws-sdk-client-mock)', (
     expect(minGap(callTimes.r53!)).toBeGreaterThanOrEqual(1000 / API_RATE_LIMITS.route53.pacePerSecond);
   });
 });
+
+describe('validation monitor at scale', () => {
+  it('checks at most 100 domains a run; consecutive 15-minute runs cover every domain within ceil(n/100) runs', async () => {
+    const { monitorSlice, MONITOR_DOMAINS_PER_RUN } = await import(
+      '../../../handlers/byodkim/core/monitor.js'
+    );
+    for (const n of [1, 99, 100, 101, 250, 1000]) {
+      const all = names(n);
+      const runs = Math.ceil(n / MONITOR_DOMAINS_PER_RUN);
+      for (const startSlot of [0, 7, 12345]) {
+        const seen = new Set<string>();
+        for (let r = 0; r < runs; r++) {
+          const slice = monitorSlice(all, (startSlot + r) * 900_000 + 1000);
+          expect(slice.length).toBe(Math.min(n, MONITOR_DOMAINS_PER_RUN));
+          for (const d of slice) seen.add(d);
+        }
+        expect(seen.size, `n=${n} slot ${startSlot}`).toBe(n);
+      }
+    }
+  });
+
+  it('stops at its deadline and says how many it left for a later run', async () => {
+    const { checkAll } = await import('../../../handlers/byodkim/core/monitor.js');
+    const domains: DomainConfig[] = names(10).map((domain) => ({ domain, rotationIntervalDays: 365 }));
+    const w = world(domains);
+    let t = 0;
+    const ses = w.ports.ses;
+    const ports = { ...w.ports, ses: { ...ses, getDkim: (d: string) => ((t += 1000), ses.getDkim(d)) } };
+    const report = await checkAll(ports, domains, { deadlineMs: 4500, nowMs: () => t });
+    expect(report.domains.length).toBe(5);
+    expect(w.rec.logs.some((l) => l.includes('"notChecked":5'))).toBe(true);
+  });
+});
