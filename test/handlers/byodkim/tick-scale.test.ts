@@ -304,7 +304,11 @@ describe('validation monitor at scale', () => {
     const w = world(domains);
     let t = 0;
     const ses = w.ports.ses;
-    const ports = { ...w.ports, ses: { ...ses, getDkim: (d: string) => ((t += 1000), ses.getDkim(d)) } };
+    const getDkim = (d: string) => {
+      t += 1000;
+      return ses.getDkim(d);
+    };
+    const ports = { ...w.ports, ses: { ...ses, getDkim } };
     const report = await checkAll(ports, domains, { deadlineMs: 4500, nowMs: () => t });
     expect(report.domains.length).toBe(5);
     expect(w.rec.logs.some((l) => l.includes('"notChecked":5'))).toBe(true);
