@@ -49,3 +49,29 @@ export const UNREFERENCED_RULE_ID = 'expire-unreferenced-artifacts';
 export function sha256Hex(body: string): string {
   return createHash('sha256').update(body, 'utf8').digest('hex');
 }
+
+/**
+ * Refuses a configuration object whose bytes do not hash to the SHA-256 its key names (changed or damaged after
+ * upload): a function never half-uses one. `where` names it in the error (`s3://<bucket>/<key>`); `stack` is the
+ * stack whose deploy uploads it again.
+ */
+export function verifyConfigObject(
+  key: string,
+  body: string,
+  fail: (message: string) => Error,
+  where: string,
+  stack: string,
+): void {
+  const expected = configObjectSha256(key);
+  if (!expected)
+    throw fail(
+      `${where}: ${JSON.stringify(key)} is not a configuration object key (config/<env>/<name>/<sha256>.json)`,
+    );
+  const actual = sha256Hex(body);
+  if (actual !== expected) {
+    throw fail(
+      `${where}: the object's SHA-256 is ${actual} (${Buffer.byteLength(body)} bytes) but its key names ${expected}: ` +
+        `the object was changed or damaged after upload; delete it and deploy the ${stack} stack again (the deploy gate uploads it from dist/)`,
+    );
+  }
+}

@@ -10,7 +10,7 @@
  * cold start and decode it with the codec below ({@link decodeByodkimDomainsObject}); `DOMAINS_JSON` with the
  * same body is still accepted for local runs and tests.
  */
-import { configObjectKey, configObjectSha256, sha256Hex } from '../artifacts.js';
+import { configObjectKey, configObjectSha256, sha256Hex, verifyConfigObject } from '../artifacts.js';
 import {
   BYODKIM_DEADLINE_DEFAULTS,
   DKIM_DOMAIN_MAX_LENGTH,
@@ -108,13 +108,7 @@ export function decodeByodkimDomainsObject(
       `${BYODKIM_ENV.domainsConfigKey} is ${JSON.stringify(key)}; allowed: config/<env>/${BYODKIM_DOMAINS_OBJECT}/<sha256>.json`,
     );
   }
-  const actual = sha256Hex(body);
-  if (actual !== expected) {
-    throw fail(
-      `${where}: the object's SHA-256 is ${actual} (${Buffer.byteLength(body)} bytes) but its key names ${expected}: ` +
-        'the object was changed or damaged after upload; delete it and deploy the byodkim stack again (the deploy gate uploads it from dist/)',
-    );
-  }
+  verifyConfigObject(key, body, fail, where, 'byodkim');
   return parseByodkimDomains(body, fail, where);
 }
 

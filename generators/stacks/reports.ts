@@ -4,7 +4,7 @@
  * destinations, so report mail is absent from /aws/ses/events, the archive and the per-domain metrics.
  */
 
-import { reportConfig, reportEnvInput } from '../../lib/reports/config.js';
+import { reportConfig, reportConfigObject } from '../../lib/reports/config.js';
 import { CADENCES } from '../../lib/reports/types.js';
 import type { CfnResource, PolicyStatement } from '../lib/cfn.js';
 import { lambdaFunction, schedule } from '../lib/lambda.js';
@@ -36,6 +36,7 @@ function build(ctx: StackContext) {
   const archiveBucket = ctx.fromStack('enhanced-kinesis', 'ArchiveBucketName');
   const archiveKey = ctx.fromStack('enhanced-kinesis', 'ArchiveKeyArn');
   const artifactsBucket = ctx.fromStack('base', 'ArtifactsBucketName');
+  const configObject = ctx.configObject(reportConfigObject(cfg.sceptreEnv, cfg));
   const p3 = ctx.fromStack('base', 'DeliveryTopicP3Arn');
   const bucketArn = (b: { Ref: string }, path: string) =>
     sub(`arn:\${AWS::Partition}:s3:::\${${b.Ref}}${path}`);
@@ -99,6 +100,12 @@ function build(ctx: StackContext) {
       Effect: 'Allow',
       Action: 's3:GetObject',
       Resource: bucketArn(artifactsBucket, `/drift-reports/${cfg.environment}/*`),
+    },
+    {
+      Sid: 'ReadReportConfig',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: bucketArn(artifactsBucket, `/${configObject.key}`),
     },
     {
       Sid: 'ListDriftReports',
@@ -175,7 +182,8 @@ function build(ctx: StackContext) {
         statements,
         environment: {
           CADENCE: cadence,
-          REPORT_CONFIG_JSON: JSON.stringify(reportEnvInput(cfg)),
+          // Every domain is in it: an object in the artifacts bucket, not the 4 KB environment (issue #14).
+          REPORT_CONFIG_KEY: configObject.key,
           ARCHIVE_BUCKET: archiveBucket,
           ARCHIVE_KEY_ARN: archiveKey,
           ARTIFACTS_BUCKET: artifactsBucket,

@@ -9,7 +9,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { awsSinks, awsSources } from '../../lib/reports/aws/index.js';
 import { parseReportConfig } from '../../lib/reports/config.js';
 import { type RunResult, runReport } from '../../lib/reports/deliver.js';
-import { CADENCES, type Cadence } from '../../lib/reports/types.js';
+import { CADENCES, type Cadence, type ReportConfig } from '../../lib/reports/types.js';
 import { cloudtrailClient, cloudtrailGlobalClient } from '../shared/clients/cloudtrail.js';
 import { cloudwatchClient } from '../shared/clients/cloudwatch.js';
 import { costExplorerClient } from '../shared/clients/cost-explorer.js';
@@ -18,6 +18,7 @@ import { logsClient } from '../shared/clients/logs.js';
 import { s3Client } from '../shared/clients/s3.js';
 import { sesv2Client } from '../shared/clients/sesv2.js';
 import { snsClient } from '../shared/clients/sns.js';
+import { readConfigObject } from '../shared/config-object.js';
 
 const logger = new Logger({ serviceName: 'ses-migration-reports' });
 
@@ -35,9 +36,31 @@ function required(env: NodeJS.ProcessEnv, key: string): string {
   return v;
 }
 
+let config: ReportConfig | undefined;
+
+/**
+ * The report configuration: the object REPORT_CONFIG_KEY names in ARTIFACTS_BUCKET (read once per cold start,
+ * its SHA-256 checked against the key), or REPORT_CONFIG_JSON for local runs. A failure caches nothing.
+ */
+async function reportConfiguration(env: NodeJS.ProcessEnv): Promise<ReportConfig> {
+  const key = env.REPORT_CONFIG_KEY;
+  if (!key) return parseReportConfig(env.REPORT_CONFIG_JSON);
+  const bucket = required(env, 'ARTIFACTS_BUCKET');
+  const body = await readConfigObject({
+    bucket,
+    key,
+    what: 'report configuration object',
+    stack: 'reports',
+    bucketVariable: 'ARTIFACTS_BUCKET',
+    fail: (message, options) => new Error(message, options),
+  });
+  return parseReportConfig(body, `s3://${bucket}/${key}`);
+}
+
 export async function handler(event: ReportEvent | undefined): Promise<RunResult> {
   const env = process.env;
-  const cfg = parseReportConfig(env.REPORT_CONFIG_JSON);
+  config ??= await reportConfiguration(env);
+  const cfg = config;
   const cadence = (event?.cadence ?? env.CADENCE) as Cadence;
   if (!CADENCES.includes(cadence)) {
     throw new Error(

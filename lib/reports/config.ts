@@ -1,7 +1,9 @@
 /**
- * The report configuration of an environment, derived from its validated config (pure). The generator puts it
- * into the functions' REPORT_CONFIG_JSON; `npm run report` builds the same from environments/<env>.yaml.
+ * The report configuration of an environment, derived from its validated config (pure). The generator writes it
+ * as a configuration object (`config/<env>/report-config/<sha256>.json`, uploaded by the deploy gate) whose key
+ * the functions get in REPORT_CONFIG_KEY; `npm run report` builds the same from environments/<env>.yaml.
  */
+import { configObjectKey, sha256Hex } from '../../contracts/artifacts.js';
 import { names } from '../../contracts/names.js';
 import type { Cadence, ReportConfig, Tiers } from './types.js';
 
@@ -116,15 +118,33 @@ export function reportEnvInput(cfg: ReportEnvInput): ReportEnvInput {
   };
 }
 
-/** Parses REPORT_CONFIG_JSON (a `reportEnvInput`); a missing or unreadable value is a deployment error. */
-export function parseReportConfig(raw: string | undefined): ReportConfig {
+/** Name of the report configuration object (the `<name>` of `config/<env>/<name>/<sha256>.json`). */
+export const REPORT_CONFIG_OBJECT = 'report-config';
+
+/**
+ * The report configuration object of a Sceptre environment: `reportEnvInput` (which holds every domain, so it
+ * grows with them) as deterministic bytes, keyed by their SHA-256. The reports stack names the key in
+ * REPORT_CONFIG_KEY instead of putting the input into the 4 KB environment.
+ */
+export function reportConfigObject(sceptreEnv: string, cfg: ReportEnvInput): { key: string; body: string } {
+  const body = `${JSON.stringify(reportEnvInput(cfg))}\n`;
+  return { key: configObjectKey(sceptreEnv, REPORT_CONFIG_OBJECT, sha256Hex(body)), body };
+}
+
+/**
+ * Parses a `reportEnvInput` (the body of the report configuration object, or REPORT_CONFIG_JSON for local runs;
+ * `source` names it in errors); a missing or unreadable value is a deployment error.
+ */
+export function parseReportConfig(raw: string | undefined, source = 'REPORT_CONFIG_JSON'): ReportConfig {
   if (!raw)
-    throw new Error('REPORT_CONFIG_JSON is not set: the function must be deployed by the reports stack');
+    throw new Error(
+      `${source} is not set: the function must be deployed by the reports stack (REPORT_CONFIG_KEY names its configuration object)`,
+    );
   let input: ReportEnvInput;
   try {
     input = JSON.parse(raw) as ReportEnvInput;
   } catch (e) {
-    throw new Error(`REPORT_CONFIG_JSON is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`${source} is not valid JSON: ${(e as Error).message}`);
   }
   return reportConfig(input);
 }

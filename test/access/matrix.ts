@@ -10,6 +10,7 @@
 
 import { renderStack } from '../../generators/lib/template.js';
 import { byodkimStack } from '../../generators/stacks/byodkim.js';
+import { reportsStack } from '../../generators/stacks/reports.js';
 import { fakeBundles } from '../support/templates.js';
 import { loadFixture } from './support/resolve.js';
 
@@ -1286,6 +1287,11 @@ const DNS_TEAM_MAIL = {
 };
 const STACK = 'arn:aws:cloudformation:ap-northeast-1:${account}:stack/ses-migration-access-prod-ses/0b1c';
 
+/** The report configuration object the fixture's reports stack names (its key changes with the configuration). */
+const REPORT_CONFIG_OBJECT = `base/ArtifactsBucket/${
+  [...renderStack(reportsStack, loadFixture('access-prod'), fakeBundles()).configObjects.keys()][0]
+}`;
+
 /** The report functions share one bundle and one set of permissions. */
 const reportCalls = (c: string, group: string): FunctionCalls => ({
   bundle: 'reports',
@@ -1305,6 +1311,7 @@ const reportCalls = (c: string, group: string): FunctionCalls => ({
       on: [
         `enhanced-kinesis/ArchiveBucket/reports/${c}/2026-11-30/delivery.json`,
         'base/ArtifactsBucket/drift-reports/production/2026-11-30/x.json',
+        REPORT_CONFIG_OBJECT,
       ],
     },
     's3:PutObject': { on: [`enhanced-kinesis/ArchiveBucket/reports/${c}/2026-11-30/report.html`] },

@@ -75,7 +75,7 @@ describe.each(['prod', 'dev'] as const)('function environments of %s', (env) => 
     async (fn) => {
       const objects = configObjects();
       const reads: string[] = [];
-      const c = await loadDomainConfig(of(fn), async (bucket, key) => {
+      const c = await loadDomainConfig(of(fn), async (_bucket, key) => {
         reads.push(key);
         const body = objects.get(key);
         if (body === undefined) throw new Error(`the stack names ${key}, which generate did not write`);

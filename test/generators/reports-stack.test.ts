@@ -11,7 +11,8 @@ const load = (patch = '') => parseEnvConfig(FIXTURE, readFileSync(FIXTURE, 'utf8
 const P = 'ses-migration-production';
 
 describe('reports stack', () => {
-  const t = renderStack(reportsStack, load(), fakeBundles()).template as Json;
+  const rendered = renderStack(reportsStack, load(), fakeBundles());
+  const t = rendered.template as Json;
   const r = t.Resources;
 
   it('one function per cadence, scheduled at 09:00 Asia/Tokyo: daily, Mondays, the 1st', () => {
@@ -37,9 +38,13 @@ describe('reports stack', () => {
     expect(destinations).toEqual([]);
   });
 
-  it('the function environment carries the configuration under the 4 KB Lambda limit, and it parses back', () => {
+  it('the function environment names the configuration object (not the configuration), and it parses back', () => {
     const vars = r.DailyReportFunction.Properties.Environment.Variables;
-    const cfg = parseReportConfig(vars.REPORT_CONFIG_JSON);
+    expect(vars.REPORT_CONFIG_JSON).toBeUndefined();
+    expect(vars.REPORT_CONFIG_KEY).toMatch(/^config\/[a-z]+\/report-config\/[0-9a-f]{64}\.json$/);
+    const body = rendered.configObjects.get(vars.REPORT_CONFIG_KEY);
+    expect(body, 'the stack registers the object it names').toBeDefined();
+    const cfg = parseReportConfig(body);
     expect(cfg.recipients.monthly).toEqual(['ops@goo.ne.jp', 'manager@goo.ne.jp']);
     expect(cfg.sender).toBe('ses-reports@goo.ne.jp');
     expect(cfg.domains.map((d) => d.name)).toEqual(['goo.ne.jp', 'mail.goo.ne.jp']);

@@ -1,5 +1,7 @@
 /** Reads and validates the functions' environment. Fails early with the variable name and allowed values. */
+import { CONFIG_OBJECT_KEY } from '../../../contracts/artifacts.js';
 import {
+  BYODKIM_DOMAINS_OBJECT,
   BYODKIM_ENV,
   decodeByodkimDomainsObject,
   parseByodkimDeadlines,
@@ -109,6 +111,11 @@ export type ReadConfigObject = (bucket: string, key: string) => Promise<string>;
 export async function loadDomainConfig(env: Env, readObject: ReadConfigObject): Promise<ByodkimConfig> {
   const key = env[BYODKIM_ENV.domainsConfigKey]?.trim();
   if (!key) return loadConfig(env);
+  if (!CONFIG_OBJECT_KEY.test(key)) {
+    throw new ConfigurationError(
+      `${BYODKIM_ENV.domainsConfigKey} is ${JSON.stringify(key)}; allowed: config/<env>/${BYODKIM_DOMAINS_OBJECT}/<sha256>.json`,
+    );
+  }
   const bucket = required(
     env,
     BYODKIM_ENV.configBucket,

@@ -5,19 +5,20 @@
  * which is the behaviour under test too: the report still goes out and names them.
  */
 import { CloudWatchClient, PutDashboardCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dashboards } from '../../../generators/stacks/dashboards.js';
 import { handler } from '../../../handlers/reports/index.js';
-import { reportEnvInput } from '../../../lib/reports/config.js';
+import { reportConfigObject } from '../../../lib/reports/config.js';
 import { lastCompletePeriod } from '../../../lib/reports/period.js';
 import { type Moto, motoClientConfig, startMoto } from '../../support/moto.js';
 import { loadFixtureEnv } from '../../support/report-world.js';
 
 let moto: Moto;
 const BUCKET = 'ses-migration-production-ses-archive-123456789012';
+const ARTIFACTS = 'ses-migration-production-artifacts-123456789012';
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -32,6 +33,16 @@ beforeAll(async () => {
       CreateBucketConfiguration: { LocationConstraint: 'ap-northeast-1' },
     }),
   );
+  // The report configuration (every domain) is an object in the artifacts bucket, as the deploy gate uploads it.
+  const object = reportConfigObject('prod', env);
+  const s3 = new S3Client({ ...c, forcePathStyle: true });
+  await s3.send(
+    new CreateBucketCommand({
+      Bucket: ARTIFACTS,
+      CreateBucketConfiguration: { LocationConstraint: 'ap-northeast-1' },
+    }),
+  );
+  await s3.send(new PutObjectCommand({ Bucket: ARTIFACTS, Key: object.key, Body: object.body }));
   await new SESv2Client(c).send(new CreateEmailIdentityCommand({ EmailIdentity: 'goo.ne.jp' }));
   const cw = new CloudWatchClient(c);
   await cw.send(
@@ -77,7 +88,8 @@ beforeAll(async () => {
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
   vi.stubEnv('AWS_S3_FORCE_PATH_STYLE', 'true');
-  vi.stubEnv('REPORT_CONFIG_JSON', JSON.stringify(reportEnvInput(env)));
+  vi.stubEnv('REPORT_CONFIG_KEY', object.key);
+  vi.stubEnv('ARTIFACTS_BUCKET', ARTIFACTS);
   vi.stubEnv('CADENCE', 'daily');
   vi.stubEnv('ARCHIVE_BUCKET', BUCKET);
   vi.stubEnv('TOPIC_P3_ARN', topic.TopicArn!);
@@ -128,5 +140,21 @@ describe('report function on moto', () => {
     const result = await handler({ date });
     expect(result.status).toBe('sent');
     expect(result.period).toBe(date);
+  });
+
+  it('reads its configuration from the object REPORT_CONFIG_KEY names; a missing or altered object stops it', async () => {
+    vi.resetModules();
+    const fresh = async () => (await import('../../../handlers/reports/index.js')).handler;
+    const object = reportConfigObject('prod', loadFixtureEnv());
+    const missing = object.key.replace(/[0-9a-f]{64}/, '0'.repeat(64));
+    vi.stubEnv('REPORT_CONFIG_KEY', missing);
+    await expect((await fresh())({})).rejects.toThrow(
+      `report configuration object s3://${ARTIFACTS}/${missing} does not exist (NoSuchKey)`,
+    );
+    const s3 = new S3Client({ ...motoClientConfig(moto.endpoint), forcePathStyle: true });
+    await s3.send(new PutObjectCommand({ Bucket: ARTIFACTS, Key: missing, Body: object.body }));
+    vi.resetModules();
+    await expect((await fresh())({})).rejects.toThrow(/SHA-256 is [0-9a-f]{64} .* but its key names 0{64}/);
+    vi.stubEnv('REPORT_CONFIG_KEY', object.key);
   });
 });
