@@ -15,14 +15,8 @@ import { ConfigError, describeError, isMissingStack, UsageError } from '../../li
 import { loadSceptreEnvironment } from '../drift/sceptre.js';
 import { parseTemplate } from '../drift/template-parse.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
-import {
-  answerHelp,
-  environmentArg,
-  PROJECT_DIR_OPTIONS,
-  parseCli,
-  projectDirs,
-  usageText,
-} from '../lib/args.js';
+import { answerHelp, parseEnvironmentCommand, usageText } from '../lib/args.js';
+import type { CommandIo } from '../lib/preflight.js';
 import { type Probe, planStack, renderPlan, type StackPlan, type Template } from './core.js';
 
 export const ADOPT_USAGE = usageText({
@@ -30,12 +24,9 @@ export const ADOPT_USAGE = usageText({
   exitCodes: '0 done, 1 refused or failed, 2 usage error',
 });
 
-export interface AdoptIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
+export interface AdoptIo extends CommandIo {
   readonly cloudformation: (region: string) => CloudFormationSender;
   readonly probe: (region: string) => Probe;
-  readonly callerAccount: (region: string) => Promise<string | undefined>;
   readonly now: () => number;
 }
 
@@ -57,12 +48,13 @@ export async function adoptMain(argv: readonly string[], io: AdoptIo): Promise<n
   const help = answerHelp(argv, ADOPT_USAGE, io.stdout);
   if (help !== undefined) return help;
   try {
-    const { values, positionals } = parseCli(argv, {
-      'dry-run': { type: 'boolean' },
-      ...PROJECT_DIR_OPTIONS,
-    });
-    const { sceptreDir, environmentsDir } = projectDirs(values);
-    const env = environmentArg(positionals, ADOPT_USAGE);
+    const { values, env, sceptreDir, environmentsDir } = parseEnvironmentCommand(
+      argv,
+      {
+        'dry-run': { type: 'boolean' },
+      },
+      ADOPT_USAGE,
+    );
     const sceptre = loadSceptreEnvironment(sceptreDir, env);
     const account = await checkAccount(accountTargetOf(env, environmentsDir), () =>
       io.callerAccount(sceptre.region),

@@ -18,16 +18,8 @@ import {
 } from '../../lib/alarm-eval/index.js';
 import { ConfigError, UsageError } from '../../lib/errors.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
-import {
-  answerHelp,
-  environmentArg,
-  PROJECT_DIR_OPTIONS,
-  parseCli,
-  positiveInt,
-  projectDirs,
-  usageText,
-} from '../lib/args.js';
-import { credentialsAdvice, expectedErrorExit } from '../lib/preflight.js';
+import { answerHelp, parseEnvironmentCommand, positiveInt, usageText } from '../lib/args.js';
+import { type CommandClock, type CommandIo, credentialsAdvice, expectedErrorExit } from '../lib/preflight.js';
 import { environmentFacts } from '../status/cli.js';
 import { fetchHistory, type PlannedFetch, planFetch, RETENTION } from './fetch.js';
 import { renderHtml } from './html.js';
@@ -44,14 +36,8 @@ export const BACKTEST_USAGE = usageText({
   exitCodes: '0 replayed, 2 setup error (environment, credentials, another account), 64 usage error',
 });
 
-export interface BacktestDeps {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
+export interface BacktestDeps extends CommandIo, CommandClock {
   readonly cloudwatch: (region: string) => Pick<CloudWatchClient, 'send'>;
-  /** The account the caller's credentials belong to (sts:GetCallerIdentity). */
-  readonly callerAccount: (region: string) => Promise<string | undefined>;
-  readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
 }
 
 /** The alarms of the generated templates of one environment. */
@@ -86,15 +72,16 @@ export async function backtestMain(argv: readonly string[], deps: BacktestDeps):
   const help = answerHelp(argv, BACKTEST_USAGE, deps.stdout);
   if (help !== undefined) return help;
   try {
-    const { values, positionals } = parseCli(argv, {
-      days: { type: 'string' },
-      json: { type: 'boolean' },
-      html: { type: 'string' },
-      end: { type: 'string' },
-      ...PROJECT_DIR_OPTIONS,
-    });
-    const { sceptreDir, environmentsDir } = projectDirs(values);
-    const env = environmentArg(positionals, BACKTEST_USAGE);
+    const { values, env, sceptreDir, environmentsDir } = parseEnvironmentCommand(
+      argv,
+      {
+        days: { type: 'string' },
+        json: { type: 'boolean' },
+        html: { type: 'string' },
+        end: { type: 'string' },
+      },
+      BACKTEST_USAGE,
+    );
     const days = positiveInt('days', values.days, 1, RETENTION[RETENTION.length - 1]!.days);
     const endMs = values.end === undefined ? deps.now() : Date.parse(values.end);
     if (!Number.isFinite(endMs)) throw new UsageError(`--end must be an ISO 8601 time, got '${values.end}'`);

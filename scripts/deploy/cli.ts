@@ -27,16 +27,8 @@ import { isResolverValue, loadSceptreEnvironment, type SceptreStack } from '../d
 import { parseTemplate } from '../drift/template-parse.js';
 import { driftCheck } from '../gate/drift-check.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
-import {
-  answerHelp,
-  environmentArg,
-  listOf,
-  PROJECT_DIR_OPTIONS,
-  parseCli,
-  projectDirs,
-  usageText,
-} from '../lib/args.js';
-import { requireEnvironment } from '../lib/preflight.js';
+import { answerHelp, listOf, parseEnvironmentCommand, usageText } from '../lib/args.js';
+import { type CommandClock, type CommandIo, requireEnvironment } from '../lib/preflight.js';
 
 export const DEPLOY_USAGE = usageText({
   synopsis:
@@ -49,22 +41,16 @@ export const DEPLOY_USAGE = usageText({
   exitCodes: '0 done, 1 a step failed or was refused (lint, account, drift), 2 usage error',
 });
 
-export interface DeployIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
+export interface DeployIo extends CommandIo, CommandClock {
   /** Runs a command with inherited output (and extra environment variables); resolves to its exit code. */
   readonly run: (
     command: string,
     args: readonly string[],
     env?: Readonly<Record<string, string>>,
   ) => Promise<number>;
-  /** The account the credentials belong to (sts:GetCallerIdentity). */
-  readonly callerAccount: (region: string) => Promise<string | undefined>;
   readonly cloudformation: (region: string) => CloudFormationSender;
   /** S3, for templates over the inline limit (uploaded to the artifacts bucket, as Sceptre does). */
   readonly s3?: (region: string) => { send(command: unknown): Promise<unknown> };
-  readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
 }
 
 class StepFailed extends Error {
@@ -271,17 +257,18 @@ export async function deployMain(argv: readonly string[], io: DeployIo): Promise
   const help = answerHelp(argv, DEPLOY_USAGE, io.stdout);
   if (help !== undefined) return help;
   try {
-    const { values, positionals } = parseCli(argv, {
-      'dry-run': { type: 'boolean' },
-      ...PROJECT_DIR_OPTIONS,
-      'allow-drift': { type: 'string' },
-      'allow-replace': { type: 'string' },
-    });
-    const { sceptreDir, environmentsDir } = projectDirs(values);
+    const { values, env, sceptreDir, environmentsDir } = parseEnvironmentCommand(
+      argv,
+      {
+        'dry-run': { type: 'boolean' },
+        'allow-drift': { type: 'string' },
+        'allow-replace': { type: 'string' },
+      },
+      DEPLOY_USAGE,
+    );
     // a typo would silently override nothing: only stack names of the project (or all) are taken
     const allowDrift = listOf('allow-drift', values['allow-drift'], STACK_IDS);
     const allowReplace = listOf('allow-replace', values['allow-replace'], STACK_IDS);
-    const env = environmentArg(positionals, DEPLOY_USAGE);
     // cheap checks first: the environment exists, the credentials are its account's (before generate and lint)
     const region = environmentRegion(requireEnvironment(env, environmentsDir));
     const account = await checkAccount(accountTargetOf(env, environmentsDir), () => io.callerAccount(region));

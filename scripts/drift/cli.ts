@@ -21,16 +21,8 @@ import {
 } from '../../lib/drift/report.js';
 import { ConfigError, UsageError } from '../../lib/errors.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
-import {
-  answerHelp,
-  environmentArg,
-  PROJECT_DIR_OPTIONS,
-  parseCli,
-  positiveInt,
-  projectDirs,
-  usageText,
-} from '../lib/args.js';
-import { expectedErrorExit, prepareOutDir } from '../lib/preflight.js';
+import { answerHelp, parseEnvironmentCommand, positiveInt, usageText } from '../lib/args.js';
+import { type CommandClock, type CommandIo, expectedErrorExit, prepareOutDir } from '../lib/preflight.js';
 import { type IgnoreRule, loadIgnoreFile } from './ignore.js';
 import { loadSceptreEnvironment } from './sceptre.js';
 import { parseTemplate } from './template-parse.js';
@@ -45,15 +37,9 @@ export const DRIFT_USAGE = usageText({
     '            3 a stack does not exist (NOT_DEPLOYED: never deployed or deleted; nothing else drifted or failed)',
 });
 
-export interface DriftIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
+export interface DriftIo extends CommandIo, CommandClock {
   /** Builds the CloudFormation client for the environment's region. */
   readonly cloudformation: (region: string) => CloudFormationSender;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly now: () => number;
-  /** The account the credentials belong to (sts:GetCallerIdentity). */
-  readonly callerAccount: (region: string) => Promise<string | undefined>;
 }
 
 function formats(value: string | undefined): ReportFormat[] {
@@ -76,17 +62,18 @@ export async function driftMain(argv: readonly string[], io: DriftIo): Promise<n
   const help = answerHelp(argv, DRIFT_USAGE, io.stdout);
   if (help !== undefined) return help;
   try {
-    const { values, positionals } = parseCli(argv, {
-      'timeout-seconds': { type: 'string' },
-      concurrency: { type: 'string' },
-      format: { type: 'string' },
-      'out-dir': { type: 'string' },
-      ignore: { type: 'string' },
-      'no-template-diff': { type: 'boolean' },
-      ...PROJECT_DIR_OPTIONS,
-    });
-    const { sceptreDir, environmentsDir } = projectDirs(values);
-    const env = environmentArg(positionals, DRIFT_USAGE);
+    const { values, env, sceptreDir, environmentsDir } = parseEnvironmentCommand(
+      argv,
+      {
+        'timeout-seconds': { type: 'string' },
+        concurrency: { type: 'string' },
+        format: { type: 'string' },
+        'out-dir': { type: 'string' },
+        ignore: { type: 'string' },
+        'no-template-diff': { type: 'boolean' },
+      },
+      DRIFT_USAGE,
+    );
     const timeoutSeconds = positiveInt('timeout-seconds', values['timeout-seconds'], 300, 3600);
     const concurrency = positiveInt('concurrency', values.concurrency, 16, 64);
     const wanted = formats(values.format);

@@ -37,6 +37,26 @@ export function bundleKeysOf(template: unknown): string[] {
   return [...keys].sort();
 }
 
+/**
+ * Puts an object unless its key is already in the bucket (keys are content hashes: the same key is the same
+ * bytes); true when it was uploaded. The body is read only when it is needed.
+ */
+async function putUnlessPresent(
+  s3: S3Sender,
+  bucket: string,
+  key: string,
+  object: () => { Body: Uint8Array | string; ContentType?: string },
+): Promise<boolean> {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return false;
+  } catch (error) {
+    if (!['NotFound', 'NoSuchKey'].includes(errorName(error))) throw error;
+  }
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, ...object(), ChecksumAlgorithm: 'SHA256' }));
+  return true;
+}
+
 /** Uploads the bundles `keys` names; throws naming a key the manifest lacks. Returns one line per key. */
 export async function uploadBundles(
   keys: readonly string[],
@@ -54,22 +74,12 @@ export async function uploadBundles(
         `the template names bundle ${key}, which dist/handlers/manifest.json lacks: run npm run generate`,
       );
     }
-    try {
-      await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      lines.push(`bundle ${entry.name}: s3://${bucket}/${key} already uploaded`);
-      continue;
-    } catch (error) {
-      if (!['NotFound', 'NoSuchKey'].includes(errorName(error))) throw error;
-    }
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: readZip(entry.zip),
-        ChecksumAlgorithm: 'SHA256',
-      }),
+    const uploaded = await putUnlessPresent(s3, bucket, key, () => ({ Body: readZip(entry.zip) }));
+    lines.push(
+      uploaded
+        ? `bundle ${entry.name}: uploaded s3://${bucket}/${key}`
+        : `bundle ${entry.name}: s3://${bucket}/${key} already uploaded`,
     );
-    lines.push(`bundle ${entry.name}: uploaded s3://${bucket}/${key}`);
   }
   return lines;
 }
@@ -118,23 +128,15 @@ export async function uploadConfigObjects(
         `${path} hashes to ${sha}, not to the SHA-256 its name gives: it was edited after npm run generate; run npm run generate -- --force`,
       );
     }
-    try {
-      await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      lines.push(`config ${key}: already uploaded`);
-      continue;
-    } catch (error) {
-      if (!['NotFound', 'NoSuchKey'].includes(errorName(error))) throw error;
-    }
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: body,
-        ContentType: 'application/json',
-        ChecksumAlgorithm: 'SHA256',
-      }),
+    const uploaded = await putUnlessPresent(s3, bucket, key, () => ({
+      Body: body,
+      ContentType: 'application/json',
+    }));
+    lines.push(
+      uploaded
+        ? `config ${key}: uploaded to s3://${bucket}/${key} (${Buffer.byteLength(body)} bytes)`
+        : `config ${key}: already uploaded`,
     );
-    lines.push(`config ${key}: uploaded to s3://${bucket}/${key} (${Buffer.byteLength(body)} bytes)`);
   }
   return lines;
 }

@@ -117,3 +117,17 @@ export function projectDirs(values: {
     environmentsDir: values['environments-dir'] ?? 'environments',
   };
 }
+
+/**
+ * The arguments of a command that runs on one environment of the project: `<env>` and the command's options
+ * plus `--sceptre-dir` / `--environments-dir` (defaulted), strictly parsed.
+ */
+export function parseEnvironmentCommand<T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: readonly string[],
+  options: T,
+  usage: string,
+) {
+  const { values, positionals } = parseCli(argv, { ...options, ...PROJECT_DIR_OPTIONS });
+  const env = environmentArg(positionals, usage);
+  return { values, env, ...projectDirs(values) };
+}

@@ -138,6 +138,20 @@ export function internalErrorText(tool: string, error: unknown, debug: boolean):
   return `${tool}: internal error: ${first} (run again with --debug for the stack trace)`;
 }
 
+/** What every operations command gets from its process (tests pass their own): output and the caller's account. */
+export interface CommandIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** The account the caller's credentials belong to (sts:GetCallerIdentity). */
+  readonly callerAccount: (region: string) => Promise<string | undefined>;
+}
+
+/** Waits of commands that poll (drift detection, queries, change sets): a clock and a sleep tests replace. */
+export interface CommandClock {
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
 /** The process side of a command: its output streams. */
 export const STDIO = {
   stdout: (text: string) => process.stdout.write(text),

@@ -18,7 +18,7 @@ import { DynamoEpisodeStore, type PersonWrite } from '../../lib/alarm-episodes/s
 import { apiErrorText, ConfigError as LibConfigError, UsageError } from '../../lib/errors.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
 import { answerHelp, parseCli, projectDirs, usageText } from '../lib/args.js';
-import { requireEnvironment } from '../lib/preflight.js';
+import { type CommandIo, requireEnvironment } from '../lib/preflight.js';
 
 export type OncallCommand = 'ack' | 'escalate';
 
@@ -41,12 +41,8 @@ export interface OncallClients {
   readonly dynamodb: DynamoDBClient;
 }
 
-export interface OncallIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
+export interface OncallIo extends CommandIo {
   readonly clients: (region: string) => OncallClients;
-  /** The account the caller's credentials belong to (sts:GetCallerIdentity). */
-  readonly callerAccount: (region: string) => Promise<string | undefined>;
   readonly now: () => Date;
 }
 

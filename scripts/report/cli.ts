@@ -19,7 +19,7 @@ import { buildReport } from '../../lib/reports/report.js';
 import { CADENCES, type Cadence } from '../../lib/reports/types.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
 import { answerHelp, usageText } from '../lib/args.js';
-import { requireEnvironment } from '../lib/preflight.js';
+import { type CommandIo, requireEnvironment } from '../lib/preflight.js';
 
 export const REPORT_USAGE = usageText({
   synopsis: 'npm run report -- <env> <daily|weekly|monthly> [--date YYYY-MM-DD] [--out FILE] [--send]',
@@ -71,16 +71,12 @@ export function parseReportArgs(argv: readonly string[]): ReportArgs {
   return { env, cadence: cadence as Cadence, send, ...(date ? { date } : {}), ...(out ? { out } : {}) };
 }
 
-export interface ReportIo {
-  readonly stdout: (t: string) => void;
-  readonly stderr: (t: string) => void;
+export interface ReportIo extends CommandIo {
   readonly clients: (region: string) => SourceClients & {
     cloudformation: import('@aws-sdk/client-cloudformation').CloudFormationClient;
     sesv2: import('@aws-sdk/client-sesv2').SESv2Client;
     sns: import('@aws-sdk/client-sns').SNSClient;
   };
-  /** The account the caller's credentials belong to (sts:GetCallerIdentity). */
-  readonly callerAccount: (region: string) => Promise<string | undefined>;
   readonly now: () => Date;
 }
 

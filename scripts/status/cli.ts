@@ -12,16 +12,13 @@ import type { EnvConfig } from '../../generators/config/schema.js';
 import { ConfigError, UsageError } from '../../lib/errors.js';
 import { loadSceptreEnvironment } from '../drift/sceptre.js';
 import { accountTargetOf, checkAccount } from '../lib/account.js';
+import { answerHelp, parseEnvironmentCommand, positiveInt, usageText } from '../lib/args.js';
 import {
-  answerHelp,
-  environmentArg,
-  PROJECT_DIR_OPTIONS,
-  parseCli,
-  positiveInt,
-  projectDirs,
-  usageText,
-} from '../lib/args.js';
-import { expectedErrorExit, findEnvironmentFile } from '../lib/preflight.js';
+  type CommandClock,
+  type CommandIo,
+  expectedErrorExit,
+  findEnvironmentFile,
+} from '../lib/preflight.js';
 import { piiAccessSection } from './pii-access.js';
 import { SECTIONS, type Section, type StatusClients, type StatusContext } from './sections.js';
 
@@ -37,14 +34,8 @@ export const STATUS_USAGE = usageText({
     '            3 nothing that could be read needs attention but a section could not be read',
 });
 
-export interface StatusIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
+export interface StatusIo extends CommandIo, CommandClock {
   readonly clients: (region: string) => StatusClients;
-  readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
-  /** The account the credentials belong to (sts:GetCallerIdentity). */
-  readonly callerAccount: (region: string) => Promise<string | undefined>;
 }
 
 const MARK: Record<Section['state'], string> = { ok: 'OK', attention: 'ATTENTION', unavailable: 'NOT READ' };
@@ -173,15 +164,16 @@ export async function statusMain(argv: readonly string[], io: StatusIo): Promise
   const help = answerHelp(argv, STATUS_USAGE, io.stdout);
   if (help !== undefined) return help;
   try {
-    const { values, positionals } = parseCli(argv, {
-      domain: { type: 'string', multiple: true },
-      'since-minutes': { type: 'string' },
-      unmask: { type: 'boolean' },
-      'pii-access-days': { type: 'string' },
-      ...PROJECT_DIR_OPTIONS,
-    });
-    const { sceptreDir, environmentsDir } = projectDirs(values);
-    const env = environmentArg(positionals, STATUS_USAGE);
+    const { values, env, sceptreDir, environmentsDir } = parseEnvironmentCommand(
+      argv,
+      {
+        domain: { type: 'string', multiple: true },
+        'since-minutes': { type: 'string' },
+        unmask: { type: 'boolean' },
+        'pii-access-days': { type: 'string' },
+      },
+      STATUS_USAGE,
+    );
     const sinceMinutes = positiveInt('since-minutes', values['since-minutes'], 60, 7 * 24 * 60);
     const facts = environmentFacts(env, environmentsDir, sceptreDir);
     await checkAccount(accountTargetOf(env, environmentsDir), () => io.callerAccount(facts.region));
