@@ -8,8 +8,8 @@ export type Templates = Record<string, any>;
 
 /**
  * Every stack's template for `cfg`; with `domains`, the domain list is replaced by that many synthetic domains
- * (`dNNNN.example.jp`, the first domain's settings) and the report sender moves to the first of them. Limits
- * are not checked: a what-if size may exceed them (generate refuses those; the estimate still counts them).
+ * (`dNNNN.example.jp`, the first domain's settings) and the report and DNS request senders move to the first
+ * of them. Limits are not checked: a what-if size may exceed them (generate refuses those; the estimate still counts them).
  */
 export function environmentTemplates(
   cfg: EnvConfig,
@@ -27,7 +27,16 @@ export function environmentTemplates(
     cfg.reports && domains !== undefined
       ? { ...cfg.reports, sender: `reports@${list[0]!.name}` }
       : cfg.reports;
-  const whatIf = { ...cfg, ses: { ...cfg.ses, domains: list }, ...(reports ? { reports } : {}) };
+  // The DNS request sender, like the report sender, must be at a configured domain: it moves to the first.
+  const dnsSender = cfg.byodkim.dnsRequestSender;
+  const byodkim =
+    dnsSender && domains !== undefined
+      ? {
+          ...cfg.byodkim,
+          dnsRequestSender: `${dnsSender.slice(0, dnsSender.lastIndexOf('@'))}@${list[0]!.name}`,
+        }
+      : cfg.byodkim;
+  const whatIf = { ...cfg, ses: { ...cfg.ses, domains: list }, byodkim, ...(reports ? { reports } : {}) };
   const bundles = new Map(
     STACKS.flatMap((s) => s.handlers ?? []).map((h) => [
       h,

@@ -25,9 +25,15 @@ export function notAnEnvironmentFile(name: string): string | null {
 }
 
 /** Line of the key at `path` in a YAML text (for messages about another file, or after parsing). */
+/** The last file parsed for line numbers: keyLine runs once per domain, a parse per call was O(domains²). */
+let parsed: { text: string; doc: ReturnType<typeof parseDocument>; lines: LineCounter } | undefined;
+
 function keyLine(text: string, path: readonly (string | number)[]): number | undefined {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
+  if (parsed?.text !== text) {
+    const lines = new LineCounter();
+    parsed = { text, doc: parseDocument(text, { lineCounter: lines }), lines };
+  }
+  const { doc, lines } = parsed;
   const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
   const last = path[path.length - 1];
   if (isMap(parent)) {
@@ -104,7 +110,7 @@ export function loadEnvironments(dir = ENV_DIR, options: LoadOptions = {}): EnvC
 function crossFileProblems(loaded: readonly { cfg: EnvConfig; text: string }[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const prefixes = new Map<string, { cfg: EnvConfig; text: string }>();
-  const domains = new Map<string, string>();
+  const domains = new Map<string, () => string>();
   // names need only be unique per account: files pinned to different accounts do not collide
   const account = (cfg: EnvConfig) => cfg.accountId ?? '(no accountId)';
   // shorter Sceptre names first (prod before prod-copy): the copy is the file the message points at
@@ -133,8 +139,12 @@ function crossFileProblems(loaded: readonly { cfg: EnvConfig; text: string }[]):
       prefixes.set(`${account(cfg)} ${prefix}`, l);
     }
     cfg.ses.domains.forEach((d, i) => {
-      const line = keyLine(text, ['ses', 'domains', i, 'name']);
-      const where = `${cfg.source}${line ? `:${line}` : ''} (ses.domains[${i}].name)`;
+      // Line numbers only for a problem: a parse for every domain's line made 1,000 domains slow (issue #14).
+      const lineOf = () => keyLine(text, ['ses', 'domains', i, 'name']);
+      const where = () => {
+        const line = lineOf();
+        return `${cfg.source}${line ? `:${line}` : ''} (ses.domains[${i}].name)`;
+      };
       const other = domains.get(`${account(cfg)} ${d.name}`);
       if (other === undefined) {
         domains.set(`${account(cfg)} ${d.name}`, where);
@@ -143,10 +153,10 @@ function crossFileProblems(loaded: readonly { cfg: EnvConfig; text: string }[]):
       problems.push(
         problem(
           cfg.source,
-          line,
+          lineOf(),
           `ses.domains[${i}].name`,
           JSON.stringify(d.name),
-          `must not also be in ${other}: an SES identity is the domain itself, so two environments in one account ` +
+          `must not also be in ${other()}: an SES identity is the domain itself, so two environments in one account ` +
             'would manage (and delete) the same identity',
         ),
       );
