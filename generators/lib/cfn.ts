@@ -80,7 +80,7 @@ export type DeletionPolicy = 'Retain' | 'Delete';
 export interface CfnResource {
   readonly Type: string;
   readonly Condition?: string;
-  DependsOn?: string | readonly string[];
+  readonly DependsOn?: string | readonly string[];
   readonly Metadata?: CfnObject;
   readonly DeletionPolicy?: DeletionPolicy;
   readonly UpdateReplacePolicy?: DeletionPolicy;

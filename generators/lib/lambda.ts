@@ -15,17 +15,8 @@ import {
   isIntrinsic,
   type PolicyStatement,
 } from './cfn.js';
-import {
-  checkovSkip,
-  eventCountAlarm,
-  getAtt,
-  logGroup,
-  policyDoc,
-  ref,
-  res,
-  serviceTrust,
-  sub,
-} from './resources.js';
+import { type LogicalId, logicalId } from './logical-id.js';
+import { checkovSkip, eventCountAlarm, logGroup, policyDoc, res, serviceTrust } from './resources.js';
 import type { StackContext } from './template.js';
 
 export const LAMBDA_RUNTIME = 'nodejs24.x';
@@ -74,14 +65,22 @@ function lambdaAlarm(
   });
 }
 
+/** The logical ids of a function's resources, from its prefix (Metrics -> MetricsFunction, MetricsRole, ...). */
+export function lambdaIds<const P extends string>(prefix: P) {
+  return {
+    prefix,
+    fn: logicalId(`${prefix}Function`),
+    role: logicalId(`${prefix}Role`),
+    logs: logicalId(`${prefix}LogGroup`),
+  };
+}
+
 /** The resources of one function; returns them keyed by logical id. */
 export function lambdaFunction(ctx: StackContext, spec: LambdaSpec): Record<string, CfnResource> {
   const { n, cfg } = ctx;
   const name = n.lambda(spec.fn);
   const groupName = n.logGroup.lambda(spec.fn);
-  const logs = `${spec.id}LogGroup`;
-  const role = `${spec.id}Role`;
-  const fn = `${spec.id}Function`;
+  const { logs, role, fn } = lambdaIds(spec.id);
   const reserved = cfg.lambda.reservedConcurrency;
   const skips: [string, string][] = [...UNIVERSAL_SKIPS];
   if (reserved === undefined) {
@@ -102,8 +101,8 @@ export function lambdaFunction(ctx: StackContext, spec: LambdaSpec): Record<stri
       ? [{ Sid: 'FailureDestination', Effect: 'Allow', Action: 'sns:Publish', Resource: spec.onFailure }]
       : [];
   const out: Record<string, CfnResource> = {
-    [logs]: logGroup(ctx, groupName, { mask: spec.maskLogs ?? false }),
-    [role]: res<RoleProperties>('AWS::IAM::Role', {
+    [logs.id]: logGroup(ctx, groupName, { mask: spec.maskLogs ?? false }),
+    [role.id]: res<RoleProperties>('AWS::IAM::Role', {
       RoleName: n.role(`${spec.fn}-fn`),
       Description: `Execution role of ${name}`,
       AssumeRolePolicyDocument: serviceTrust('lambda.amazonaws.com'),
@@ -115,7 +114,7 @@ export function lambdaFunction(ctx: StackContext, spec: LambdaSpec): Record<stri
               Sid: 'OwnLogGroup',
               Effect: 'Allow',
               Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-              Resource: sub(`\${${logs}.Arn}`),
+              Resource: logs.arnSub(''),
             },
             {
               Sid: 'DecryptOwnEnvironment',
@@ -130,7 +129,7 @@ export function lambdaFunction(ctx: StackContext, spec: LambdaSpec): Record<stri
       ],
       Tags: ctx.tags(),
     }),
-    [fn]: res<FunctionProperties & { LoggingConfig?: CfnObject }>(
+    [fn.id]: res<FunctionProperties & { LoggingConfig?: CfnObject }>(
       'AWS::Lambda::Function',
       {
         FunctionName: name,
@@ -139,11 +138,11 @@ export function lambdaFunction(ctx: StackContext, spec: LambdaSpec): Record<stri
         Architectures: ['arm64'],
         Handler: 'index.handler',
         Code: ctx.code(spec.handler),
-        Role: getAtt(role, 'Arn'),
+        Role: role.arn,
         Timeout: spec.timeoutSeconds,
         MemorySize: spec.memoryMb,
         KmsKeyArn: ctx.fromStack('base', 'LogsKeyArn'),
-        LoggingConfig: { LogGroup: ref(logs), LogFormat: 'JSON' },
+        LoggingConfig: { LogGroup: logs.ref, LogFormat: 'JSON' },
         Environment: {
           Variables: variables({
             ...writeCommonEnv({
@@ -174,7 +173,7 @@ export function lambdaFunction(ctx: StackContext, spec: LambdaSpec): Record<stri
   };
   if (spec.onFailure) {
     out[`${spec.id}InvokeConfig`] = res('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: ref(fn),
+      FunctionName: fn.ref,
       Qualifier: '$LATEST',
       MaximumRetryAttempts: 2,
       DestinationConfig: { OnFailure: { Destination: spec.onFailure } },
@@ -190,15 +189,15 @@ export function schedule(
     id: string;
     name: string;
     expression: string;
-    functionId: string;
+    functionId: LogicalId;
     input: unknown;
     description: string;
     deadLetterArn?: CfnString;
   },
 ): Record<string, CfnResource> {
-  const role = `${opts.id}ScheduleRole`;
+  const role = logicalId(`${opts.id}ScheduleRole`);
   return {
-    [role]: res<RoleProperties>('AWS::IAM::Role', {
+    [role.id]: res<RoleProperties>('AWS::IAM::Role', {
       RoleName: ctx.n.role(`${opts.name}-schedule`),
       Description: `EventBridge Scheduler role of ${ctx.n.schedule(opts.name)}`,
       AssumeRolePolicyDocument: serviceTrust('scheduler.amazonaws.com'),
@@ -208,7 +207,7 @@ export function schedule(
           PolicyDocument: policyDoc({
             Effect: 'Allow',
             Action: 'lambda:InvokeFunction',
-            Resource: getAtt(opts.functionId, 'Arn'),
+            Resource: opts.functionId.arn,
           }),
         },
       ],
@@ -222,8 +221,8 @@ export function schedule(
       FlexibleTimeWindow: { Mode: 'OFF' },
       State: 'ENABLED',
       Target: {
-        Arn: getAtt(opts.functionId, 'Arn'),
-        RoleArn: getAtt(role, 'Arn'),
+        Arn: opts.functionId.arn,
+        RoleArn: role.arn,
         Input: JSON.stringify(opts.input),
         RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 600 },
       },

@@ -19,6 +19,7 @@ import type {
   PolicyStatement,
   Props,
 } from './cfn.js';
+import type { LogicalId } from './logical-id.js';
 import { checkovSkip, getAtt, ref, type StackContext, sub } from './template.js';
 
 type Attrs = Omit<CfnResource, 'Type' | 'Properties'>;
@@ -46,7 +47,7 @@ export function policyDoc(...statements: PolicyStatement[]): PolicyDocument {
  */
 export function kmsKey(
   ctx: StackContext,
-  id: string,
+  id: LogicalId,
   purpose: string,
   description: string,
   services: PolicyStatement[],
@@ -73,9 +74,9 @@ export function kmsKey(
   );
   const alias = res<AliasProperties>('AWS::KMS::Alias', {
     AliasName: ctx.n.keyAlias(purpose),
-    TargetKeyId: ref(id),
+    TargetKeyId: id.ref,
   });
-  return { [id]: key, [`${id}Alias`]: alias };
+  return { [id.id]: key, [id.with('Alias').id]: alias };
 }
 
 /** Trust policy of a role an AWS service assumes on behalf of this account only. */
@@ -153,13 +154,13 @@ export function secureBucket(
 }
 
 /** Bucket-policy statement denying every request that does not use TLS. */
-export function denyInsecureTransport(bucketLogicalId: string): PolicyStatement {
+export function denyInsecureTransport(bucket: LogicalId): PolicyStatement {
   return {
     Sid: 'DenyInsecureTransport',
     Effect: 'Deny',
     Principal: '*',
     Action: 's3:*',
-    Resource: [getAtt(bucketLogicalId, 'Arn'), sub(`\${${bucketLogicalId}.Arn}/*`)],
+    Resource: [bucket.arn, bucket.arnSub('/*')],
     Condition: { Bool: { 'aws:SecureTransport': 'false' } },
   };
 }

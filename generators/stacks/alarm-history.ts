@@ -7,10 +7,11 @@
 import type { RuleProperties } from 'cloudform-types/types/events/rule';
 import type { ResourcePolicyProperties } from 'cloudform-types/types/logs/resourcePolicy';
 import type { CfnResource } from '../lib/cfn.js';
-import { getAtt, logGroup, policyDoc, res, sub } from '../lib/resources.js';
+import { logicalId } from '../lib/logical-id.js';
+import { logGroup, policyDoc, res, sub } from '../lib/resources.js';
 import type { StackContext } from '../lib/template.js';
 
-export const ALARM_HISTORY_LOG_GROUP_ID = 'AlarmHistoryLogGroup';
+export const ALARM_HISTORY_LOG_GROUP = logicalId('AlarmHistoryLogGroup');
 
 /** The Logs Insights query of the history widget: newest first, what changed, from what, to what, why. */
 export function alarmHistoryQuery(logGroupName: string, limit = 100): string {
@@ -35,7 +36,7 @@ export function alarmResolutionQuery(logGroupName: string): string {
 export function alarmHistoryResources(ctx: StackContext): Record<string, CfnResource> {
   const { n } = ctx;
   return {
-    [ALARM_HISTORY_LOG_GROUP_ID]: logGroup(ctx, n.logGroup.alarmHistory),
+    [ALARM_HISTORY_LOG_GROUP.id]: logGroup(ctx, n.logGroup.alarmHistory),
     AlarmHistoryLogPolicy: res<ResourcePolicyProperties>('AWS::Logs::ResourcePolicy', {
       PolicyName: `${n.prefix}-alarm-history-from-eventbridge`,
       PolicyDocument: sub(
@@ -45,7 +46,7 @@ export function alarmHistoryResources(ctx: StackContext): Record<string, CfnReso
             Effect: 'Allow',
             Principal: { Service: ['events.amazonaws.com', 'delivery.logs.amazonaws.com'] },
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-            Resource: `\${${ALARM_HISTORY_LOG_GROUP_ID}.Arn}`,
+            Resource: ALARM_HISTORY_LOG_GROUP.sub('Arn'),
             Condition: { StringEquals: { 'aws:SourceAccount': '${AWS::AccountId}' } },
           }),
         ),
@@ -60,7 +61,7 @@ export function alarmHistoryResources(ctx: StackContext): Record<string, CfnReso
         'detail-type': ['CloudWatch Alarm State Change'],
         detail: { alarmName: [{ prefix: `${n.prefix}-` }] },
       },
-      Targets: [{ Id: 'alarm-history-log-group', Arn: getAtt(ALARM_HISTORY_LOG_GROUP_ID, 'Arn') }],
+      Targets: [{ Id: 'alarm-history-log-group', Arn: ALARM_HISTORY_LOG_GROUP.arn }],
     }),
   };
 }

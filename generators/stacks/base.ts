@@ -13,14 +13,13 @@ import { UNREFERENCED_RULE_ID, UNREFERENCED_TAG } from '../../contracts/artifact
 import { environmentLabel } from '../../contracts/names.js';
 import { SEVERITIES, type Severity } from '../../contracts/severity.js';
 import type { CfnResource } from '../lib/cfn.js';
+import { logicalId, logicalIds } from '../lib/logical-id.js';
 import {
   checkovSkip,
   denyInsecureTransport,
-  getAtt,
   kmsKey,
   PRIVATE_VERSIONED_BUCKET,
   policyDoc,
-  ref,
   res,
   secureBucket,
   serviceKeyStatement,
@@ -30,18 +29,29 @@ import type { StackContext, StackDefinition, StackOutput } from '../lib/template
 
 const LEVELS = [1, 2, 3] as const;
 
+const ID = logicalIds(
+  'NotificationsKey',
+  'LogsKey',
+  'ArtifactsKey',
+  'TopicPolicy',
+  'AccessLogsBucket',
+  'AccessLogsBucketPolicy',
+  'ArtifactsBucket',
+  'ArtifactsBucketPolicy',
+);
+
 /** Logical id of a topic; the contract other stacks and tests rely on. */
 export const topicId = {
-  alarm: (s: Severity) => `AlarmTopic${s}`,
-  delivery: (s: Severity) => `DeliveryTopic${s}`,
-  escalation: (l: 1 | 2 | 3) => `EscalationTopicLevel${l}`,
+  alarm: (s: Severity) => logicalId(`AlarmTopic${s}`),
+  delivery: (s: Severity) => logicalId(`DeliveryTopic${s}`),
+  escalation: (l: 1 | 2 | 3) => logicalId(`EscalationTopicLevel${l}`),
 };
 
 function topic(ctx: StackContext, name: string, display: string): CfnResource {
   return res<TopicProperties>('AWS::SNS::Topic', {
     TopicName: name,
     DisplayName: display,
-    KmsMasterKeyId: ref('NotificationsKey'),
+    KmsMasterKeyId: ID.NotificationsKey.ref,
     Tags: ctx.tags(),
   });
 }
@@ -61,14 +71,14 @@ function build(ctx: StackContext) {
 
   Object.assign(
     resources,
-    kmsKey(ctx, 'NotificationsKey', 'notifications', 'encrypts the notification topics', [
+    kmsKey(ctx, ID.NotificationsKey, 'notifications', 'encrypts the notification topics', [
       // Only alarms publish to the topics as a service; no EventBridge rule or schedule targets a topic.
       serviceKeyStatement('CloudWatchAlarmsPublish', 'cloudwatch.amazonaws.com'),
     ]),
   );
   Object.assign(
     resources,
-    kmsKey(ctx, 'LogsKey', 'logs', 'encrypts the CloudWatch Logs log groups', [
+    kmsKey(ctx, ID.LogsKey, 'logs', 'encrypts the CloudWatch Logs log groups', [
       {
         ...serviceKeyStatement('CloudWatchLogsEncrypt', sub('logs.${AWS::Region}.amazonaws.com'), {
           ArnLike: {
@@ -80,28 +90,31 @@ function build(ctx: StackContext) {
       },
     ]),
   );
-  Object.assign(resources, kmsKey(ctx, 'ArtifactsKey', 'artifacts', 'encrypts the Lambda bundle bucket', []));
+  Object.assign(
+    resources,
+    kmsKey(ctx, ID.ArtifactsKey, 'artifacts', 'encrypts the Lambda bundle bucket', []),
+  );
 
   for (const s of SEVERITIES) {
-    resources[topicId.alarm(s)] = topic(ctx, n.alarmTopic(s), `SES ${envLabel} alarms ${s} (internal)`);
-    resources[topicId.delivery(s)] = topic(
+    resources[topicId.alarm(s).id] = topic(ctx, n.alarmTopic(s), `SES ${envLabel} alarms ${s} (internal)`);
+    resources[topicId.delivery(s).id] = topic(
       ctx,
       n.deliveryTopic(s),
       s === 'P1' ? `SES ${envLabel} Notifications` : `SES ${envLabel} Notifications ${s}`,
     );
     outputs[`${topicId.alarm(s)}Arn`] = {
-      value: ref(topicId.alarm(s)),
+      value: topicId.alarm(s).ref,
       description: `Alarm topic ${s}: alarm actions publish here`,
     };
     outputs[`${topicId.delivery(s)}Arn`] = {
-      value: ref(topicId.delivery(s)),
+      value: topicId.delivery(s).ref,
       description: `Delivery topic ${s}: people subscribe here`,
     };
     for (const email of cfg.notifications[s]) {
-      resources[subscriptionId(topicId.delivery(s), email)] = res<SubscriptionProperties>(
+      resources[subscriptionId(topicId.delivery(s).id, email)] = res<SubscriptionProperties>(
         'AWS::SNS::Subscription',
         {
-          TopicArn: ref(topicId.delivery(s)),
+          TopicArn: topicId.delivery(s).ref,
           Protocol: 'email',
           Endpoint: email,
         },
@@ -109,15 +122,19 @@ function build(ctx: StackContext) {
     }
   }
   for (const l of LEVELS) {
-    resources[topicId.escalation(l)] = topic(ctx, n.escalationTopic(l), `SES ${envLabel} Escalation L${l}`);
+    resources[topicId.escalation(l).id] = topic(
+      ctx,
+      n.escalationTopic(l),
+      `SES ${envLabel} Escalation L${l}`,
+    );
     outputs[`${topicId.escalation(l)}Arn`] = {
-      value: ref(topicId.escalation(l)),
+      value: topicId.escalation(l).ref,
       description: `Escalation level ${l} (seed 5.4.2)`,
     };
     for (const email of cfg.notifications.escalation[`level${l}`]) {
-      resources[subscriptionId(topicId.escalation(l), email)] = res<SubscriptionProperties>(
+      resources[subscriptionId(topicId.escalation(l).id, email)] = res<SubscriptionProperties>(
         'AWS::SNS::Subscription',
-        { TopicArn: ref(topicId.escalation(l)), Protocol: 'email', Endpoint: email },
+        { TopicArn: topicId.escalation(l).ref, Protocol: 'email', Endpoint: email },
       );
     }
   }
@@ -126,15 +143,15 @@ function build(ctx: StackContext) {
     ...SEVERITIES.flatMap((s) => [topicId.alarm(s), topicId.delivery(s)]),
     ...LEVELS.map(topicId.escalation),
   ];
-  resources.TopicPolicy = res<TopicPolicyProperties>('AWS::SNS::TopicPolicy', {
-    Topics: allTopics.map(ref),
+  resources[ID.TopicPolicy.id] = res<TopicPolicyProperties>('AWS::SNS::TopicPolicy', {
+    Topics: allTopics.map((t) => t.ref),
     PolicyDocument: policyDoc(
       {
         Sid: 'CloudWatchAlarmsPublishToAlarmTopics',
         Effect: 'Allow',
         Principal: { Service: 'cloudwatch.amazonaws.com' },
         Action: 'sns:Publish',
-        Resource: SEVERITIES.map((s) => ref(topicId.alarm(s))),
+        Resource: SEVERITIES.map((s) => topicId.alarm(s).ref),
         Condition: { StringEquals: { 'aws:SourceAccount': sub('${AWS::AccountId}') } },
       },
       {
@@ -142,13 +159,13 @@ function build(ctx: StackContext) {
         Effect: 'Deny',
         Principal: '*',
         Action: 'sns:Publish',
-        Resource: allTopics.map(ref),
+        Resource: allTopics.map((t) => t.ref),
         Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       },
     ),
   });
 
-  resources.AccessLogsBucket = res<BucketProperties>(
+  resources[ID.AccessLogsBucket.id] = res<BucketProperties>(
     'AWS::S3::Bucket',
     {
       BucketName: sub(`${n.accessLogsBucket}-\${AWS::AccountId}`),
@@ -177,25 +194,25 @@ function build(ctx: StackContext) {
       ),
     },
   );
-  resources.AccessLogsBucketPolicy = res<BucketPolicyProperties>('AWS::S3::BucketPolicy', {
-    Bucket: ref('AccessLogsBucket'),
+  resources[ID.AccessLogsBucketPolicy.id] = res<BucketPolicyProperties>('AWS::S3::BucketPolicy', {
+    Bucket: ID.AccessLogsBucket.ref,
     PolicyDocument: policyDoc(
       {
         Sid: 'S3ServerAccessLogsDelivery',
         Effect: 'Allow',
         Principal: { Service: 'logging.s3.amazonaws.com' },
         Action: 's3:PutObject',
-        Resource: sub('${AccessLogsBucket.Arn}/*'),
+        Resource: ID.AccessLogsBucket.arnSub('/*'),
         Condition: { StringEquals: { 'aws:SourceAccount': sub('${AWS::AccountId}') } },
       },
-      denyInsecureTransport('AccessLogsBucket'),
+      denyInsecureTransport(ID.AccessLogsBucket),
     ),
   });
 
-  resources.ArtifactsBucket = secureBucket(ctx, {
+  resources[ID.ArtifactsBucket.id] = secureBucket(ctx, {
     name: n.artifactsBucket,
-    keyArn: getAtt('ArtifactsKey', 'Arn'),
-    accessLogsBucket: ref('AccessLogsBucket'),
+    keyArn: ID.ArtifactsKey.arn,
+    accessLogsBucket: ID.AccessLogsBucket.ref,
     lifecycle: [
       {
         Id: 'expire-old-bundles',
@@ -213,17 +230,17 @@ function build(ctx: StackContext) {
       },
     ],
   });
-  resources.ArtifactsBucketPolicy = res<BucketPolicyProperties>('AWS::S3::BucketPolicy', {
-    Bucket: ref('ArtifactsBucket'),
-    PolicyDocument: policyDoc(denyInsecureTransport('ArtifactsBucket')),
+  resources[ID.ArtifactsBucketPolicy.id] = res<BucketPolicyProperties>('AWS::S3::BucketPolicy', {
+    Bucket: ID.ArtifactsBucket.ref,
+    PolicyDocument: policyDoc(denyInsecureTransport(ID.ArtifactsBucket)),
   });
 
   Object.assign(outputs, {
-    NotificationsKeyArn: { value: getAtt('NotificationsKey', 'Arn'), description: 'Key of the SNS topics' },
-    LogsKeyArn: { value: getAtt('LogsKey', 'Arn'), description: 'Key of every log group' },
-    ArtifactsBucketName: { value: ref('ArtifactsBucket'), description: 'Bucket holding Lambda bundles' },
-    ArtifactsKeyArn: { value: getAtt('ArtifactsKey', 'Arn'), description: 'Key of the artifacts bucket' },
-    AccessLogsBucketName: { value: ref('AccessLogsBucket'), description: 'S3 server access log bucket' },
+    NotificationsKeyArn: { value: ID.NotificationsKey.arn, description: 'Key of the SNS topics' },
+    LogsKeyArn: { value: ID.LogsKey.arn, description: 'Key of every log group' },
+    ArtifactsBucketName: { value: ID.ArtifactsBucket.ref, description: 'Bucket holding Lambda bundles' },
+    ArtifactsKeyArn: { value: ID.ArtifactsKey.arn, description: 'Key of the artifacts bucket' },
+    AccessLogsBucketName: { value: ID.AccessLogsBucket.ref, description: 'S3 server access log bucket' },
   });
   return {
     description:

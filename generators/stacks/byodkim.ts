@@ -15,8 +15,9 @@ import { SCHEDULES } from '../../contracts/names.js';
 import type { Severity } from '../../contracts/severity.js';
 import type { CfnResource, PolicyStatement } from '../lib/cfn.js';
 import { environmentIdentities } from '../lib/identity-scope.js';
-import { lambdaFunction, schedule } from '../lib/lambda.js';
-import { alarm, checkovSkip, getAtt, kmsKey, ref, res, sub } from '../lib/resources.js';
+import { lambdaFunction, lambdaIds, schedule } from '../lib/lambda.js';
+import { logicalIds } from '../lib/logical-id.js';
+import { alarm, checkovSkip, kmsKey, res, sub } from '../lib/resources.js';
 import type { StackContext, StackDefinition } from '../lib/template.js';
 
 /** The five functions: logical id prefix, name suffix (seed), handler folder. */
@@ -27,6 +28,13 @@ const FN = {
   notifier: { id: 'NotificationManager', fn: 'notification-manager' },
   monitor: { id: 'ValidationMonitor', fn: 'validation-monitor' },
 } as const;
+
+const ID = {
+  ...logicalIds('ByodkimKey', 'StateTable', 'OrchestratorInvokeConfig', 'ValidationMonitorInvokeConfig'),
+  orchestrator: lambdaIds(FN.orchestrator.id),
+  notifier: lambdaIds(FN.notifier.id),
+  monitor: lambdaIds(FN.monitor.id),
+};
 
 /** Alarm of one account-wide BYODKIM metric (no dimensions: the seed-named alarms watch aggregates). */
 interface MetricAlarm {
@@ -242,7 +250,7 @@ function build(ctx: StackContext) {
     resources,
     kmsKey(
       ctx,
-      'ByodkimKey',
+      ID.ByodkimKey,
       'byodkim',
       'wraps the BYODKIM private keys (GenerateDataKeyPairWithoutPlaintext)',
       [
@@ -258,9 +266,9 @@ function build(ctx: StackContext) {
       ],
     ),
   );
-  const keyArn = getAtt('ByodkimKey', 'Arn');
+  const keyArn = ID.ByodkimKey.arn;
 
-  resources.StateTable = res(
+  resources[ID.StateTable.id] = res(
     'AWS::DynamoDB::Table',
     {
       TableName: n.stateTable,
@@ -280,7 +288,7 @@ function build(ctx: StackContext) {
       ]),
     },
   );
-  const tableArn = getAtt('StateTable', 'Arn');
+  const tableArn = ID.StateTable.arn;
 
   const delivery = ctx.deliveryTopics();
   // This environment's identities by their CloudFormation stack tag: a fixed size at any domain count.
@@ -303,7 +311,7 @@ function build(ctx: StackContext) {
   );
   const settings = {
     ...(cfg.byodkim.dnsRequestSender ? { dnsSender: cfg.byodkim.dnsRequestSender } : {}),
-    stateTable: ref('StateTable'),
+    stateTable: ID.StateTable.ref,
     kmsKeyId: keyArn,
     metricsNamespace: n.namespace.byodkim,
     topics: delivery,
@@ -504,7 +512,7 @@ function build(ctx: StackContext) {
       id: 'RotationTick',
       name: SCHEDULES.rotationTick,
       expression: 'cron(0 * * * ? *)',
-      functionId: 'OrchestratorFunction',
+      functionId: ID.orchestrator.fn,
       input: { action: 'tick' },
       description:
         'Hourly: advances every domain (due rotations, 30-day notice, DNS checks, switch, verification, cleanup)',
@@ -515,25 +523,25 @@ function build(ctx: StackContext) {
       // Minutes 7, 22, 37, 52: never together with the hourly tick (minute 0, at most 290 s), which needs SES's
       // one request a second (issue #14 item 5).
       expression: 'cron(7/15 * * * ? *)',
-      functionId: 'ValidationMonitorFunction',
+      functionId: ID.monitor.fn,
       input: { action: 'check' },
       description: 'Every 15 minutes: BYODKIM verification status, DNS consistency and KMS key state metrics',
     }),
   );
 
   // Scheduled (asynchronous) invocations that fail go to the notification manager (Japanese P2 notice).
-  resources.OrchestratorInvokeConfig = res('AWS::Lambda::EventInvokeConfig', {
-    FunctionName: ref('OrchestratorFunction'),
+  resources[ID.OrchestratorInvokeConfig.id] = res('AWS::Lambda::EventInvokeConfig', {
+    FunctionName: ID.orchestrator.fn.ref,
     Qualifier: '$LATEST',
     // Every step is resumable and the next hourly tick retries: no immediate retries.
     MaximumRetryAttempts: 0,
-    DestinationConfig: { OnFailure: { Destination: getAtt('NotificationManagerFunction', 'Arn') } },
+    DestinationConfig: { OnFailure: { Destination: ID.notifier.fn.arn } },
   });
-  resources.ValidationMonitorInvokeConfig = res('AWS::Lambda::EventInvokeConfig', {
-    FunctionName: ref('ValidationMonitorFunction'),
+  resources[ID.ValidationMonitorInvokeConfig.id] = res('AWS::Lambda::EventInvokeConfig', {
+    FunctionName: ID.monitor.fn.ref,
     Qualifier: '$LATEST',
     MaximumRetryAttempts: 0,
-    DestinationConfig: { OnFailure: { Destination: getAtt('NotificationManagerFunction', 'Arn') } },
+    DestinationConfig: { OnFailure: { Destination: ID.notifier.fn.arn } },
   });
 
   for (const a of alarms(cfg.byodkim)) {
@@ -611,11 +619,11 @@ function build(ctx: StackContext) {
     outputs: {
       ByodkimKeyArn: { value: keyArn, description: 'Symmetric KMS key wrapping the BYODKIM private keys' },
       StateTableName: {
-        value: ref('StateTable'),
+        value: ID.StateTable.ref,
         description: 'Per-domain rotation state (encrypted keys only)',
       },
       OrchestratorFunctionName: {
-        value: ref('OrchestratorFunction'),
+        value: ID.orchestrator.fn.ref,
         description: 'Operator commands: aws lambda invoke with {"action":"status"} etc. (docs/byodkim.md)',
       },
     },

@@ -13,16 +13,15 @@ import type { BucketPolicyProperties } from 'cloudform-types/types/s3/bucketPoli
 import { writeMaskingEnv } from '../../contracts/functions/firehose-masking.js';
 import { DIMENSIONS, METRICS } from '../../contracts/metrics.js';
 import type { CfnResource } from '../lib/cfn.js';
-import { lambdaFunction } from '../lib/lambda.js';
+import { lambdaFunction, lambdaIds } from '../lib/lambda.js';
+import { type LogicalId, logicalIds } from '../lib/logical-id.js';
 import {
   alarm,
   denyInsecureTransport,
   eventCountAlarm,
-  getAtt,
   kmsKey,
   logGroup,
   policyDoc,
-  ref,
   res,
   secureBucket,
   sub,
@@ -39,19 +38,35 @@ const dated = 'year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/
  * The S3 settings the masked destination and the raw backup share. Error prefixes must name the error output type
  * (Firehose rejects an expression-based error prefix without it) and stay under errors/ (admin-only).
  */
-function archiveDestination(prefix: string, errorPrefix: string, logStream: string) {
+const ID = logicalIds(
+  'ArchiveKey',
+  'ArchiveBucket',
+  'ArchiveBucketPolicy',
+  'FirehoseLogGroup',
+  'FirehoseDeliveryLogStream',
+  'FirehoseBackupLogStream',
+  'DeliveryRole',
+  'DeliveryStream',
+  'DeliveryFailureAlarm',
+  'TransformFailureAlarm',
+  'MaskingFailedRecordsAlarm',
+  'DeliveryFreshnessAlarm',
+);
+const MASKING = lambdaIds('DataMasking');
+
+function archiveDestination(prefix: string, errorPrefix: string, logStream: LogicalId) {
   return {
-    BucketARN: getAtt('ArchiveBucket', 'Arn'),
-    RoleARN: getAtt('DeliveryRole', 'Arn'),
+    BucketARN: ID.ArchiveBucket.arn,
+    RoleARN: ID.DeliveryRole.arn,
     Prefix: `${prefix}${dated}`,
     ErrorOutputPrefix: `${errorPrefix}!{firehose:error-output-type}/${dated}`,
     BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 64 },
     CompressionFormat: 'GZIP',
-    EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: getAtt('ArchiveKey', 'Arn') } },
+    EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: ID.ArchiveKey.arn } },
     CloudWatchLoggingOptions: {
       Enabled: true,
-      LogGroupName: ref('FirehoseLogGroup'),
-      LogStreamName: ref(logStream),
+      LogGroupName: ID.FirehoseLogGroup.ref,
+      LogStreamName: logStream.ref,
     },
   };
 }
@@ -60,16 +75,16 @@ function build(ctx: StackContext) {
   const { cfg, n } = ctx;
   const resources: Record<string, CfnResource> = {};
   const adminRoleArn = sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${n.role('admin')}`);
-  const firehoseRoleArn = getAtt('DeliveryRole', 'Arn');
+  const firehoseRoleArn = ID.DeliveryRole.arn;
   const glacierDays = cfg.archive.transitionToGlacierDays;
 
   Object.assign(
     resources,
-    kmsKey(ctx, 'ArchiveKey', 'archive', 'encrypts the SES event archive (masked, raw backup, errors)', []),
+    kmsKey(ctx, ID.ArchiveKey, 'archive', 'encrypts the SES event archive (masked, raw backup, errors)', []),
   );
-  resources.ArchiveBucket = secureBucket(ctx, {
+  resources[ID.ArchiveBucket.id] = secureBucket(ctx, {
     name: n.archiveBucket,
-    keyArn: getAtt('ArchiveKey', 'Arn'),
+    keyArn: ID.ArchiveKey.arn,
     accessLogsBucket: ctx.fromStack('base', 'AccessLogsBucketName'),
     lifecycle: [
       {
@@ -85,34 +100,34 @@ function build(ctx: StackContext) {
       },
     ],
   });
-  resources.ArchiveBucketPolicy = res<BucketPolicyProperties>('AWS::S3::BucketPolicy', {
-    Bucket: ref('ArchiveBucket'),
-    PolicyDocument: policyDoc(denyInsecureTransport('ArchiveBucket'), {
+  resources[ID.ArchiveBucketPolicy.id] = res<BucketPolicyProperties>('AWS::S3::BucketPolicy', {
+    Bucket: ID.ArchiveBucket.ref,
+    PolicyDocument: policyDoc(denyInsecureTransport(ID.ArchiveBucket), {
       // Principals are matched by ARN condition: the admin role lives in the security stack, launched later,
       // and a bucket policy may not name a principal that does not exist yet.
       Sid: 'RawAndErrorPrefixesAdminOnly',
       Effect: 'Deny',
       Principal: '*',
       Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectAttributes', 's3:RestoreObject'],
-      Resource: RAW_PREFIXES.map((p) => sub(`\${ArchiveBucket.Arn}/${p}*`)),
+      Resource: RAW_PREFIXES.map((p) => ID.ArchiveBucket.arnSub(`/${p}*`)),
       Condition: { ArnNotEquals: { 'aws:PrincipalArn': [adminRoleArn, firehoseRoleArn] } },
     }),
   });
 
-  resources.FirehoseLogGroup = logGroup(ctx, n.logGroup.firehose);
-  resources.FirehoseDeliveryLogStream = res<LogStreamProperties>('AWS::Logs::LogStream', {
-    LogGroupName: ref('FirehoseLogGroup'),
+  resources[ID.FirehoseLogGroup.id] = logGroup(ctx, n.logGroup.firehose);
+  resources[ID.FirehoseDeliveryLogStream.id] = res<LogStreamProperties>('AWS::Logs::LogStream', {
+    LogGroupName: ID.FirehoseLogGroup.ref,
     LogStreamName: 'DestinationDelivery',
   });
-  resources.FirehoseBackupLogStream = res<LogStreamProperties>('AWS::Logs::LogStream', {
-    LogGroupName: ref('FirehoseLogGroup'),
+  resources[ID.FirehoseBackupLogStream.id] = res<LogStreamProperties>('AWS::Logs::LogStream', {
+    LogGroupName: ID.FirehoseLogGroup.ref,
     LogStreamName: 'BackupDelivery',
   });
 
   Object.assign(
     resources,
     lambdaFunction(ctx, {
-      id: 'DataMasking',
+      id: MASKING.prefix,
       fn: 'data-masking',
       handler: 'firehose-masking',
       description: 'Masks email and IP addresses in SES events on their way to S3 (seed 3.4.1)',
@@ -124,7 +139,7 @@ function build(ctx: StackContext) {
     }),
   );
 
-  resources.DeliveryRole = res<RoleProperties>('AWS::IAM::Role', {
+  resources[ID.DeliveryRole.id] = res<RoleProperties>('AWS::IAM::Role', {
     RoleName: n.role('firehose-delivery'),
     Description: `Firehose ${n.deliveryStream}: writes the archive, invokes the masking function`,
     AssumeRolePolicyDocument: policyDoc({
@@ -147,26 +162,26 @@ function build(ctx: StackContext) {
               's3:ListBucketMultipartUploads',
               's3:PutObject',
             ],
-            Resource: [getAtt('ArchiveBucket', 'Arn'), sub('${ArchiveBucket.Arn}/*')],
+            Resource: [ID.ArchiveBucket.arn, ID.ArchiveBucket.arnSub('/*')],
           },
           {
             Sid: 'EncryptArchive',
             Effect: 'Allow',
             Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
-            Resource: getAtt('ArchiveKey', 'Arn'),
+            Resource: ID.ArchiveKey.arn,
             Condition: { StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.amazonaws.com') } },
           },
           {
             Sid: 'InvokeMasking',
             Effect: 'Allow',
             Action: ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'],
-            Resource: getAtt('DataMaskingFunction', 'Arn'),
+            Resource: MASKING.fn.arn,
           },
           {
             Sid: 'DeliveryErrorLogs',
             Effect: 'Allow',
             Action: 'logs:PutLogEvents',
-            Resource: sub('${FirehoseLogGroup.Arn}'),
+            Resource: ID.FirehoseLogGroup.arnSub(''),
           },
         ),
       },
@@ -174,19 +189,19 @@ function build(ctx: StackContext) {
     Tags: ctx.tags(),
   });
 
-  resources.DeliveryStream = res<DeliveryStreamProperties>('AWS::KinesisFirehose::DeliveryStream', {
+  resources[ID.DeliveryStream.id] = res<DeliveryStreamProperties>('AWS::KinesisFirehose::DeliveryStream', {
     DeliveryStreamName: n.deliveryStream,
     DeliveryStreamType: 'DirectPut',
     DeliveryStreamEncryptionConfigurationInput: { KeyType: 'AWS_OWNED_CMK' },
     ExtendedS3DestinationConfiguration: {
-      ...archiveDestination(MASKED_PREFIX, 'errors/', 'FirehoseDeliveryLogStream'),
+      ...archiveDestination(MASKED_PREFIX, 'errors/', ID.FirehoseDeliveryLogStream),
       ProcessingConfiguration: {
         Enabled: true,
         Processors: [
           {
             Type: 'Lambda',
             Parameters: [
-              { ParameterName: 'LambdaArn', ParameterValue: getAtt('DataMaskingFunction', 'Arn') },
+              { ParameterName: 'LambdaArn', ParameterValue: MASKING.fn.arn },
               { ParameterName: 'BufferSizeInMBs', ParameterValue: '1' },
               { ParameterName: 'BufferIntervalInSeconds', ParameterValue: '60' },
               { ParameterName: 'NumberOfRetries', ParameterValue: '3' },
@@ -195,13 +210,13 @@ function build(ctx: StackContext) {
         ],
       },
       S3BackupMode: 'Enabled',
-      S3BackupConfiguration: archiveDestination('raw/', 'errors/backup/', 'FirehoseBackupLogStream'),
+      S3BackupConfiguration: archiveDestination('raw/', 'errors/backup/', ID.FirehoseBackupLogStream),
     },
     Tags: ctx.tags(),
   });
 
   const stream = [{ Name: 'DeliveryStreamName', Value: n.deliveryStream }];
-  resources.DeliveryFailureAlarm = alarm(ctx, {
+  resources[ID.DeliveryFailureAlarm.id] = alarm(ctx, {
     name: n.alarm('firehose-delivery-failure'),
     severity: 'P2',
     description: `Firehose ${n.deliveryStream} の S3 配信成功率が 100% を下回りました。${n.logGroup.firehose} を確認してください。`,
@@ -217,7 +232,7 @@ function build(ctx: StackContext) {
       dimensions: stream,
     },
   });
-  resources.TransformFailureAlarm = alarm(ctx, {
+  resources[ID.TransformFailureAlarm.id] = alarm(ctx, {
     name: n.alarm('firehose-masking-failure'),
     severity: 'P2',
     description: `Firehose のマスキング変換が失敗しました。失敗レコードは未マスクのまま errors/ に保存されます（管理者のみ閲覧可）。`,
@@ -237,7 +252,7 @@ function build(ctx: StackContext) {
   });
   // Records the function returned ProcessingFailed (one bad record never fails its batch): the invocation
   // succeeded, so ExecuteProcessing.Success stays at 1; the function's own count is the only signal.
-  resources.MaskingFailedRecordsAlarm = eventCountAlarm(ctx, {
+  resources[ID.MaskingFailedRecordsAlarm.id] = eventCountAlarm(ctx, {
     name: n.alarm('firehose-masking-failed-records'),
     severity: 'P2',
     description:
@@ -249,7 +264,7 @@ function build(ctx: StackContext) {
       dimensions: [{ Name: DIMENSIONS.service, Value: n.lambda('data-masking') }],
     },
   });
-  resources.DeliveryFreshnessAlarm = alarm(ctx, {
+  resources[ID.DeliveryFreshnessAlarm.id] = alarm(ctx, {
     name: n.alarm('firehose-delivery-freshness'),
     severity: 'P2',
     description: `Firehose の配信遅延が ${cfg.alarms.firehoseFreshnessSeconds} 秒を超えました。S3 への配信が滞っています。`,
@@ -270,10 +285,10 @@ function build(ctx: StackContext) {
     description: 'Firehose delivery of SES events with masking into the KMS-encrypted archive bucket',
     resources,
     outputs: {
-      DeliveryStreamArn: { value: getAtt('DeliveryStream', 'Arn'), description: 'SES event destination' },
-      ArchiveBucketName: { value: ref('ArchiveBucket'), description: 'SES event archive' },
-      ArchiveBucketArn: { value: getAtt('ArchiveBucket', 'Arn'), description: 'SES event archive' },
-      ArchiveKeyArn: { value: getAtt('ArchiveKey', 'Arn'), description: 'Key of the archive' },
+      DeliveryStreamArn: { value: ID.DeliveryStream.arn, description: 'SES event destination' },
+      ArchiveBucketName: { value: ID.ArchiveBucket.ref, description: 'SES event archive' },
+      ArchiveBucketArn: { value: ID.ArchiveBucket.arn, description: 'SES event archive' },
+      ArchiveKeyArn: { value: ID.ArchiveKey.arn, description: 'Key of the archive' },
     },
   };
 }

@@ -6,11 +6,12 @@
 import type { ManagedPolicyProperties } from 'cloudform-types/types/iam/managedPolicy';
 import { EPISODE_ATTRIBUTES } from '../../contracts/alarm-episodes.js';
 import type { CfnResource, PolicyStatement } from '../lib/cfn.js';
-import { checkovSkip, getAtt, policyDoc, res } from '../lib/resources.js';
+import { logicalId } from '../lib/logical-id.js';
+import { checkovSkip, policyDoc, res } from '../lib/resources.js';
 import type { StackContext } from '../lib/template.js';
 
-export const EPISODE_TABLE_ID = 'AlarmEpisodesTable';
-export const ONCALL_POLICY_ID = 'OncallPolicy';
+export const EPISODE_TABLE = logicalId('AlarmEpisodesTable');
+export const ONCALL_POLICY = logicalId('OncallPolicy');
 
 /** What the notifier's role needs on the table (escalation check). */
 export function notifierEpisodeStatement(): PolicyStatement {
@@ -18,15 +19,15 @@ export function notifierEpisodeStatement(): PolicyStatement {
     Sid: 'ReadAndRecordAlarmEpisodes',
     Effect: 'Allow',
     Action: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
-    Resource: getAtt(EPISODE_TABLE_ID, 'Arn'),
+    Resource: EPISODE_TABLE.arn,
   };
 }
 
 export function oncallResources(ctx: StackContext): Record<string, CfnResource> {
   const { n } = ctx;
-  const table = getAtt(EPISODE_TABLE_ID, 'Arn');
+  const table = EPISODE_TABLE.arn;
   return {
-    [EPISODE_TABLE_ID]: res(
+    [EPISODE_TABLE.id]: res(
       'AWS::DynamoDB::Table',
       {
         TableName: n.alarmEpisodesTable,
@@ -54,7 +55,7 @@ export function oncallResources(ctx: StackContext): Record<string, CfnResource> 
         ]),
       },
     ),
-    [ONCALL_POLICY_ID]: res<ManagedPolicyProperties>('AWS::IAM::ManagedPolicy', {
+    [ONCALL_POLICY.id]: res<ManagedPolicyProperties>('AWS::IAM::ManagedPolicy', {
       ManagedPolicyName: n.policy('oncall'),
       Description: 'Responders: npm run ack / npm run escalate / npm run status (alarm episodes only)',
       PolicyDocument: policyDoc(

@@ -7,7 +7,8 @@
 import { reportConfig, reportConfigObject } from '../../lib/reports/config.js';
 import { CADENCES } from '../../lib/reports/types.js';
 import type { CfnResource, PolicyStatement } from '../lib/cfn.js';
-import { lambdaFunction, schedule } from '../lib/lambda.js';
+import { lambdaFunction, lambdaIds, schedule } from '../lib/lambda.js';
+import { logicalId } from '../lib/logical-id.js';
 import { res, sub } from '../lib/resources.js';
 import { pascal, type StackContext, type StackDefinition } from '../lib/template.js';
 
@@ -16,6 +17,8 @@ const SCHEDULE = {
   weekly: { expression: 'cron(0 9 ? * MON *)', text: '毎週月曜 09:00 JST: 前週の週次レポート' },
   monthly: { expression: 'cron(0 9 1 * ? *)', text: '毎月1日 09:00 JST: 前月の月次レポート' },
 } as const;
+
+const CONFIGURATION_SET = logicalId('ReportConfigurationSet');
 
 /** The configured domain whose identity SES authorizes a send from `sender` on (the address's own domain). */
 function senderDomain(domains: readonly { name: string }[], sender: string): string {
@@ -164,18 +167,18 @@ function build(ctx: StackContext) {
     },
   ];
   const resources: Record<string, CfnResource> = {
-    ReportConfigurationSet: res('AWS::SES::ConfigurationSet', {
+    [CONFIGURATION_SET.id]: res('AWS::SES::ConfigurationSet', {
       Name: report.reportConfigurationSet,
       ReputationOptions: { ReputationMetricsEnabled: false },
       SendingOptions: { SendingEnabled: true },
     }),
   };
   for (const cadence of CADENCES) {
-    const id = `${pascal(cadence)}Report`;
+    const fn = lambdaIds(`${pascal(cadence)}Report`);
     Object.assign(
       resources,
       lambdaFunction(ctx, {
-        id,
+        id: fn.prefix,
         fn: `${cadence}-report`,
         handler: 'reports',
         description: `Renders, archives and mails the ${cadence} report (seed 4.3.1) in Japanese`,
@@ -193,10 +196,10 @@ function build(ctx: StackContext) {
         memoryMb: 512,
       }),
       schedule(ctx, {
-        id,
+        id: fn.prefix,
         name: `${cadence}-report`,
         expression: SCHEDULE[cadence].expression,
-        functionId: `${id}Function`,
+        functionId: fn.fn,
         input: { cadence },
         description: SCHEDULE[cadence].text,
       }),
@@ -207,7 +210,7 @@ function build(ctx: StackContext) {
     resources,
     outputs: {
       ReportConfigurationSetName: {
-        value: { Ref: 'ReportConfigurationSet' },
+        value: CONFIGURATION_SET.ref,
         description: 'Configuration set of report mail (no event destinations)',
       },
     },

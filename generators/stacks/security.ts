@@ -16,19 +16,32 @@ import { SCHEDULES, stackName } from '../../contracts/names.js';
 import type { CfnResource, CfnString, CfnValue, PolicyDocument, PolicyStatement } from '../lib/cfn.js';
 import { driftReadStatements } from '../lib/drift-read.js';
 import { resolvedLength } from '../lib/limits-check.js';
+import { logicalId, logicalIds } from '../lib/logical-id.js';
 import {
   checkovSkip,
   denyInsecureTransport,
-  getAtt,
   kmsKey,
   policyDoc,
-  ref,
   res,
   secureBucket,
   sub,
 } from '../lib/resources.js';
 import type { StackContext, StackDefinition } from '../lib/template.js';
 import { MASKED_PREFIX, RAW_PREFIXES } from './enhanced-kinesis.js';
+
+/** The sending policy's parts: the first keeps the logical id it always had. */
+const sendingPolicyId = (part: number) =>
+  logicalId(part === 0 ? 'SendingPolicy' : `SendingPolicy${part + 1}`);
+
+const ID = logicalIds(
+  'AdminRole',
+  'MonitoringRole',
+  'AuditKey',
+  'AuditTrailBucket',
+  'AuditTrailBucketPolicy',
+  'ArchiveAccessTrail',
+  'GitHubOidcProvider',
+);
 
 const SEND_ACTIONS = [
   'ses:SendEmail',
@@ -94,8 +107,8 @@ function build(ctx: StackContext) {
     (from) => sendingDocument(from, configSet, deny),
   );
   parts.forEach((from, i) => {
-    const id = i === 0 ? 'SendingPolicy' : `SendingPolicy${i + 1}`;
-    resources[id] = res<ManagedPolicyProperties>('AWS::IAM::ManagedPolicy', {
+    const id = sendingPolicyId(i);
+    resources[id.id] = res<ManagedPolicyProperties>('AWS::IAM::ManagedPolicy', {
       ManagedPolicyName: i === 0 ? n.policy('ses-sending') : n.policy(`ses-sending-${i + 1}`),
       Description:
         parts.length === 1
@@ -151,18 +164,18 @@ function build(ctx: StackContext) {
           Sid: 'ReadAuditTrail',
           Effect: 'Allow',
           Action: ['s3:GetObject', 's3:ListBucket'],
-          Resource: [getAtt('AuditTrailBucket', 'Arn'), sub('${AuditTrailBucket.Arn}/*')],
+          Resource: [ID.AuditTrailBucket.arn, ID.AuditTrailBucket.arnSub('/*')],
         },
         {
           Sid: 'DecryptAuditTrail',
           Effect: 'Allow',
           Action: 'kms:Decrypt',
-          Resource: getAtt('AuditKey', 'Arn'),
+          Resource: ID.AuditKey.arn,
           Condition: { StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.amazonaws.com') } },
         },
       ]
     : [];
-  resources.AdminRole = res<RoleProperties>('AWS::IAM::Role', {
+  resources[ID.AdminRole.id] = res<RoleProperties>('AWS::IAM::Role', {
     RoleName: n.role('admin'),
     Description: 'SES administrators: full view (unmasked logs, raw archive), seed 3.4.2 Admin',
     AssumeRolePolicyDocument: humanTrust(),
@@ -238,7 +251,7 @@ function build(ctx: StackContext) {
     // ListSchedules supports no resource-level permission.
     { Sid: 'StatusListsSchedules', Effect: 'Allow', Action: 'scheduler:ListSchedules', Resource: '*' },
   ];
-  resources.MonitoringRole = res<RoleProperties>('AWS::IAM::Role', {
+  resources[ID.MonitoringRole.id] = res<RoleProperties>('AWS::IAM::Role', {
     RoleName: n.role('monitoring-readonly'),
     Description: 'Read-only monitoring: masked logs and masked archive only, seed 3.4.2 ReadOnly/Monitoring',
     AssumeRolePolicyDocument: humanTrust(),
@@ -293,7 +306,7 @@ function build(ctx: StackContext) {
     };
     Object.assign(
       resources,
-      kmsKey(ctx, 'AuditKey', 'audit', 'encrypts the archive-access CloudTrail trail', [
+      kmsKey(ctx, ID.AuditKey, 'audit', 'encrypts the archive-access CloudTrail trail', [
         // AWS CloudTrail User Guide, "Configure AWS KMS key policies for CloudTrail": GenerateDataKey* with the
         // trail's encryption context, DescribeKey (no encryption context: a separate statement), and Decrypt
         // for the S3 Bucket Key data key CloudTrail reuses.
@@ -325,9 +338,9 @@ function build(ctx: StackContext) {
     );
     const lockMode =
       cfg.security.auditObjectLock ?? (cfg.environment === 'production' ? 'governance' : 'off');
-    resources.AuditTrailBucket = secureBucket(ctx, {
+    resources[ID.AuditTrailBucket.id] = secureBucket(ctx, {
       name: n.auditTrailBucket,
-      keyArn: getAtt('AuditKey', 'Arn'),
+      keyArn: ID.AuditKey.arn,
       accessLogsBucket: ctx.fromStack('base', 'AccessLogsBucketName'),
       lifecycle: [
         {
@@ -356,15 +369,15 @@ function build(ctx: StackContext) {
             },
           }),
     });
-    resources.AuditTrailBucketPolicy = res<BucketPolicyProperties>('AWS::S3::BucketPolicy', {
-      Bucket: ref('AuditTrailBucket'),
+    resources[ID.AuditTrailBucketPolicy.id] = res<BucketPolicyProperties>('AWS::S3::BucketPolicy', {
+      Bucket: ID.AuditTrailBucket.ref,
       PolicyDocument: policyDoc(
         {
           Sid: 'CloudTrailAclCheck',
           Effect: 'Allow',
           Principal: { Service: 'cloudtrail.amazonaws.com' },
           Action: 's3:GetBucketAcl',
-          Resource: getAtt('AuditTrailBucket', 'Arn'),
+          Resource: ID.AuditTrailBucket.arn,
           Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
         },
         {
@@ -375,7 +388,7 @@ function build(ctx: StackContext) {
           Resource: sub('${AuditTrailBucket.Arn}/AWSLogs/${AWS::AccountId}/*'),
           Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
         },
-        denyInsecureTransport('AuditTrailBucket'),
+        denyInsecureTransport(ID.AuditTrailBucket),
         ...(lockMode === 'governance'
           ? [
               {
@@ -384,19 +397,19 @@ function build(ctx: StackContext) {
                 Effect: 'Deny',
                 Principal: '*',
                 Action: 's3:BypassGovernanceRetention',
-                Resource: sub('${AuditTrailBucket.Arn}/*'),
+                Resource: ID.AuditTrailBucket.arnSub('/*'),
               } satisfies PolicyStatement,
             ]
           : []),
       ),
     });
-    resources.ArchiveAccessTrail = res<TrailProperties>(
+    resources[ID.ArchiveAccessTrail.id] = res<TrailProperties>(
       'AWS::CloudTrail::Trail',
       {
         TrailName: n.trail,
         IsLogging: true,
-        S3BucketName: ref('AuditTrailBucket'),
-        KMSKeyId: getAtt('AuditKey', 'Arn'),
+        S3BucketName: ID.AuditTrailBucket.ref,
+        KMSKeyId: ID.AuditKey.arn,
         EnableLogFileValidation: true,
         IncludeGlobalServiceEvents: false,
         IsMultiRegionTrail: false,
@@ -413,7 +426,7 @@ function build(ctx: StackContext) {
         Tags: ctx.tags(),
       },
       {
-        DependsOn: ['AuditTrailBucketPolicy'],
+        DependsOn: [ID.AuditTrailBucketPolicy.id],
         Metadata: checkovSkip(
           ['CKV_AWS_67', 'Records data events of one regional bucket; the account trail covers all regions'],
           [
@@ -435,11 +448,11 @@ function build(ctx: StackContext) {
     outputs: {
       ...Object.fromEntries(
         parts.map((_, i) => {
-          const id = i === 0 ? 'SendingPolicy' : `SendingPolicy${i + 1}`;
+          const id = sendingPolicyId(i);
           return [
-            `${id}Arn`,
+            `${id.id}Arn`,
             {
-              value: ref(id),
+              value: id.ref,
               description:
                 parts.length === 1
                   ? 'Attach to sending applications'
@@ -448,8 +461,8 @@ function build(ctx: StackContext) {
           ];
         }),
       ),
-      AdminRoleArn: { value: getAtt('AdminRole', 'Arn'), description: 'Admin role (unmask, raw archive)' },
-      MonitoringRoleArn: { value: getAtt('MonitoringRole', 'Arn'), description: 'Read-only monitoring role' },
+      AdminRoleArn: { value: ID.AdminRole.arn, description: 'Admin role (unmask, raw archive)' },
+      MonitoringRoleArn: { value: ID.MonitoringRole.arn, description: 'Read-only monitoring role' },
     },
   };
 }
@@ -543,7 +556,7 @@ function githubDriftRole(ctx: StackContext): Record<string, CfnResource> {
       ],
       Tags: ctx.tags(),
     },
-    cfg.ci.createOidcProvider ? { DependsOn: ['GitHubOidcProvider'] } : {},
+    cfg.ci.createOidcProvider ? { DependsOn: [ID.GitHubOidcProvider.id] } : {},
   );
   return out;
 }

@@ -17,9 +17,28 @@ import { DIMENSIONS, METRICS } from '../../contracts/metrics.js';
 import { identityStackId } from '../../contracts/names.js';
 import { SEVERITY_LABEL } from '../../contracts/severity.js';
 import type { CfnResource, CfnValue, Ref } from '../lib/cfn.js';
-import { alarm, getAtt, logGroup, policyDoc, ref, res, sub } from '../lib/resources.js';
+import { logicalIds } from '../lib/logical-id.js';
+import { alarm, logGroup, policyDoc, res, sub } from '../lib/resources.js';
 import type { StackContext, StackDefinition } from '../lib/template.js';
 import { sesRateTierAlarm, tierAlarms } from './alarm-catalog.js';
+
+const ID = logicalIds(
+  'ConfigurationSet',
+  'CloudWatchDestination',
+  'EventBridgeDestination',
+  'FirehoseDestinationRole',
+  'FirehoseDestination',
+  'SesEventsLogGroup',
+  'SesEventsLogPolicy',
+  'SesEventsRule',
+  'DeliveryLatencyMetricFilter',
+  'DeliveryLatencyAlarm',
+  'BounceRateAlarm',
+  'ComplaintRateAlarm',
+  'BounceReputationAlarm',
+  'ComplaintReputationAlarm',
+  'SesCriticalAlarm',
+);
 
 /**
  * The one dimension of the CloudWatch event destination: SES's automatic configuration-set tag, one value, so the
@@ -47,14 +66,14 @@ function build(ctx: StackContext) {
   const resources: Record<string, CfnResource> = {};
   const setName = n.configurationSet;
 
-  resources.ConfigurationSet = res<ConfigurationSetProperties>('AWS::SES::ConfigurationSet', {
+  resources[ID.ConfigurationSet.id] = res<ConfigurationSetProperties>('AWS::SES::ConfigurationSet', {
     Name: setName,
     ReputationOptions: { ReputationMetricsEnabled: true },
     SendingOptions: { SendingEnabled: true },
   });
 
-  resources.CloudWatchDestination = res('AWS::SES::ConfigurationSetEventDestination', {
-    ConfigurationSetName: ref('ConfigurationSet'),
+  resources[ID.CloudWatchDestination.id] = res('AWS::SES::ConfigurationSetEventDestination', {
+    ConfigurationSetName: ID.ConfigurationSet.ref,
     EventDestination: {
       // Renamed from cloudwatch-per-domain: a new name lets CloudFormation create the new destination before it
       // deletes the old one, whatever the update needs.
@@ -72,8 +91,8 @@ function build(ctx: StackContext) {
       },
     },
   });
-  resources.EventBridgeDestination = res('AWS::SES::ConfigurationSetEventDestination', {
-    ConfigurationSetName: ref('ConfigurationSet'),
+  resources[ID.EventBridgeDestination.id] = res('AWS::SES::ConfigurationSetEventDestination', {
+    ConfigurationSetName: ID.ConfigurationSet.ref,
     EventDestination: {
       Name: 'eventbridge-to-logs',
       Enabled: true,
@@ -83,7 +102,7 @@ function build(ctx: StackContext) {
       },
     },
   });
-  resources.FirehoseDestinationRole = res<RoleProperties>('AWS::IAM::Role', {
+  resources[ID.FirehoseDestinationRole.id] = res<RoleProperties>('AWS::IAM::Role', {
     RoleName: n.role('ses-firehose'),
     Description: `SES configuration set ${setName}: puts events into Firehose`,
     AssumeRolePolicyDocument: policyDoc({
@@ -111,24 +130,24 @@ function build(ctx: StackContext) {
     ],
     Tags: ctx.tags(),
   });
-  resources.FirehoseDestination = res('AWS::SES::ConfigurationSetEventDestination', {
-    ConfigurationSetName: ref('ConfigurationSet'),
+  resources[ID.FirehoseDestination.id] = res('AWS::SES::ConfigurationSetEventDestination', {
+    ConfigurationSetName: ID.ConfigurationSet.ref,
     EventDestination: {
       Name: 'firehose-archive',
       Enabled: true,
       MatchingEventTypes: EVENT_TYPES,
       KinesisFirehoseDestination: {
         DeliveryStreamARN: ctx.fromStack('enhanced-kinesis', 'DeliveryStreamArn'),
-        IAMRoleARN: getAtt('FirehoseDestinationRole', 'Arn'),
+        IAMRoleARN: ID.FirehoseDestinationRole.arn,
       },
     },
   });
 
   // Identity shard 0 lives here (all of them at ses.identityStacks: 1); the others in ses-identities-<k>.
-  Object.assign(resources, identityResources(ctx, 0, ref('ConfigurationSet')));
+  Object.assign(resources, identityResources(ctx, 0, ID.ConfigurationSet.ref));
 
-  resources.SesEventsLogGroup = logGroup(ctx, n.logGroup.sesEvents, { mask: true });
-  resources.SesEventsLogPolicy = res<ResourcePolicyProperties>('AWS::Logs::ResourcePolicy', {
+  resources[ID.SesEventsLogGroup.id] = logGroup(ctx, n.logGroup.sesEvents, { mask: true });
+  resources[ID.SesEventsLogPolicy.id] = res<ResourcePolicyProperties>('AWS::Logs::ResourcePolicy', {
     PolicyName: `${n.prefix}-ses-events-from-eventbridge`,
     PolicyDocument: sub(
       JSON.stringify(
@@ -137,26 +156,32 @@ function build(ctx: StackContext) {
           Effect: 'Allow',
           Principal: { Service: ['events.amazonaws.com', 'delivery.logs.amazonaws.com'] },
           Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          Resource: '${SesEventsLogGroup.Arn}',
+          Resource: ID.SesEventsLogGroup.sub('Arn'),
           Condition: { StringEquals: { 'aws:SourceAccount': '${AWS::AccountId}' } },
         }),
       ),
     ),
   });
-  resources.SesEventsRule = res<RuleProperties>('AWS::Events::Rule', {
-    Name: n.eventRule('ses-events-to-logs'),
-    Description: `SES events of ${setName} into ${n.logGroup.sesEvents}`,
-    State: 'ENABLED',
-    EventPattern: { source: ['aws.ses'], detail: { mail: { tags: { 'ses:configuration-set': [setName] } } } },
-    Targets: [{ Id: 'ses-events-log-group', Arn: getAtt('SesEventsLogGroup', 'Arn') }],
-  });
-  resources.SesEventsRule.DependsOn = ['SesEventsLogPolicy'];
+  resources[ID.SesEventsRule.id] = {
+    ...res<RuleProperties>('AWS::Events::Rule', {
+      Name: n.eventRule('ses-events-to-logs'),
+      Description: `SES events of ${setName} into ${n.logGroup.sesEvents}`,
+      State: 'ENABLED',
+      EventPattern: {
+        source: ['aws.ses'],
+        detail: { mail: { tags: { 'ses:configuration-set': [setName] } } },
+      },
+      Targets: [{ Id: 'ses-events-log-group', Arn: ID.SesEventsLogGroup.arn }],
+    }),
+    // After Properties, where it always stood in the template.
+    DependsOn: [ID.SesEventsLogPolicy.id],
+  };
 
-  resources.DeliveryLatencyMetricFilter = res<MetricFilterProperties & { FilterName?: string }>(
+  resources[ID.DeliveryLatencyMetricFilter.id] = res<MetricFilterProperties & { FilterName?: string }>(
     'AWS::Logs::MetricFilter',
     {
       FilterName: `${n.prefix}-delivery-latency`,
-      LogGroupName: ref('SesEventsLogGroup'),
+      LogGroupName: ID.SesEventsLogGroup.ref,
       FilterPattern: '{ $.detail.eventType = "Delivery" }',
       MetricTransformations: [
         {
@@ -168,7 +193,7 @@ function build(ctx: StackContext) {
       ],
     },
   );
-  resources.DeliveryLatencyAlarm = alarm(ctx, {
+  resources[ID.DeliveryLatencyAlarm.id] = alarm(ctx, {
     name: n.alarm('delivery-latency'),
     severity: 'P3',
     description: `SES の配信レイテンシ (p90, delivery.processingTimeMillis) が ${cfg.alarms.deliveryLatencyP90Ms} ms を超えました（5分間×3回）。受信側の遅延や DeliveryDelay イベントを確認してください。`,
@@ -190,18 +215,18 @@ function build(ctx: StackContext) {
   const childNames: string[] = [];
   for (const t of tierAlarms(cfg).filter((a) => a.stack === 'ses')) {
     const bounce = t.family === 'bounceRate';
-    const id = bounce ? 'BounceRateAlarm' : 'ComplaintRateAlarm';
+    const id = bounce ? ID.BounceRateAlarm : ID.ComplaintRateAlarm;
     const label = bounce ? 'バウンス率' : '苦情率';
     const review = bounce ? '5%' : '0.1%';
-    resources[id] = sesRateTierAlarm(
+    resources[id.id] = sesRateTierAlarm(
       ctx,
       { ...t, family: bounce ? 'bounceRate' : 'complaintRate' },
       `SES の${label}（5分間の ${bounce ? 'Bounce' : 'Complaint'} / Send）が ${t.threshold}% を超えました（5分間×${t.evaluationPeriods}回、送信数が5分間に ${cfg.alarms.minimumSendVolume} 件未満の間は評価しません）。AWS は ${review} 以上で審査対象とし、さらに上がると送信を停止します。直ちに送信元と宛先リストを確認してください。`,
       RATE_PERIOD,
     );
-    const reputationId = bounce ? 'BounceReputationAlarm' : 'ComplaintReputationAlarm';
+    const reputationId = bounce ? ID.BounceReputationAlarm : ID.ComplaintReputationAlarm;
     const reputationName = n.alarm(bounce ? 'bounce-reputation' : 'complaint-reputation');
-    resources[reputationId] = alarm(ctx, {
+    resources[reputationId.id] = alarm(ctx, {
       name: reputationName,
       severity: t.severity,
       description: `SES アカウントの${label} (Reputation.${bounce ? 'BounceRate' : 'ComplaintRate'}、AWS が算出) が ${t.threshold}% を超えました。AWS は ${review} 以上で審査対象とし、さらに上がると送信を停止します。直ちに送信元と宛先リストを確認してください。`,
@@ -218,11 +243,11 @@ function build(ctx: StackContext) {
         period: REPUTATION_PERIOD,
       },
     });
-    children.push(id, reputationId);
+    children.push(id.id, reputationId.id);
     childNames.push(t.name, reputationName);
   }
   const p1 = ctx.alarmTopic('P1');
-  resources.SesCriticalAlarm = res<CompositeAlarmProperties & { Tags?: CfnValue }>(
+  resources[ID.SesCriticalAlarm.id] = res<CompositeAlarmProperties & { Tags?: CfnValue }>(
     'AWS::CloudWatch::CompositeAlarm',
     {
       AlarmName: n.alarm('ses-critical'),
@@ -240,8 +265,8 @@ function build(ctx: StackContext) {
     description: 'configuration set, event destinations, domain identities, P1 rate alarms and ses-critical',
     resources,
     outputs: {
-      ConfigurationSetName: { value: ref('ConfigurationSet'), description: 'Default configuration set' },
-      SesEventsLogGroupName: { value: ref('SesEventsLogGroup'), description: 'SES events (masked)' },
+      ConfigurationSetName: { value: ID.ConfigurationSet.ref, description: 'Default configuration set' },
+      SesEventsLogGroupName: { value: ID.SesEventsLogGroup.ref, description: 'SES events (masked)' },
     },
   };
 }

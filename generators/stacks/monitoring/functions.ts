@@ -14,10 +14,16 @@ import { stackNames } from '../../../contracts/names.js';
 import { ROUTING, SEVERITIES, type Severity } from '../../../contracts/severity.js';
 import type { CfnResource, Ref } from '../../lib/cfn.js';
 import { driftReadStatements } from '../../lib/drift-read.js';
-import { lambdaFunction, schedule } from '../../lib/lambda.js';
-import { getAtt, ref, res } from '../../lib/resources.js';
+import { lambdaFunction, lambdaIds, schedule } from '../../lib/lambda.js';
+import { res } from '../../lib/resources.js';
 import { type StackContext, sub } from '../../lib/template.js';
-import { EPISODE_TABLE_ID, notifierEpisodeStatement } from '../oncall.js';
+import { EPISODE_TABLE, notifierEpisodeStatement } from '../oncall.js';
+
+const FN = {
+  Metrics: lambdaIds('Metrics'),
+  Notifier: lambdaIds('Notifier'),
+  DriftDetection: lambdaIds('DriftDetection'),
+};
 
 /** The custom-metrics function (seed 2.1.3) and the Japanese notifier with escalation (seed 3.3.2, 5.4.2). */
 export function monitoringFunctions(ctx: StackContext): Record<string, CfnResource> {
@@ -35,7 +41,7 @@ export function monitoringFunctions(ctx: StackContext): Record<string, CfnResour
     );
   const out: Record<string, CfnResource> = {
     ...lambdaFunction(ctx, {
-      id: 'Metrics',
+      id: FN.Metrics.prefix,
       fn: 'custom-metrics',
       handler: 'metrics',
       description:
@@ -68,18 +74,18 @@ export function monitoringFunctions(ctx: StackContext): Record<string, CfnResour
       errorSeverity: 'P2',
     }),
     ...schedule(ctx, {
-      id: 'Metrics',
+      id: FN.Metrics.prefix,
       name: 'custom-metrics',
       // Two minutes past each 5-minute boundary: the per-domain window (the 5 minutes that just ended) has had
       // time to reach the events log group. The account-wide window (10 minutes behind) is the same either way.
       expression: `cron(${METRICS_SCHEDULE_OFFSET_MINUTES}/5 * * * ? *)`,
-      functionId: 'MetricsFunction',
+      functionId: FN.Metrics.fn,
       input: { scheduledTime: '<aws.scheduler.scheduled-time>' },
       description:
         'Every 5 minutes (seed Period 300): SES rates and the worst domain rates into the Monitoring namespace',
     }),
     ...lambdaFunction(ctx, {
-      id: 'Notifier',
+      id: FN.Notifier.prefix,
       fn: 'notifier',
       handler: 'notifier',
       description:
@@ -109,7 +115,7 @@ export function monitoringFunctions(ctx: StackContext): Record<string, CfnResour
             sub(
               `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${n.logGroup.lambda('custom-metrics')}`,
             ),
-            getAtt('MetricsLogGroup', 'Arn'),
+            FN.Metrics.logs.arn,
           ],
         },
         notifierEpisodeStatement(),
@@ -120,7 +126,7 @@ export function monitoringFunctions(ctx: StackContext): Record<string, CfnResour
         escalationTopics: escalation,
         alarmNamePrefix: n.alarmPrefix,
         sceptreEnvironment: cfg.sceptreEnv,
-        episodeTable: ref(EPISODE_TABLE_ID),
+        episodeTable: EPISODE_TABLE.ref,
         p1RenotifyMinutes: cfg.notifications.escalation.p1RenotifyMinutes,
         p2AutoEscalateMinutes: cfg.notifications.escalation.p2AutoEscalateMinutes,
         domains,
@@ -137,7 +143,7 @@ export function monitoringFunctions(ctx: StackContext): Record<string, CfnResour
       id: 'Escalation',
       name: 'escalation-check',
       expression: 'cron(0/5 * * * ? *)',
-      functionId: 'NotifierFunction',
+      functionId: FN.Notifier.fn,
       input: { action: 'escalate', scheduledTime: '<aws.scheduler.scheduled-time>' },
       description:
         'Every 5 minutes: re-notifies unacknowledged P1 alarms, sends requested P2 escalations to level 2',
@@ -148,10 +154,10 @@ export function monitoringFunctions(ctx: StackContext): Record<string, CfnResour
     out[`NotifierSubscription${s}`] = res('AWS::SNS::Subscription', {
       TopicArn: ctx.alarmTopic(s),
       Protocol: 'lambda',
-      Endpoint: getAtt('NotifierFunction', 'Arn'),
+      Endpoint: FN.Notifier.fn.arn,
     });
     out[`NotifierInvokeFrom${s}`] = res('AWS::Lambda::Permission', {
-      FunctionName: ref('NotifierFunction'),
+      FunctionName: FN.Notifier.fn.ref,
       Action: 'lambda:InvokeFunction',
       Principal: 'sns.amazonaws.com',
       SourceArn: ctx.alarmTopic(s),
@@ -167,7 +173,7 @@ function driftDetection(ctx: StackContext, delivery: Record<Severity, Ref>, noti
   const bucket = ctx.fromStack('base', 'ArtifactsBucketName');
   return {
     ...lambdaFunction(ctx, {
-      id: 'DriftDetection',
+      id: FN.DriftDetection.prefix,
       fn: 'drift-detection',
       handler: 'drift-detection',
       description: 'Weekly CloudFormation drift detection of every stack; report to S3, summary to P3 or P2',
@@ -206,10 +212,10 @@ function driftDetection(ctx: StackContext, delivery: Record<Severity, Ref>, noti
       memoryMb: 256,
     }),
     ...schedule(ctx, {
-      id: 'DriftDetection',
+      id: FN.DriftDetection.prefix,
       name: 'drift-detection',
       expression: 'cron(0 9 ? * MON *)',
-      functionId: 'DriftDetectionFunction',
+      functionId: FN.DriftDetection.fn,
       input: { action: 'detect' },
       description: 'Mondays 09:00 JST: CloudFormation drift report of every stack (seed 5.5.2)',
     }),

@@ -7,7 +7,8 @@ import type { DashboardProperties } from 'cloudform-types/types/cloudWatch/dashb
 import type { MetricFilterProperties } from 'cloudform-types/types/logs/metricFilter';
 import { METRICS } from '../../../contracts/metrics.js';
 import type { CfnResource } from '../../lib/cfn.js';
-import { logGroup, ref, res } from '../../lib/resources.js';
+import { logicalIds } from '../../lib/logical-id.js';
+import { logGroup, res } from '../../lib/resources.js';
 import { type AlarmRef, type StackContext, type StackDefinition, sub } from '../../lib/template.js';
 import { alarmHistoryResources } from '../alarm-history.js';
 import { dashboards } from '../dashboards.js';
@@ -16,21 +17,31 @@ import { monitoringAlarms } from './alarms.js';
 import { monitoringFunctions } from './functions.js';
 import { queryResources } from './queries.js';
 
+const ID = logicalIds(
+  'ComplianceLogGroup',
+  'ApplicationLogGroup',
+  'ApplicationErrorsMetricFilter',
+  'MainDashboard',
+  'TokyoRegionDashboard',
+  'PrivacyAdminDashboard',
+  'PrivacyMaskedDashboard',
+);
+
 function build(ctx: StackContext) {
   const { cfg, n } = ctx;
   const resources: Record<string, CfnResource> = {};
   const ns = n.namespace.monitoring;
 
-  resources.ComplianceLogGroup = logGroup(ctx, n.logGroup.compliance);
-  resources.ApplicationLogGroup = {
+  resources[ID.ComplianceLogGroup.id] = logGroup(ctx, n.logGroup.compliance);
+  resources[ID.ApplicationLogGroup.id] = {
     ...logGroup(ctx, n.logGroup.application, { mask: true }),
-    DependsOn: ['ComplianceLogGroup'],
+    DependsOn: [ID.ComplianceLogGroup.id],
   };
-  resources.ApplicationErrorsMetricFilter = res<MetricFilterProperties & { FilterName?: string }>(
+  resources[ID.ApplicationErrorsMetricFilter.id] = res<MetricFilterProperties & { FilterName?: string }>(
     'AWS::Logs::MetricFilter',
     {
       FilterName: `${n.prefix}-application-errors`,
-      LogGroupName: ref('ApplicationLogGroup'),
+      LogGroupName: ID.ApplicationLogGroup.ref,
       FilterPattern: cfg.logs.applicationErrorFilterPattern,
       MetricTransformations: [
         {
@@ -59,10 +70,10 @@ function build(ctx: StackContext) {
       DashboardBody: text.includes('${') ? sub(text) : text,
     });
   };
-  resources.MainDashboard = dashboard(n.dashboard.main, boards.main);
-  resources.TokyoRegionDashboard = dashboard(n.dashboard.tokyo, boards.tokyo);
-  resources.PrivacyAdminDashboard = dashboard(n.dashboard.privacyAdmin, boards.privacyAdmin);
-  resources.PrivacyMaskedDashboard = dashboard(n.dashboard.privacyMasked, boards.privacyMasked);
+  resources[ID.MainDashboard.id] = dashboard(n.dashboard.main, boards.main);
+  resources[ID.TokyoRegionDashboard.id] = dashboard(n.dashboard.tokyo, boards.tokyo);
+  resources[ID.PrivacyAdminDashboard.id] = dashboard(n.dashboard.privacyAdmin, boards.privacyAdmin);
+  resources[ID.PrivacyMaskedDashboard.id] = dashboard(n.dashboard.privacyMasked, boards.privacyMasked);
 
   Object.assign(resources, queryResources(n));
 
@@ -74,11 +85,11 @@ function build(ctx: StackContext) {
     resources,
     outputs: {
       ApplicationLogGroupName: {
-        value: ref('ApplicationLogGroup'),
+        value: ID.ApplicationLogGroup.ref,
         description: 'Application log group',
       },
       ComplianceLogGroupName: {
-        value: ref('ComplianceLogGroup'),
+        value: ID.ComplianceLogGroup.ref,
         description: 'Data-protection findings',
       },
     },
