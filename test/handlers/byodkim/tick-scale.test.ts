@@ -100,14 +100,14 @@ describe('tick at scale', () => {
     const domains: DomainConfig[] = names(12).map((domain) => ({ domain, rotationIntervalDays: 365 }));
     const w = world(domains);
     for (const { domain } of domains) w.ses.identities.set(domain, { origin: 'AWS_SES', status: 'SUCCESS' });
-    // Every SES call takes 10 s of (virtual) time: one onboarding run costs a few of them.
+    // Every SES call takes 40 s of (virtual) time: about three onboarding runs fit in a tick.
     const ses = w.ports.ses;
     const slow: Ports = {
       ...w.ports,
       ses: {
         ...ses,
         getDkim: async (d) => {
-          w.clock.t = new Date(w.clock.t.getTime() + 10_000);
+          w.clock.t = new Date(w.clock.t.getTime() + 40_000);
           return ses.getDkim(d);
         },
       },

@@ -14,7 +14,7 @@ import type { ByodkimConfig, Timings } from '../config.js';
 import { compareTxt, dkimTxtRecord, route53Value } from '../dkim.js';
 import { describeError, KeyGenerationError } from '../errors.js';
 import { type Ctx, notices } from '../notifications.js';
-import type { Ports } from '../ports.js';
+import type { DkimStatus, Ports } from '../ports.js';
 import type { DomainConfig, DomainState, KeyRecord, Stage } from '../types.js';
 import { decide } from './decide.js';
 import {
@@ -113,8 +113,14 @@ export class StepRunner {
     return { cfg: this.domainConfig(domain), t: this.t, notice: this.ctx(domain) };
   }
 
-  async observe(state: DomainState): Promise<Observation> {
-    const ses = await this.p.ses.getDkim(state.domain);
+  /**
+   * `sesKnown`: SES's answer of this run's previous observation, when no effect since could have changed SES
+   * (the domain's lock keeps every other run of these functions away; only signWith/easyDkim change it). SES
+   * answers one request a second for the whole account (issue #14 item 5), so a run asks once per SES change,
+   * not once per step. DNS is always asked again (the switch must follow a fresh answer).
+   */
+  async observe(state: DomainState, sesKnown?: DkimStatus): Promise<Observation> {
+    const ses = sesKnown ?? (await this.p.ses.getDkim(state.domain));
     const dns = new Map<string, ReturnType<typeof compareTxt>>();
     for (const k of keysToObserve(state)) {
       const answer = await this.p.dns.resolveTxt(dkimTxtRecord(k.selector, state.domain, k.publicKey).name);
@@ -137,9 +143,11 @@ export class StepRunner {
     let state = initial;
     const env = this.env(state.domain);
     let advanced = false;
+    let sesKnown: DkimStatus | undefined;
     try {
       for (let i = 0; i < MAX_STEPS_PER_RUN; i++) {
-        const o = await this.observe(state);
+        const o = await this.observe(state, sesKnown);
+        sesKnown = o.ses;
         const d = decide(state, o, env);
         if (d.kind === 'wait') {
           for (const m of d.metrics ?? []) this.p.metrics.put(m);
@@ -148,6 +156,7 @@ export class StepRunner {
         if (d.kind === 'fail') throw d.error;
         const from = state.stage;
         let key: KeyRecord | undefined;
+        if (d.effect && (d.effect.kind === 'signWith' || d.effect.kind === 'easyDkim')) sesKnown = undefined;
         if (d.effect) {
           const intent = { effect: d.effect.kind, selector: selectorOf(d.effect), at: o.now.toISOString() };
           state = await this.p.store.put({ ...clone(d.before ?? state), version: state.version, intent });
