@@ -84,7 +84,7 @@ export function object<S extends Shape>(shape: S): Check<ObjectOf<S>> {
   return (v, path, issues) => {
     if (!isRecord(v)) {
       issues.push({ path, message: `expected an object, got ${shown(v)}` });
-      return v as never;
+      return v as never; // never read: a check that pushed an issue has no value (Check<T>, parse)
     }
     const out: Record<string, unknown> = {};
     for (const [key, check] of Object.entries(shape)) {
@@ -99,7 +99,7 @@ export function array<T>(item: Check<T>): Check<T[]> {
   return (v, path, issues) => {
     if (!Array.isArray(v)) {
       issues.push({ path, message: `expected a list, got ${shown(v)}` });
-      return v as never;
+      return v as never; // never read: a check that pushed an issue has no value (Check<T>, parse)
     }
     return v.map((x, i) => item(x, [...path, i], issues));
   };
@@ -118,7 +118,7 @@ export function oneOf<K extends string, const M extends Record<string, Check<unk
         .map((m) => JSON.stringify(m))
         .join(', ');
       issues.push({ path: [...path, key], message: `expected one of ${allowed}, got ${shown(tag)}` });
-      return v as never;
+      return v as never; // never read: a check that pushed an issue has no value (Check<T>, parse)
     }
     return check(v, path, issues) as Infer<M[keyof M]>;
   };
