@@ -2,9 +2,11 @@
  * Against moto_server (127.0.0.1) where moto is real: SESv2 identities (GetEmailIdentity), SNS publish
  * (read back through SQS subscriptions), KMS DescribeKey/DisableKey. moto has no
  * GenerateDataKeyPair(WithoutPlaintext) and no PutEmailIdentityDkimSigningAttributes: key generation uses
- * the real-crypto fake vault, and the switch is covered by the aws-sdk-client-mock tests.
+ * the real-crypto fake vault, and the switch is covered by the aws-sdk-client-mock tests. S3: the domain list
+ * object the functions read at cold start.
  */
 import { CreateKeyCommand, DisableKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -110,5 +112,41 @@ describe('BYODKIM against moto', () => {
     const after = await checkAll(ports, []);
     expect(after.kmsKeyState).toBe('Disabled');
     expect(rec.values('BYODKIMKeyStatus')).toEqual([1, 0]);
+  });
+
+  it('the functions read their domain list object from S3 (the artifacts bucket), and a missing one is named', async () => {
+    const { byodkimDomainsObject } = await import('../../../contracts/functions/byodkim.js');
+    const { loadDomainConfig } = await import('../../../handlers/byodkim/core/config.js');
+    const { readConfigObject } = await import('../../../handlers/byodkim/aws/s3.js');
+    vi.stubEnv('AWS_S3_FORCE_PATH_STYLE', 'true');
+    const bucket = 'ses-migration-development-artifacts-123456789012';
+    const s3 = new S3Client({ ...motoClientConfig(moto.endpoint), forcePathStyle: true });
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: bucket,
+        CreateBucketConfiguration: { LocationConstraint: 'ap-northeast-1' },
+      }),
+    );
+    const object = byodkimDomainsObject('dev', [
+      { domain: 'goo.ne.jp', rotationIntervalDays: 365 },
+      { domain: 'dev.goo.ne.jp', rotationIntervalDays: 180, hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+    ]);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: object.key, Body: object.body }));
+    const env = {
+      ENVIRONMENT: 'development',
+      CONFIG_BUCKET: bucket,
+      DOMAINS_CONFIG_KEY: object.key,
+      STATE_TABLE: 't',
+      KMS_KEY_ID: 'k',
+    };
+    const config = await loadDomainConfig(env, readConfigObject);
+    expect(config.domains).toEqual([
+      { domain: 'goo.ne.jp', rotationIntervalDays: 365 },
+      { domain: 'dev.goo.ne.jp', rotationIntervalDays: 180, hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+    ]);
+    const missing = object.key.replace(/[0-9a-f]{64}/, 'a'.repeat(64));
+    await expect(loadDomainConfig({ ...env, DOMAINS_CONFIG_KEY: missing }, readConfigObject)).rejects.toThrow(
+      `domain list object s3://${bucket}/${missing} does not exist (NoSuchKey)`,
+    );
   });
 });
