@@ -127,6 +127,27 @@ describe('generate as a process', () => {
     expect(repaired.stdout).toContain('changed sceptre/templates/dev/ses.json');
     expect(hashTree(join(root, 'sceptre'))).toEqual(before);
 
+    // The configuration objects (per-domain data the functions read): named by the SHA-256 of their bytes, and a
+    // deleted one is written again by the next run (the stamp fingerprints dist/config too).
+    const objects = hashTree(join(root, 'dist', 'config'));
+    expect(
+      Object.keys(objects)
+        .map((k) => k.replace(/[0-9a-f]{64}/, '<sha>'))
+        .sort(),
+    ).toEqual([
+      'dev/byodkim-domains/<sha>.json',
+      'dev/report-config/<sha>.json',
+      'prod/byodkim-domains/<sha>.json',
+      'prod/report-config/<sha>.json',
+    ]);
+    for (const [path, sha] of Object.entries(objects)) expect(path).toContain(`/${sha}.json`);
+    const [first1] = Object.keys(objects);
+    rmSync(join(root, 'dist', 'config', first1!));
+    const rewritten = run();
+    expect(rewritten.status, rewritten.stderr).toBe(0);
+    expect(rewritten.stdout).toContain(`new dist/config/${first1}`);
+    expect(hashTree(join(root, 'dist', 'config'))).toEqual(objects);
+
     const prod = join(root, 'environments', 'prod.yaml');
     const good = readFileSync(prod, 'utf8');
     writeFileSync(prod, good.replace('retentionInDays: 2557', 'retentionInDays: 2555'));
