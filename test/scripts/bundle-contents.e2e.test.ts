@@ -28,9 +28,11 @@ describe('per-function Lambda bundles', () => {
     ['byodkim/dkim-rotation-orchestrator', ENGINE],
     ['byodkim/dkim-key-generator', ENGINE],
     ['byodkim/ses-config-updater', ENGINE],
-    ['metrics', ['client-cloudwatch']],
-    // The notifier keeps its alarm episodes (acknowledgements, re-notifications) in DynamoDB.
-    ['notifier', ['client-cloudwatch', 'client-dynamodb', 'client-sns']],
+    // One Logs Insights query per run for the per-domain rates (issue #14).
+    ['metrics', ['client-cloudwatch', 'client-cloudwatch-logs']],
+    // The notifier keeps its alarm episodes (acknowledgements, re-notifications) in DynamoDB, and reads the
+    // metrics function's worst-domain records (CloudWatch Logs) to name the domains of a worst-domain alarm.
+    ['notifier', ['client-cloudwatch', 'client-cloudwatch-logs', 'client-dynamodb', 'client-sns']],
     ['drift-detection', ['client-cloudformation', 'client-s3', 'client-sns']],
     ['firehose-masking', []],
   ])(
