@@ -19,7 +19,7 @@ import { estimate, total } from '../lib/cost/model.js';
 import { environmentTemplates } from '../scripts/lib/cost-templates.js';
 
 const SIZES = [1, 200, 1000];
-const domain = (i: number) => `mail${String(i).padStart(4, '0')}.tenant-platform.example-mail.co.jp`;
+const domain = (i: number) => `m${String(i).padStart(4, '0')}.tenant-platform.example-mailer.co.jp`;
 /** Identity stacks for n domains: about 450 identities per stack, room below the 500-resource limit. */
 const identityStacksFor = (n: number) => Math.max(1, Math.ceil(n / 450));
 

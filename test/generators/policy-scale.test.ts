@@ -15,7 +15,7 @@ import type { Json } from '../support/templates.js';
 
 const file = 'test/fixtures/environments/access-prod.yaml';
 const base = parseEnvConfig(file, readFileSync(file, 'utf8'));
-const domain = (i: number) => `mail${String(i).padStart(4, '0')}.tenant-platform.example-mail.co.jp`;
+const domain = (i: number) => `m${String(i).padStart(4, '0')}.tenant-platform.example-mailer.co.jp`;
 
 const policyLength = (doc: unknown) => resolvedLength(typeof doc === 'string' ? JSON.parse(doc) : doc);
 
