@@ -3,9 +3,6 @@
 /** A wrong argument, config file or ignore entry: the message names the file or flag, the value and what is allowed. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /** A command-line usage error (unknown flag, missing environment). */

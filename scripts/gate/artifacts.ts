@@ -14,13 +14,13 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   GetObjectTaggingCommand,
-  ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
   type Tag,
 } from '@aws-sdk/client-s3';
 import { ARTIFACT_PREFIXES, UNREFERENCED_TAG } from '../../contracts/artifacts.js';
+import { listKeys } from '../../lib/aws/s3-keys.js';
 import { errorName } from '../../lib/errors.js';
 import type { S3Sender } from './bundles.js';
 
@@ -88,23 +88,6 @@ export async function recordDeployed(
   const record: DeployRecord = { current: [...keys], previous: same ? old.previous : (old?.current ?? []) };
   await writeRecord(s3, bucket, stackName, record);
   return record;
-}
-
-async function listKeys(s3: S3Sender, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const out = await s3.send(
-      new ListObjectsV2Command({
-        Bucket: bucket,
-        Prefix: prefix,
-        ...(token ? { ContinuationToken: token } : {}),
-      }),
-    );
-    for (const o of out.Contents ?? []) if (o.Key) keys.push(o.Key);
-    token = out.IsTruncated ? out.NextContinuationToken : undefined;
-  } while (token);
-  return keys.sort();
 }
 
 /** Which objects to tag and untag, given every key and the keys still needed (pure). */

@@ -9,7 +9,8 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { listKeys } from '../../lib/aws/s3-keys.js';
 import {
   archiveReadRow,
   type CloudTrailRecord,
@@ -95,30 +96,19 @@ async function archiveReads(q: PiiAccessQuery, s3: Sender): Promise<PiiAccessRow
   const rows: PiiAccessRow[] = [];
   const since = new Date(q.now - q.days * DAY).toISOString();
   for (const prefix of dayPrefixes({ ...q, trail: q.trail })) {
-    let token: string | undefined;
-    do {
-      const page = await s3.send(
-        new ListObjectsV2Command({
-          Bucket: q.trail.bucket,
-          Prefix: prefix,
-          ...(token ? { ContinuationToken: token } : {}),
-        }),
-      );
-      for (const o of page.Contents ?? []) {
-        const obj = await s3.send(new GetObjectCommand({ Bucket: q.trail.bucket, Key: o.Key }));
-        const bytes = await obj.Body.transformToByteArray();
-        const text = o.Key?.endsWith('.gz')
-          ? gunzipSync(Buffer.from(bytes)).toString('utf8')
-          : Buffer.from(bytes).toString('utf8');
-        const records: CloudTrailRecord[] = JSON.parse(text).Records ?? [];
-        for (const r of records) {
-          if ((r.eventTime ?? '') < since) continue;
-          const row = archiveReadRow(r, q.archiveBucket, RAW_PREFIXES) ?? unmaskRow(r);
-          if (row) rows.push(row);
-        }
+    for (const key of await listKeys(s3, q.trail.bucket, prefix)) {
+      const obj = await s3.send(new GetObjectCommand({ Bucket: q.trail.bucket, Key: key }));
+      const bytes = await obj.Body.transformToByteArray();
+      const text = key.endsWith('.gz')
+        ? gunzipSync(Buffer.from(bytes)).toString('utf8')
+        : Buffer.from(bytes).toString('utf8');
+      const records: CloudTrailRecord[] = JSON.parse(text).Records ?? [];
+      for (const r of records) {
+        if ((r.eventTime ?? '') < since) continue;
+        const row = archiveReadRow(r, q.archiveBucket, RAW_PREFIXES) ?? unmaskRow(r);
+        if (row) rows.push(row);
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    }
   }
   return rows;
 }

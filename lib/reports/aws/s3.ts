@@ -1,5 +1,6 @@
 /** S3 adapter: the report archive (reads, KMS-encrypted writes, conditional writes) and the latest drift report. */
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { listKeys } from '../../aws/s3-keys.js';
 import type { DriftSummary } from '../ports.js';
 
 const notFound = (e: unknown) => {
@@ -50,20 +51,10 @@ export async function latestDrift(
   bucket: string,
   environment: string,
 ): Promise<DriftSummary | undefined> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const res = await s3.send(
-      new ListObjectsV2Command({
-        Bucket: bucket,
-        Prefix: `drift-reports/${environment}/`,
-        ContinuationToken: token,
-      }),
-    );
-    keys.push(...(res.Contents ?? []).map((o) => o.Key!).filter((k) => k.endsWith('.json')));
-    token = res.NextContinuationToken;
-  } while (token);
-  const key = keys.sort().at(-1);
+  const keys = (await listKeys(s3, bucket, `drift-reports/${environment}/`)).filter((k) =>
+    k.endsWith('.json'),
+  );
+  const key = keys.at(-1);
   if (!key) return undefined;
   const report = JSON.parse((await getText(s3, bucket, key)) ?? '{}') as {
     startedAt?: string;
