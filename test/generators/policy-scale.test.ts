@@ -70,6 +70,25 @@ describe('policy sizes at 1, 1,000 and 5,000 domains (issue #14)', () => {
   });
 });
 
+describe('the sending policy split over parts (1,000 domains)', () => {
+  it('the parts name every domain once, each with the allowed-ranges Deny, and an output per part', () => {
+    const t = environmentTemplates(base, 1000, domain).security as Json;
+    const parts = Object.entries(t.Resources as Record<string, Json>).filter(
+      ([, r]) =>
+        r.Type === 'AWS::IAM::ManagedPolicy' && /-ses-sending(-\d+)?$/.test(r.Properties.ManagedPolicyName),
+    );
+    expect(parts.length).toBeGreaterThan(1);
+    const from = parts.flatMap(([, r]) => {
+      const [allow, deny] = r.Properties.PolicyDocument.Statement;
+      expect(deny.Effect).toBe('Deny');
+      expect(deny.Condition.NotIpAddress['aws:SourceIp']).toEqual(base.security.allowedSendingCidrs);
+      return allow.Condition.StringLike['ses:FromAddress'] as string[];
+    });
+    expect(from).toEqual(Array.from({ length: 1000 }, (_, i) => `*@${domain(i)}`));
+    for (const [id] of parts) expect(t.Outputs[`${id}Arn`].Value).toEqual({ Ref: id });
+  });
+});
+
 describe('sendingPolicyParts', () => {
   const doc = (from: readonly string[]) => ({ Statement: [{ Condition: { from } }] });
   it('keeps the file order, fills each part up to the limit, and a domain added last changes only the last part', () => {
