@@ -239,3 +239,20 @@ export type ApiRateKey = keyof typeof API_RATE_LIMITS;
  * so a date moved earlier by the spread is still announced 30 days ahead; at most half the interval.
  */
 export const ROTATION_SPREAD_DAYS = { min: 0, max: 30, default: 30 } as const;
+
+/**
+ * Query limits the per-domain rates depend on (issue #14 items 4 and 6): the metrics function's one Logs Insights
+ * query per run, the reports' per-domain queries, and GetMetricData. Sources: CloudWatch Logs API reference
+ * (StartQuery: `limit` at most 10,000, 60-minute query timeout, 30 concurrent queries including dashboard
+ * widgets) and `shared/notes/aws-facts.md` (GetMetricData: 500 metrics per request).
+ */
+export const QUERY_LIMITS = {
+  /** Rows one Logs Insights query returns at most (StartQuery `limit`). A full page may be cut off. */
+  insightsMaxRows: 10_000,
+  /** Concurrent Logs Insights queries per account and Region, dashboard widgets included. */
+  insightsConcurrentQueries: 30,
+  /** A Logs Insights query times out after this long. */
+  insightsQueryTimeoutMinutes: 60,
+  /** `MetricDataQueries` in one GetMetricData request. */
+  getMetricDataMaxQueries: 500,
+} as const;

@@ -18,6 +18,7 @@
  * happen, which can be after the window the Send was counted in, so the raw ratio may exceed 100.
  */
 import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { QUERY_LIMITS } from '../../contracts/limits.js';
 import { METRICS } from '../../contracts/metrics.js';
 import { MetricsQueryError } from './errors.js';
 
@@ -37,7 +38,7 @@ export const BUCKET_SECONDS = 300;
 const BUCKET_MS = BUCKET_SECONDS * 1000;
 
 /** GetMetricData accepts at most 500 queries per request. */
-export const MAX_QUERIES_PER_REQUEST = 500;
+export const MAX_QUERIES_PER_REQUEST = QUERY_LIMITS.getMetricDataMaxQueries;
 
 export interface WindowSettings {
   /** How far behind the run the window ends, so late SES data has arrived. Multiple of 5. */

@@ -10,6 +10,7 @@
  * minutes before the run, and the datapoints are stamped with its start: the alarm compares the same period as
  * the account-wide tier, only later by the lag and the publishing delay.
  */
+import { QUERY_LIMITS } from '../../contracts/limits.js';
 import { METRICS } from '../../contracts/metrics.js';
 import type { MetricDocument, MetricsWindow } from './core.js';
 import { MetricsQueryError } from './errors.js';
@@ -19,7 +20,7 @@ export const DOMAIN_EVENT_TYPES = ['Send', 'Bounce', 'Complaint'] as const;
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
 
 /** Logs Insights returns at most 10,000 rows (StartQuery `limit`, maximum and what we ask for). */
-export const INSIGHTS_ROW_LIMIT = 10_000;
+export const INSIGHTS_ROW_LIMIT = QUERY_LIMITS.insightsMaxRows;
 
 /** Length of the per-domain window: one period of the account-wide tier alarms. */
 export const DOMAIN_WINDOW_MINUTES = 5;

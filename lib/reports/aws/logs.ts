@@ -5,6 +5,7 @@ import {
   GetQueryResultsCommand,
   StartQueryCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { QUERY_LIMITS } from '../../../contracts/limits.js';
 import type { LogGroupInfo } from '../ports.js';
 
 export async function insights(
@@ -23,7 +24,7 @@ export async function insights(
       queryString: query,
       startTime: Math.floor(start.getTime() / 1000),
       endTime: Math.floor(end.getTime() / 1000) - 1,
-      limit: 10_000,
+      limit: QUERY_LIMITS.insightsMaxRows,
     }),
   );
   const deadline = Date.now() + (opts.timeoutMs ?? 120_000);

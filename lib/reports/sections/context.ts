@@ -3,6 +3,7 @@
  * `MissingSource` error, `guard` (a failing section becomes a missing one, the report still goes out) and the
  * daily SES counters several sections read.
  */
+import { QUERY_LIMITS } from '../../../contracts/limits.js';
 import { COUNTERS, type Counter, type Counts } from '../figures.js';
 import type { MetricQuery, MetricSeries, ReportSources } from '../ports.js';
 import type { Block, Period, ReportConfig, Section } from '../types.js';
@@ -83,7 +84,7 @@ const EVENT_COUNTER: Readonly<Record<string, Counter | 'DeliveryDelay'>> = {
   DeliveryDelay: 'DeliveryDelay',
 };
 /** Logs Insights returns at most 10,000 rows (7 per domain: 1,428 domains). */
-const INSIGHTS_MAX_ROWS = 10_000;
+const INSIGHTS_MAX_ROWS = QUERY_LIMITS.insightsMaxRows;
 
 /**
  * Each configured domain's counters over [start, end) from the SES events (one Logs Insights query by SES's
