@@ -34,6 +34,17 @@ export function configObjectKey(sceptreEnv: string, name: string, sha256: string
   return key;
 }
 
+/**
+ * The key prefix of every version of one configuration object (`config/<env>/<name>/`). A function's role may read
+ * this prefix rather than the one key: during a stack update CloudFormation changes the role before the function,
+ * and a cold start in between (old key, new policy) must not fail. Other names and environments stay out.
+ */
+export function configObjectPrefix(key: string): string {
+  const m = CONFIG_OBJECT_KEY.exec(key);
+  if (!m) throw new Error(`invalid configuration object key ${key}`);
+  return `${ARTIFACT_PREFIXES.config}${m[1]}/${m[2]}/`;
+}
+
 /** Where `npm run generate` leaves a configuration object for the deploy gate to upload (relative to the repository). */
 export const configObjectPath = (key: string): string => `dist/${key}`;
 

@@ -9,6 +9,7 @@
  * whose metrics they watch; the BYODKIM stack is being reworked with the rotation engine (issue #17).
  */
 
+import { configObjectPrefix } from '../../contracts/artifacts.js';
 import { byodkimDomainsObject, writeByodkimEnv } from '../../contracts/functions/byodkim.js';
 import { METRICS } from '../../contracts/metrics.js';
 import { SCHEDULES } from '../../contracts/names.js';
@@ -378,7 +379,8 @@ function build(ctx: StackContext) {
           } satisfies PolicyStatement,
         ]
       : [],
-    // Exactly the domain list object of this deployment, and the artifacts key only through S3.
+    // The domain list object (its versions: the role is updated before the function, contracts/artifacts.ts), and
+    // the artifacts key only through S3.
     domainsObject: [
       {
         Sid: 'ReadDomainList',
@@ -386,7 +388,7 @@ function build(ctx: StackContext) {
         Action: 's3:GetObject',
         Resource: {
           'Fn::Sub': [
-            `arn:\${AWS::Partition}:s3:::\${Bucket}/${domainsObject.key}`,
+            `arn:\${AWS::Partition}:s3:::\${Bucket}/${configObjectPrefix(domainsObject.key)}*`,
             { Bucket: domainsObject.bucket },
           ],
         },

@@ -4,6 +4,7 @@
  * destinations, so report mail is absent from /aws/ses/events, the archive and the per-domain metrics.
  */
 
+import { configObjectPrefix } from '../../contracts/artifacts.js';
 import { reportConfig, reportConfigObject } from '../../lib/reports/config.js';
 import { CADENCES } from '../../lib/reports/types.js';
 import type { CfnResource, PolicyStatement } from '../lib/cfn.js';
@@ -108,7 +109,8 @@ function build(ctx: StackContext) {
       Sid: 'ReadReportConfig',
       Effect: 'Allow',
       Action: 's3:GetObject',
-      Resource: bucketArn(artifactsBucket, `/${configObject.key}`),
+      // Its versions (the role is updated before the functions: contracts/artifacts.ts configObjectPrefix).
+      Resource: bucketArn(artifactsBucket, `/${configObjectPrefix(configObject.key)}*`),
     },
     {
       Sid: 'ListDriftReports',

@@ -1030,11 +1030,29 @@ const byodkim: Expectation[] = [
   ...rows(
     {
       action: 's3:GetObject',
-      on: `base/ArtifactsBucket/${DOMAINS_KEY.replace(/[0-9a-f]{64}/, 'f'.repeat(64))}`,
+      on: `base/ArtifactsBucket/${DOMAINS_KEY.replace('/byodkim-domains/', '/report-config/')}`,
       expect: 'Deny' as const,
-      why: 'the functions read exactly the domain list object their stack names, no other version of it',
+      why: 'the functions read their domain list object (its versions), no other configuration object',
     },
     DOMAIN_READERS,
+  ),
+  ...rows(
+    {
+      action: 's3:GetObject',
+      on: `base/ArtifactsBucket/${DOMAINS_KEY.replace(/^config\/[^/]+\//, 'config/dev/')}`,
+      expect: 'Deny' as const,
+      why: "another environment's domain list (the artifacts bucket is per account; the prefix names the environment)",
+    },
+    DOMAIN_READERS,
+  ),
+  ...rows(
+    {
+      action: 's3:GetObject',
+      on: DOMAINS_OBJECT,
+      expect: 'Deny' as const,
+      why: 'the domain list is read only by the four BYODKIM functions that handle domains',
+    },
+    ['role:daily-report-fn', 'role:custom-metrics-fn', 'role:notifier-fn', 'role:drift-detection-fn'],
   ),
   ...rows(
     {
