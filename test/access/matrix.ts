@@ -1255,8 +1255,36 @@ const reportLimits: Expectation[] = REPORT_CADENCES.flatMap((c) => {
   ];
 });
 
+/** The per-domain query and the worst-domain records (issue #14): scoped to one log group each. */
+const perDomain: Expectation[] = [
+  ...['monitoring/ApplicationLogGroup', 'monitoring/ComplianceLogGroup', 'monitoring/NotifierLogGroup'].map(
+    (on) => ({
+      who: 'role:custom-metrics-fn',
+      action: 'logs:StartQuery',
+      on,
+      expect: 'Deny' as const,
+      why: 'the metrics function queries the SES events only',
+    }),
+  ),
+  {
+    who: 'role:notifier-fn',
+    action: 'logs:FilterLogEvents',
+    on: 'ses/SesEventsLogGroup',
+    expect: 'Deny' as const,
+    why: "the notifier reads the metrics function's worst-domain records, not the (masked) SES events",
+  },
+  {
+    who: 'role:notifier-fn',
+    action: 'logs:StartQuery',
+    on: 'monitoring/MetricsLogGroup',
+    expect: 'Deny' as const,
+    why: 'FilterLogEvents only: no Logs Insights query from the notifier',
+  },
+];
+
 export const EXPECTATIONS: Expectation[] = [
   ...deliveryPaths,
+  ...perDomain,
   ...assumptions,
   ...pii,
   ...reads,
