@@ -3,15 +3,17 @@
  * the Sceptre config, and swaps them into sceptre/ atomically. Invalid input writes nothing.
  *
  * An environment whose file is gone keeps its generated files (and generate stops, saying how to delete its
- * stacks first) unless `--remove-environment <env>` confirms it; then a notice names what was removed.
+ * stacks first) unless `--remove-environment <env>` confirms it; then a notice names what was removed. A changed
+ * `ses.identityStacks` that would move SES identities to other stacks is refused unless `--move-identities`.
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { configObjectPath } from '../contracts/artifacts.js';
 import { ConfigError } from '../generators/config/load.js';
 import { generateAll } from '../generators/generate.js';
 import { STACKS } from '../generators/stacks/index.js';
 import { UsageError } from '../lib/errors.js';
 import { GENERATE_USAGE, parseGenerateArgs, removals } from './generate/args.js';
+import { identityMoves, refuseUnaskedMoves } from './generate/identity-moves.js';
 import { answerHelp } from './lib/args.js';
 import { bundleHandlers } from './lib/bundle.js';
 import { pruneConfigObjects, writeConfigObjects } from './lib/config-objects.js';
@@ -30,11 +32,23 @@ function generatedEnvironments(): string[] {
   return [...new Set(envs)].sort();
 }
 
+/** The identity-stack templates of the last generate (sceptre/templates/<env>/ses*.json), keyed as generateAll keys them. */
+function previousIdentityTemplates(): [string, string][] {
+  if (!existsSync('sceptre/templates')) return [];
+  return readdirSync('sceptre/templates').flatMap((env) => {
+    const dir = `sceptre/templates/${env}`;
+    if (!statSync(dir).isDirectory()) return [];
+    return readdirSync(dir)
+      .filter((f) => /^(ses|ses-identities-\d+)\.json$/.test(f))
+      .map((f): [string, string] => [`templates/${env}/${f}`, readFileSync(`${dir}/${f}`, 'utf8')]);
+  });
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (answerHelp(argv, GENERATE_USAGE, (t) => process.stdout.write(t)) !== undefined) return;
   const inputs = inputsHash(); // before reading anything: an edit during the run leaves a stale stamp
-  const { remove } = parseGenerateArgs(argv);
+  const { remove, moveIdentities } = parseGenerateArgs(argv);
   const cfgs = loadEnvironments(undefined, {
     onIgnored: (file, why) => console.log(`ignored ${file} (${why})`),
   });
@@ -67,6 +81,7 @@ async function main(): Promise<void> {
   const bundleMs = (performance.now() - bundling).toFixed(0);
   const rendering = performance.now();
   const { files, configObjects } = generateAll(cfgs, bundles);
+  refuseUnaskedMoves(identityMoves(previousIdentityTemplates(), files), moveIdentities);
   // Before the templates that name them: a template never names a configuration object that is not on disk.
   const objects = writeConfigObjects(configObjects);
   const report = replaceDirectories('sceptre', ['templates', 'config'], files);

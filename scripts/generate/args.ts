@@ -6,21 +6,28 @@ import { UsageError } from '../../lib/errors.js';
 import { usageText } from '../lib/args.js';
 
 export const GENERATE_USAGE = usageText({
-  synopsis: 'npm run generate [-- [--remove-environment <env>] ... [--force]]',
+  synopsis: 'npm run generate [-- [--remove-environment <env>] ... [--move-identities] [--force]]',
   details: [
     '--remove-environment <env>  drop the generated files (sceptre/config/<env>, sceptre/templates/<env>) of an',
     '                            environment whose environments/<env>.yaml was deleted; its stacks stay deployed',
     '--force                     render even when nothing changed since the last run',
+    '--move-identities           accept that a changed ses.identityStacks moves SES identities to other stacks',
+    '                            (each is deleted and re-created; README "Spreading identities over stacks")',
   ],
   exitCodes: '0 written (or nothing changed), 1 invalid environment file or argument: nothing was written',
 });
 
-/** The environments `--remove-environment` names (repeatable; `--remove-environment=<env>` too). */
-export function parseGenerateArgs(argv: readonly string[]): { remove: Set<string> } {
+/**
+ * The environments `--remove-environment` names (repeatable; `--remove-environment=<env>` too), and whether
+ * `--move-identities` accepts identity moves.
+ */
+export function parseGenerateArgs(argv: readonly string[]): { remove: Set<string>; moveIdentities: boolean } {
   const remove = new Set<string>();
+  let moveIdentities = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--remove-environment' && argv[i + 1] && !argv[i + 1]!.startsWith('-'))
+    if (arg === '--move-identities') moveIdentities = true;
+    else if (arg === '--remove-environment' && argv[i + 1] && !argv[i + 1]!.startsWith('-'))
       remove.add(argv[++i]!);
     else if (arg.startsWith('--remove-environment=')) remove.add(arg.slice('--remove-environment='.length));
     else
@@ -28,7 +35,7 @@ export function parseGenerateArgs(argv: readonly string[]): { remove: Set<string
         `unknown argument ${JSON.stringify(arg)}; usage: npm run generate [-- --remove-environment <env>]`,
       );
   }
-  return { remove };
+  return { remove, moveIdentities };
 }
 
 /**
