@@ -26,6 +26,12 @@ export const ASSUMPTIONS = {
   insightsHoursScanned: 1,
   /** Views a day of the main dashboard: its "worst domains" Logs Insights widget scans the dashboard's 24 hours. */
   worstDomainsWidgetViewsPerDay: 10,
+  /**
+   * BYODKIM EMF records naming a domain (the domain is a property, not a dimension): the orchestrator's hourly
+   * tick and the validation monitor every 15 minutes each log one record per domain, about 600 bytes.
+   */
+  byodkimRecordsPerDomainPerDay: 24 + 96,
+  byodkimRecordBytes: 600,
   /** Metrics function: runs a month (every 5 minutes). */
   metricsRuns: 30 * 24 * 12,
   /** AWS/SES counters each run reads with GetMetricData (account-wide: Send, Delivery, Bounce, Complaint, Reject). */
@@ -146,6 +152,9 @@ export function estimate(
   const gmdMetrics = A.metricsRuns * A.metricsCountersPerRun;
   const metricsGrowWithDomains = perDomainDestinations(templates).length > 0 || OWN_PER_DOMAIN > 0;
   const perHourGb = eventGb / (A.daysPerMonth * 24);
+  const byodkim = resources(templates, 'AWS::Lambda::Function').some((f) =>
+    JSON.stringify(f.Properties.FunctionName ?? '').includes('validation-monitor'),
+  );
   const lambdaGbSeconds =
     A.metricsRuns * A.metricsFunctionSeconds * 0.25 +
     A.maskingInvocations * A.maskingSeconds * 0.25 +
@@ -191,6 +200,15 @@ export function estimate(
     ),
     line('dashboards', dashboards, 'dashboards', 'dashboard', false),
     line('Logs ingestion: SES events (EventBridge envelopes)', eventGb, 'GB', 'logsIngestion', false),
+    line(
+      'Logs ingestion: BYODKIM per-domain EMF records (hourly tick, 15-minute validation)',
+      byodkim
+        ? (volume.domains * A.byodkimRecordsPerDomainPerDay * A.daysPerMonth * A.byodkimRecordBytes) / GB
+        : 0,
+      'GB',
+      'logsIngestion',
+      byodkim,
+    ),
     line('Logs data protection scan of the SES events', eventGb, 'GB', 'logsDataProtection', false),
     line(
       `Logs storage (first ${A.storageMonths} months, compressed)`,

@@ -145,4 +145,19 @@ describe('cost model', () => {
     expect(OWN_PER_DOMAIN).toBe(0);
     expect(customMetricCount(prod, 1000)).toBe(customMetricCount(prod, 1));
   });
+
+  it('BYODKIM records per domain: 1,000 domains × 120 records a day × 30 days × 600 bytes at $0.76/GB', () => {
+    const line = byItem(estimate(templates('prod'), { sendsPerDay: 100_000, domains: 1000 }))[
+      'Logs ingestion: BYODKIM per-domain EMF records'
+    ]!;
+    const gb = (1000 * 120 * 30 * 600) / 1024 ** 3; // 2.012 GB
+    expect(line.quantity).toBeCloseTo(gb, 10);
+    expect(line.monthlyUsd).toBeCloseTo(gb * 0.76, 10); // $1.53
+    expect(line.perDomain).toBe(true);
+    expect(
+      byItem(estimate(tiny, { sendsPerDay: 1, domains: 1000 }))[
+        'Logs ingestion: BYODKIM per-domain EMF records'
+      ]!.quantity,
+    ).toBe(0);
+  });
 });
