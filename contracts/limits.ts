@@ -249,7 +249,10 @@ export const ROTATION_SPREAD_DAYS = { min: 0, max: 30, default: 30 } as const;
 export const QUERY_LIMITS = {
   /** Rows one Logs Insights query returns at most (StartQuery `limit`). A full page may be cut off. */
   insightsMaxRows: 10_000,
-  /** Concurrent Logs Insights queries per account and Region, dashboard widgets included. */
+  /**
+   * Concurrent Logs Insights queries per account and Region, dashboard widgets included: 30 in the StartQuery API
+   * reference, 100 on the current "Analyzing log data with CloudWatch Logs Insights" page; the lower is assumed.
+   */
   insightsConcurrentQueries: 30,
   /** A Logs Insights query times out after this long. */
   insightsQueryTimeoutMinutes: 60,

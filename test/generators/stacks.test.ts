@@ -446,6 +446,28 @@ describe('monitoring functions (issue: handlers)', () => {
       MINIMUM_SEND_VOLUME: '100',
     });
     expect(r.MetricsFunction.Properties.Environment.Variables).not.toHaveProperty('DOMAINS_JSON');
+    // Per-domain detection: the account-wide tiers' thresholds and periods on the worst rated domain's rate.
+    for (const [family, metric] of [
+      ['Bounce', 'WorstDomainBounceRate'],
+      ['Complaint', 'WorstDomainComplaintRate'],
+    ] as const) {
+      const tiers = loadEnv('prod').alarms[family === 'Bounce' ? 'bounceRate' : 'complaintRate'];
+      for (const s of ['P1', 'P2', 'P3'] as const) {
+        const a = r[`WorstDomain${family}Rate${s}Alarm`].Properties;
+        expect(a).toMatchObject({
+          AlarmName: `ses-migration-production-worst-domain-${family.toLowerCase()}-rate-${s.toLowerCase()}`,
+          MetricName: metric,
+          Namespace: 'ses-migration/production/Monitoring',
+          Statistic: 'Maximum',
+          Period: 300,
+          Threshold: tiers[s].threshold,
+          EvaluationPeriods: tiers[s].evaluationPeriods,
+          ComparisonOperator: 'GreaterThanThreshold',
+          TreatMissingData: 'notBreaching',
+        });
+        expect(a.Dimensions).toBeUndefined();
+      }
+    }
     expect(r.MetricsFunction.Properties.Environment.Variables.METRICS_NAMESPACE).toBe(
       'ses-migration/production/Monitoring',
     );
