@@ -150,4 +150,29 @@ describe('identities over stacks', () => {
     const line = (error as LimitsError).lines.find((l) => l.includes('ses stack: resources per stack'));
     expect(line).toMatch(/raise ses\.identityStacks/);
   });
+
+  it('over 10,240 characters in a rotation role (distinct hosted zones), generate names hostedZoneId', () => {
+    const cfg = withDomains(
+      Array.from({ length: 140 }, (_, i) => `z${i}.example.jp`),
+      1,
+    );
+    const zoned = {
+      ...cfg,
+      ses: {
+        ...cfg.ses,
+        domains: cfg.ses.domains.map((d, i) => ({ ...d, hostedZoneId: `Z${String(i).padStart(20, '0')}` })),
+      },
+    };
+    let error: unknown;
+    try {
+      generateAll([zoned], bundles);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(LimitsError);
+    const line = (error as LimitsError).lines.find((l) => l.includes('byodkim stack, OrchestratorRole'));
+    expect(line).toMatch(
+      /inline policies .* change: fewer distinct Route 53 hosted zones in ses\.domains\[\]\.hostedZoneId/,
+    );
+  });
 });
