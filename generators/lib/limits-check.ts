@@ -3,28 +3,13 @@
  * a limit is never first discovered by CloudFormation halfway through a deploy. Pure.
  */
 import { INTRINSIC_ESTIMATE, TEMPLATE_LIMITS, type TemplateLimit } from '../../contracts/limits.js';
+import { isIntrinsic } from './cfn.js';
 
 export interface LimitProblem {
   readonly limit: TemplateLimit;
   readonly stack: string;
   readonly resource?: string;
   readonly value: number;
-}
-
-const INTRINSICS = new Set([
-  'Ref',
-  'Fn::GetAtt',
-  'Fn::Sub',
-  'Fn::Join',
-  'Fn::ImportValue',
-  'Fn::Select',
-  'Fn::If',
-]);
-
-function isIntrinsic(v: unknown): boolean {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const keys = Object.keys(v);
-  return keys.length === 1 && INTRINSICS.has(keys[0]!);
 }
 
 /** Bytes of a function's environment as Lambda counts them (keys and values); an intrinsic as its estimate. */
@@ -53,7 +38,7 @@ function subLength(text: string): number {
 /** Length of a value as compact JSON, with each intrinsic counted as what it can resolve to at most. */
 export function resolvedLength(v: unknown): number {
   if (isIntrinsic(v)) {
-    const sub = (v as Record<string, unknown>)['Fn::Sub'];
+    const sub = 'Fn::Sub' in v ? v['Fn::Sub'] : undefined;
     return 2 + (typeof sub === 'string' ? subLength(sub) : INTRINSIC_ESTIMATE);
   }
   if (typeof v === 'string') return JSON.stringify(v).length;
