@@ -26,14 +26,17 @@ type Attrs = Omit<CfnResource, 'Type' | 'Properties'>;
 
 /**
  * A resource of `type` whose properties are checked against cloudform-types' property type `P` read as plain
- * JSON (`Props<P>`, see `cfn.ts`); `CfnObject` keeps every value JSON.
+ * JSON (`Props<P>`, see `cfn.ts`): unknown keys and wrong value types are compile errors.
  */
-export function res<P extends object>(
+export function res<P extends object = CfnObject>(
   type: string,
-  properties: Props<P> & CfnObject,
+  properties: Props<NoInfer<P>>,
   attrs: Attrs = {},
 ): CfnResource {
-  return { Type: type, ...attrs, Properties: properties };
+  // The one cast of the generator: `Props<P>` is JSON by construction (every leaf a literal, an `Intrinsic` or a
+  // `CfnValue`), which TypeScript cannot see for a generic `P`. An intersection with `CfnObject` would say it
+  // without a cast, but its index signature would switch off the check of unknown keys.
+  return { Type: type, ...attrs, Properties: properties as CfnObject };
 }
 
 /** IAM policy document. */
