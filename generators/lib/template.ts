@@ -10,7 +10,7 @@ import type { CfnObject, CfnResource, CfnValue, GetAtt, Ref, Sub } from './cfn.j
 
 export { STACK_IDS, type StackId };
 
-/** A CloudFormation value: literal or intrinsic function (plain JSON objects); see `cfn.ts`. */
+/** @deprecated the older name of `CfnValue` (cfn.ts); kept so that code written against it still compiles. */
 export type Cfn = CfnValue;
 export type { CfnObject, CfnResource, CfnValue } from './cfn.js';
 
@@ -21,7 +21,7 @@ export interface HandlerBundle {
 }
 
 export interface StackOutput {
-  readonly value: Cfn;
+  readonly value: CfnValue;
   readonly description: string;
 }
 
