@@ -2,6 +2,8 @@
  * Environment contract of the notifier (handlers/notifier): written by the monitoring stack. Read per path, so
  * a notification never fails on an escalation setting.
  */
+
+import { names } from '../names.js';
 import {
   ESCALATION_LEVELS,
   type EscalationLevel,
@@ -114,7 +116,10 @@ function formatContext(r: EnvReader): FormatContext {
     sesEventsLogGroup: r.optionalText('SES_EVENTS_LOG_GROUP', '/aws/ses/events'),
     metricsLogGroup: r.optionalText(
       'METRICS_LOG_GROUP',
-      `/aws/lambda/ses-migration-${environment}-custom-metrics`,
+      // Written by the monitoring stack; the fallback is the same name from the common PROJECT_CODE/ENVIRONMENT.
+      names({ projectCode: r.optionalText('PROJECT_CODE', 'ses-migration'), environment }).logGroup.lambda(
+        'custom-metrics',
+      ),
     ),
   };
 }
