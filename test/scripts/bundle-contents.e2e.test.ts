@@ -14,7 +14,15 @@ for (const d of ['contracts', 'lib', 'handlers', 'scripts', 'node_modules', 'pac
   if (existsSync(d)) symlinkSync(resolve(d), join(root, d));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const ENGINE = ['client-dynamodb', 'client-kms', 'client-route-53', 'client-sesv2', 'client-sns'];
+// client-s3: the BYODKIM functions read their domain list from the deploy-time configuration object (#14).
+const ENGINE = [
+  'client-dynamodb',
+  'client-kms',
+  'client-route-53',
+  'client-s3',
+  'client-sesv2',
+  'client-sns',
+];
 
 async function contents(name: string): Promise<BundleContents> {
   const b = await bundleHandler(root, name);
@@ -24,7 +32,7 @@ async function contents(name: string): Promise<BundleContents> {
 describe('per-function Lambda bundles', () => {
   it.each([
     ['byodkim/notification-manager', ['client-sns']],
-    ['byodkim/validation-monitor', ['client-dynamodb', 'client-kms', 'client-sesv2']],
+    ['byodkim/validation-monitor', ['client-dynamodb', 'client-kms', 'client-s3', 'client-sesv2']],
     ['byodkim/dkim-rotation-orchestrator', ENGINE],
     ['byodkim/dkim-key-generator', ENGINE],
     ['byodkim/ses-config-updater', ENGINE],
