@@ -66,4 +66,5 @@ export async function run(): Promise<void> {
   );
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await run();
+// Run alone (`node scripts/run.mjs bench/alarms.ts`), not when bundled into scripts/bench.ts.
+if (/[\\/]alarms\.(mjs|ts)$/.test(process.argv[1] ?? '')) await run();

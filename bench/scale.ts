@@ -3,12 +3,12 @@
  * render time, the stacks (identity stacks: ses.identityStacks = ceil(domains / 450)), the largest stack by
  * resources and by bytes, the AWS limits the templates would exceed (generate refuses those), and the cost
  * model's estimate at 1,000,000 sends a day. Then `node scripts/generate.mjs --force` as a process on a
- * 1,000-domain environment in a temporary copy of the project (target: at most 2 s).
+ * 1,000-domain environment in a temporary copy of the project, cold and warm (target: warm at most 2 s).
  */
 
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parse, stringify } from 'yaml';
@@ -66,10 +66,18 @@ export async function run(): Promise<void> {
   );
 }
 
+/** The issue's target for generate as a process at 1,000 domains, warm (handler bundles cached). */
+export const WARM_GENERATE_TARGET_MS = 2000;
+const mark = (ok: boolean) => (ok ? 'ok' : 'MISS');
+const WARM_RUNS = 3;
+
 /**
  * `node scripts/generate.mjs --force` as a process (validation, handler bundles, every template, limits check,
- * files written) on environments/prod.yaml with 1,000 domains, in a temporary copy of the project: first run
- * (compiles the generate script) and a second run (as an operator's repeated generate).
+ * files written) on environments/prod.yaml with 1,000 domains, in a temporary copy of the project.
+ * Cold: the first run, empty .build/ and dist/: esbuild compiles the generate script and bundles every handler
+ * (no target: it happens once per handler change). Warm: the next runs, nothing but the domains changed, so
+ * the bundles come from the cache and every template is rendered and written: the operator's generate after
+ * adding domains, the run the issue's target (<= 2 s) applies to; median of WARM_RUNS, marked ok or MISS.
  */
 function wholeProcess(fixture: string): void {
   const n = 1000;
@@ -86,7 +94,7 @@ function wholeProcess(fixture: string): void {
       domains: Array.from({ length: n }, (_, i) => ({ ...cfg.ses.domains[0], name: domain(i) })),
     };
     writeFileSync(join(root, 'environments', 'prod.yaml'), stringify(cfg));
-    const runs = ['first', 'second'].map((label) => {
+    const once = () => {
       const t0 = performance.now();
       const r = spawnSync(process.execPath, ['scripts/generate.mjs', '--force'], {
         cwd: root,
@@ -94,13 +102,33 @@ function wholeProcess(fixture: string): void {
         timeout: 120_000,
       });
       const ms = performance.now() - t0;
-      const outcome =
+      const bundled = /bundled (\d+) handlers[^\n]* in (\d+) ms/.exec(r.stdout ?? '');
+      const failure =
         r.status === 0
-          ? 'ok'
+          ? undefined
           : `refused (exit ${r.status}): ${(r.stderr || r.stdout).trim().split('\n').slice(0, 2).join(' | ').slice(0, 300)}`;
-      return `${label} ${ms.toFixed(0)} ms ${outcome}`;
-    });
-    console.log(`generate as a process, ${n} domains (target <= 2000 ms): ${runs.join('; ')}`);
+      return { ms, failure, bundleMs: bundled ? Number(bundled[2]) : undefined };
+    };
+    const load = () => loadavg()[0]!.toFixed(2);
+    console.log(
+      `generate as a process, ${n} domains (${cpus().length} CPUs, load average ${load()} at start):`,
+    );
+    const cold = once();
+    console.log(
+      `  cold (first run, empty esbuild cache: compiles generate, bundles every handler, renders, writes): ` +
+        `${cold.ms.toFixed(0)} ms${cold.bundleMs === undefined ? '' : ` (of which bundling ${cold.bundleMs} ms)`}` +
+        `; no target${cold.failure ? `; ${cold.failure}` : ''}`,
+    );
+    const warm = Array.from({ length: WARM_RUNS }, once);
+    const failed = warm.find((w) => w.failure);
+    const ms = warm.map((w) => w.ms).sort((a, b) => a - b)[Math.floor(WARM_RUNS / 2)]!;
+    const ok = !failed && ms <= WARM_GENERATE_TARGET_MS;
+    console.log(
+      `  warm (bundles cached, only domains changed: renders and writes every template): median ${ms.toFixed(0)} ms ` +
+        `of ${WARM_RUNS} (${warm.map((w) => w.ms.toFixed(0)).join(', ')}; bundling ` +
+        `${warm[0]!.bundleMs ?? '?'} ms); target <= ${WARM_GENERATE_TARGET_MS} ms: ${mark(ok)}` +
+        `${failed ? `; ${failed.failure}` : ''}; load average ${load()} after`,
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -19,6 +19,7 @@ const COMMANDS: readonly [name: string, script: string, invoked: string][] = [
   ['report', 'scripts/report.ts', 'npm run report -- '],
   ['cost', 'scripts/cost.ts', 'npm run cost -- '],
   ['generate', 'scripts/generate.ts', 'npm run generate '],
+  ['bench', 'scripts/bench.ts', 'npm run bench -- '],
 ];
 
 /** `usage: <how to run it>`, continuation or detail lines (indented), `exit codes: ...` (may continue, indented). */

@@ -63,7 +63,16 @@ describe('tick at scale', () => {
     const w = world(domains);
     let sesCalls = 0;
     const ses = w.ports.ses;
-    const ports: Ports = { ...w.ports, ses: { ...ses, getDkim: (d) => (sesCalls++, ses.getDkim(d)) } };
+    const ports: Ports = {
+      ...w.ports,
+      ses: {
+        ...ses,
+        getDkim: (d) => {
+          sesCalls += 1;
+          return ses.getDkim(d);
+        },
+      },
+    };
     for (const { domain } of domains) {
       const s: DomainState = {
         domain,

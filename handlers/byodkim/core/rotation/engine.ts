@@ -129,7 +129,7 @@ export class RotationEngine {
    */
   private async settledIdle(d: DomainConfig): Promise<DomainOutcome | undefined> {
     const s = await this.p.store.get(d.domain);
-    if (!s || s.stage !== 'IDLE' || s.intent || s.abortRequested) return undefined;
+    if (s?.stage !== 'IDLE' || s.intent || s.abortRequested) return undefined;
     const now = this.p.clock.now();
     const due = dueAt(s, d);
     if (now >= due) return undefined;
