@@ -140,6 +140,14 @@ export const TEMPLATE_LIMITS = {
     source: IAM_QUOTAS,
     fix: 'fewer resources listed in the role policy (fewer domains)',
   },
+  stackPolicy: {
+    id: 'stack-policy',
+    what: 'CloudFormation stack policy body (SetStackPolicy StackPolicyBody)',
+    max: 16_384,
+    unit: 'characters',
+    source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_SetStackPolicy.html',
+    fix: 'a stack policy that does not list resources one by one (scripts/gate/protect.ts)',
+  },
   roleTrustPolicy: {
     id: 'role-trust-policy',
     what: 'IAM role trust policy (without white space, default quota)',

@@ -39,7 +39,7 @@ import {
 } from './bundles.js';
 import { driftCheck } from './drift-check.js';
 import { stampIsFresh, withLintLock } from './lint-stamp.js';
-import { OVERRIDE_POLICY, protectionRequests, stackPolicyFor } from './protect.js';
+import { OVERRIDE_POLICY, protectionRequests, stackPolicyBody, stackPolicyFor } from './protect.js';
 
 export const GATE_ACTIONS = [
   'before-create',
@@ -147,7 +147,7 @@ export async function runGate(req: GateRequest, deps: GateDeps): Promise<void> {
         const override = named(deps.allowReplace, req.stack);
         const policy = override ? OVERRIDE_POLICY : stackPolicyFor(template);
         await deps.cloudformation.send(
-          new SetStackPolicyCommand({ StackName: stack.stackName, StackPolicyBody: JSON.stringify(policy) }),
+          new SetStackPolicyCommand({ StackName: stack.stackName, StackPolicyBody: stackPolicyBody(policy) }),
         );
         log(
           override

@@ -316,7 +316,18 @@ describe('production protection (requests)', () => {
         Effect: 'Deny',
         Action: ['Update:Replace', 'Update:Delete'],
         Principal: '*',
-        Resource: ['LogicalResourceId/Archive', 'LogicalResourceId/Kept', 'LogicalResourceId/Logs'],
+        Resource: '*',
+        Condition: {
+          StringEquals: {
+            ResourceType: [
+              'AWS::SES::EmailIdentity',
+              'AWS::KMS::Key',
+              'AWS::Logs::LogGroup',
+              'AWS::S3::Bucket',
+              'AWS::DynamoDB::Table',
+            ],
+          },
+        },
       },
     ],
   };
