@@ -67,7 +67,7 @@ export interface TemplateLimit {
   readonly id: string;
   readonly what: string;
   readonly max: number;
-  readonly unit: 'resources' | 'parameters' | 'outputs' | 'bytes' | 'characters';
+  readonly unit: 'resources' | 'parameters' | 'outputs' | 'bytes' | 'characters' | 'managed policies';
   readonly source: string;
   /** What an operator changes when the limit is exceeded. */
   readonly fix: string;
@@ -140,6 +140,14 @@ export const TEMPLATE_LIMITS = {
     source: IAM_QUOTAS,
     fix: 'fewer resources listed in the role policy (fewer domains)',
   },
+  sendingPolicyParts: {
+    id: 'sending-policy-parts',
+    what: 'sending policy parts (SendingPolicy<k>Arn), every one attached to an application role or user',
+    max: 20,
+    unit: 'managed policies',
+    source: `${IAM_QUOTAS} (managed policies attached to an IAM role or user: 10 by default, 20 at most on request)`,
+    fix: 'fewer or shorter domains in ses.domains of this environment (about 110 domains of 42 characters fit one part), or split the environment',
+  },
   stackPolicy: {
     id: 'stack-policy',
     what: 'CloudFormation stack policy body (SetStackPolicy StackPolicyBody)',
@@ -157,6 +165,9 @@ export const TEMPLATE_LIMITS = {
     fix: 'fewer principals or conditions in the trust policy',
   },
 } as const satisfies Record<string, TemplateLimit>;
+
+/** IAM's default quota of managed policies per role or user (TEMPLATE_LIMITS.sendingPolicyParts is the hard maximum). */
+export const MANAGED_POLICIES_PER_ROLE_DEFAULT = 10;
 
 /** Characters counted for one value CloudFormation resolves at deploy time (see TEMPLATE_LIMITS). */
 export const INTRINSIC_ESTIMATE = 128;

@@ -5,6 +5,7 @@
  * An environment whose file is gone keeps its generated files (and generate stops, saying how to delete its
  * stacks first) unless `--remove-environment <env>` confirms it; then a notice names what was removed. A changed
  * `ses.identityStacks` that would move SES identities to other stacks is refused unless `--move-identities`.
+ * More than 10 sending policy parts print a WARNING, parts added or removed a NOTICE (generate/sending-parts.ts).
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { configObjectPath } from '../contracts/artifacts.js';
@@ -14,6 +15,7 @@ import { STACKS } from '../generators/stacks/index.js';
 import { UsageError } from '../lib/errors.js';
 import { GENERATE_USAGE, parseGenerateArgs, removals } from './generate/args.js';
 import { identityMoves, refuseUnaskedMoves } from './generate/identity-moves.js';
+import { sendingPartsNotices } from './generate/sending-parts.js';
 import { answerHelp } from './lib/args.js';
 import { bundleHandlers } from './lib/bundle.js';
 import { pruneConfigObjects, writeConfigObjects } from './lib/config-objects.js';
@@ -32,14 +34,17 @@ function generatedEnvironments(): string[] {
   return [...new Set(envs)].sort();
 }
 
-/** The identity-stack templates of the last generate (sceptre/templates/<env>/ses*.json), keyed as generateAll keys them. */
-function previousIdentityTemplates(): [string, string][] {
+/**
+ * The identity-stack and security templates of the last generate (sceptre/templates/<env>/ses*.json,
+ * security.json), keyed as generateAll keys them.
+ */
+function previousTemplates(): [string, string][] {
   if (!existsSync('sceptre/templates')) return [];
   return readdirSync('sceptre/templates').flatMap((env) => {
     const dir = `sceptre/templates/${env}`;
     if (!statSync(dir).isDirectory()) return [];
     return readdirSync(dir)
-      .filter((f) => /^(ses|ses-identities-\d+)\.json$/.test(f))
+      .filter((f) => /^(ses|ses-identities-\d+|security)\.json$/.test(f))
       .map((f): [string, string] => [`templates/${env}/${f}`, readFileSync(`${dir}/${f}`, 'utf8')]);
   });
 }
@@ -81,7 +86,9 @@ async function main(): Promise<void> {
   const bundleMs = (performance.now() - bundling).toFixed(0);
   const rendering = performance.now();
   const { files, configObjects } = generateAll(cfgs, bundles);
-  refuseUnaskedMoves(identityMoves(previousIdentityTemplates(), files), moveIdentities);
+  const previous = previousTemplates();
+  refuseUnaskedMoves(identityMoves(previous, files), moveIdentities);
+  const partNotices = sendingPartsNotices(previous, files);
   // Before the templates that name them: a template never names a configuration object that is not on disk.
   const objects = writeConfigObjects(configObjects);
   const report = replaceDirectories('sceptre', ['templates', 'config'], files);
@@ -98,6 +105,7 @@ async function main(): Promise<void> {
   );
   for (const f of report.changed) console.log(`  changed sceptre/${f}`);
   for (const f of report.removed) console.log(`  removed sceptre/${f}`);
+  for (const line of partNotices) console.log(line);
   for (const env of orphans) {
     const count = report.removed.filter(
       (f) => f.startsWith(`config/${env}/`) || f.startsWith(`templates/${env}/`),

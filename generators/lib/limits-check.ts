@@ -67,6 +67,9 @@ function policyLength(doc: unknown): number {
   return resolvedLength(doc);
 }
 
+/** Logical ids of the sending policy parts (generators/stacks/security.ts sendingPolicyId). */
+const SENDING_POLICY_ID = /^SendingPolicy\d*$/;
+
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
 /** Every limit one rendered template exceeds. */
@@ -85,6 +88,8 @@ export function checkTemplateLimits(
   over(L.parameters, Object.keys((template.Parameters ?? {}) as object).length);
   over(L.outputs, Object.keys((template.Outputs ?? {}) as object).length);
   over(L.templateS3, Buffer.byteLength(body));
+  // The sending policy parts (security stack): an application attaches every one of them.
+  over(L.sendingPolicyParts, Object.keys(resources).filter((id) => SENDING_POLICY_ID.test(id)).length);
   for (const [id, r] of Object.entries(resources)) {
     const p = r.Properties ?? {};
     if (r.Type === 'AWS::Lambda::Function') {
