@@ -45,7 +45,7 @@ export function started(s: DomainState, now: Date, reason: string): DomainState 
 }
 
 export function decideIdle(s: DomainState, o: Observation, e: DecideEnv): Decision {
-  const due = dueAt(s, e.cfg);
+  const due = dueAt(s, e.cfg, { now: o.now, noticeDays: e.t.noticeDays });
   if (s.current && o.now >= addDays(due, -e.t.noticeDays) && s.noticeSentFor !== due.toISOString()) {
     return {
       kind: 'step',

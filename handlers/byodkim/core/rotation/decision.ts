@@ -12,7 +12,7 @@ import { dkimTxtRecord, type LookupResult } from '../dkim.js';
 import type { Ctx } from '../notifications.js';
 import type { DkimStatus, MetricPoint, MetricUnitName, Notification } from '../ports.js';
 import type { DomainConfig, DomainState, KeyRecord, Stage, TxtRecord } from '../types.js';
-import { DAY_MS, effectiveSpreadDays, spreadDate } from './spread.js';
+import { DAY_MS, effectiveSpreadDays, noticeSafeSpreadDate } from './spread.js';
 
 /** What the runner saw before deciding: SES's answer and, per selector, what DNS resolves. */
 export interface Observation {
@@ -218,22 +218,38 @@ export function ageMetrics(s: DomainState, cfg: DomainConfig, now: Date): Metric
   ];
 }
 
+/** What the due date of a scheduled rotation depends on besides the state: the tick's time and the notice. */
+export interface DueAtContext {
+  /** The tick's clock (the notice for an unannounced date can go out at this tick at the earliest). */
+  readonly now: Date;
+  /** Advance notice before a scheduled rotation (timings.noticeDays, 30 by default). */
+  readonly noticeDays: number;
+}
+
 /**
  * When the next rotation is due. A retry (after a failure or abort) and a date set without a kind (set by
  * hand, or by an older version) are taken as stored; a scheduled date follows the configured interval from
  * the switch, so a lowered `rotationIntervalDays` applies at once (defect 12), moved to the domain's day of
- * its spread window (spread.ts) unless a date in that window was already announced.
+ * its spread window (spread.ts) unless a date of this key's cycle was already announced.
+ *
+ * With the spread, a date not yet announced is never earlier than the hourly tick that can send its notice
+ * (the hour `now` falls in) + noticeDays: where the spread date is nearer (the spread first deployed or
+ * changed, a tick missed), the date moves to the domain's next day of the window after that (spread.ts
+ * `noticeSafeSpreadDate`), so the operators always get the full notice and the per-day bound still holds. The
+ * notice wins over the key-lifetime bound: such a key lives up to one window longer than the interval.
+ * Deterministic: the same state, config and `now` give the same date.
  */
-export function dueAt(s: DomainState, cfg: DomainConfig): Date {
+export function dueAt(s: DomainState, cfg: DomainConfig, at: DueAtContext): Date {
   if (s.nextRotationKind !== 'schedule' && s.nextRotationAt) return new Date(s.nextRotationAt);
   if (!s.current) return new Date(0); // onboarding: due at once
   const since = s.switchedAt ?? s.current.createdAt;
   const base = Date.parse(since) + cfg.rotationIntervalDays * DAY_MS;
   const window = effectiveSpreadDays(cfg);
   if (window === 0) return new Date(base);
-  // A date already announced (30-day notice) for this key's window is kept: a domain announced before the
-  // spread was configured (or changed) rotates on the announced date, never suddenly earlier.
+  // A date already announced (the notice was sent) for this key's cycle is kept: a domain announced before the
+  // spread was configured (or changed), or whose date the notice moved past the interval, rotates on the
+  // announced date, never suddenly earlier or later. An announcement of an earlier cycle lies before the window.
   const announced = s.noticeSentFor ? Date.parse(s.noticeSentFor) : Number.NaN;
-  if (announced > base - window * DAY_MS && announced <= base) return new Date(announced);
-  return new Date(spreadDate(base, window, s.domain));
+  if (announced > base - window * DAY_MS) return new Date(announced);
+  return new Date(noticeSafeSpreadDate(base, window, s.domain, at.now.getTime(), at.noticeDays));
 }

@@ -131,7 +131,7 @@ export class RotationEngine {
     const s = await this.p.store.get(d.domain);
     if (s?.stage !== 'IDLE' || s.intent || s.abortRequested) return undefined;
     const now = this.p.clock.now();
-    const due = dueAt(s, d);
+    const due = dueAt(s, d, { now, noticeDays: this.t.noticeDays });
     if (now >= due) return undefined;
     if (s.current && now >= addDays(due, -this.t.noticeDays) && s.noticeSentFor !== due.toISOString()) {
       return undefined;
@@ -163,7 +163,7 @@ export class RotationEngine {
         return { state, outcome: { domain, outcome: 'in-progress', stage: state.stage } };
       }
       const now = this.p.clock.now();
-      const due = dueAt(state, cfg);
+      const due = dueAt(state, cfg, { now, noticeDays: this.t.noticeDays });
       if (!force && now < due) {
         return {
           state,
@@ -280,7 +280,7 @@ export class RotationEngine {
         verifiedAt: s.verifiedAt,
         lastRotationCompletedAt: s.lastRotationCompletedAt,
         lastRotationFailedAt: s.lastRotationFailedAt,
-        nextRotationAt: dueAt(s, d).toISOString(),
+        nextRotationAt: dueAt(s, d, { now: this.p.clock.now(), noticeDays: this.t.noticeDays }).toISOString(),
         completedRotations: s.completedRotations,
         pendingEffect: s.intent,
         abortRequested: s.abortRequested,

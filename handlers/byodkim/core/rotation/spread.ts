@@ -43,3 +43,28 @@ export function spreadDate(baseMs: number, windowDays: number, domain: string): 
   const back = (((day - spreadPhase(domain, windowDays)) % windowDays) + windowDays) % windowDays;
   return (day - back) * DAY_MS;
 }
+
+export const HOUR_MS = 3_600_000;
+
+/**
+ * The domain's spread date, but never earlier than (the hourly tick that can send its notice) + noticeDays:
+ * `spreadDate` when that is far enough, else the domain's first day of its residue class at or after the
+ * hour `nowMs` falls in + noticeDays. The tick runs at every hour (cron(0 * * * ? *)), so the hour of `nowMs` is
+ * that tick's scheduled time: on a normal cycle the notice tick is 09:00 JST of the day `spreadDate - noticeDays`
+ * and the date stays put; when the spread is first deployed or changed (or ticks were missed), the date moves
+ * forward by whole windows, keeping the per-day residue bound. Always on the domain's day, at 00:00 UTC.
+ */
+export function noticeSafeSpreadDate(
+  baseMs: number,
+  windowDays: number,
+  domain: string,
+  nowMs: number,
+  noticeDays: number,
+): number {
+  const spread = spreadDate(baseMs, windowDays, domain);
+  const earliest = Math.floor(nowMs / HOUR_MS) * HOUR_MS + noticeDays * DAY_MS;
+  if (windowDays <= 0 || spread >= earliest) return spread;
+  const day = Math.ceil(earliest / DAY_MS);
+  const ahead = (((spreadPhase(domain, windowDays) - day) % windowDays) + windowDays) % windowDays;
+  return (day + ahead) * DAY_MS;
+}
