@@ -28,6 +28,12 @@ export const ROTATION_INTERVAL_DAYS = { min: 30, max: 730, default: 365 } as con
 export const DKIM_SELECTOR_MAX_LENGTH = 15;
 export const DKIM_DOMAIN_MAX_LENGTH = 253 - DKIM_SELECTOR_MAX_LENGTH - '._domainkey.'.length;
 
+/**
+ * SES verified identities (domains and addresses together) per account and Region: 10,000 (SES developer guide,
+ * "Service quotas in Amazon SES", identity quotas). `npm run cost -- --domains` prices no more.
+ */
+export const SES_IDENTITIES_PER_REGION = 10_000;
+
 /** Alarms one alarm status widget can show (CloudWatch dashboard body structure, "alarms": up to 100). */
 export const ALARM_WIDGET_MAX_ALARMS = 100;
 

@@ -40,9 +40,26 @@ export const ASSUMPTIONS = {
   /** Masking: Lambda calls a month (Firehose buffers at most 60 s) and seconds per call. */
   maskingInvocations: 30 * 24 * 60,
   maskingSeconds: 0.5,
-  /** Other scheduled functions (notifier check, BYODKIM ticks, drift): runs a month, seconds each. */
-  otherFunctionRuns: 30 * 24 * 12 + 30 * 24 * 6 + 4,
+  /** Other scheduled functions (notifier check every 5 minutes, drift): runs a month, seconds each. */
+  otherFunctionRuns: 30 * 24 * 12 + 4,
   otherFunctionSeconds: 1,
+  /**
+   * BYODKIM rotation tick (hourly). An idle domain costs one consistent DynamoDB read; `npm run bench --
+   * byodkim-tick` measures 8.0 s for 1,000 idle domains at 8 ms mocked per read, so 8 ms a domain on top of a
+   * second of start-up (rotations in progress add seconds: not in this steady-state figure). Memory and timeout
+   * come from the template.
+   */
+  byodkimTickRuns: 30 * 24,
+  byodkimTickBaseSeconds: 1,
+  byodkimTickSecondsPerDomain: 0.008,
+  /**
+   * BYODKIM validation monitor (every 15 minutes): one SES GetEmailIdentity and one DynamoDB read per domain,
+   * paced at SES's one request a second, so about a second a domain until its timeout (the template's) stops it.
+   */
+  byodkimMonitorRuns: 30 * 24 * 4,
+  byodkimMonitorSecondsPerDomain: 1,
+  /** DynamoDB read request units per state read (ConsistentRead, items under 4 KB). */
+  dynamodbRrusPerRead: 1,
   /** KMS requests per archived object and per log batch are small beside S3 Bucket Keys: a flat estimate. */
   kmsRequestsPerMonth: 200_000,
 } as const;
@@ -159,6 +176,7 @@ export function estimate(
     A.metricsRuns * A.metricsFunctionSeconds * 0.25 +
     A.maskingInvocations * A.maskingSeconds * 0.25 +
     A.otherFunctionRuns * A.otherFunctionSeconds * 0.25;
+  const tick = byodkimLoad(templates, volume.domains);
   const archivePuts = (backup ? 2 : 1) * (A.daysPerMonth * 24 * 12); // one object per 5-minute buffer
   return [
     line(
@@ -247,14 +265,42 @@ export function estimate(
     ),
     line('S3 PUT requests (archive objects)', archivePuts, 'requests', 's3Put', false, 1000),
     line(
-      'Lambda requests (metrics, masking, scheduled checks)',
-      A.metricsRuns + A.maskingInvocations + A.otherFunctionRuns,
+      'Lambda requests (metrics, masking, scheduled checks, BYODKIM tick and validation monitor)',
+      A.metricsRuns + A.maskingInvocations + A.otherFunctionRuns + tick.runs,
       'requests',
       'lambdaRequests',
       false,
       1_000_000,
     ),
-    line('Lambda duration (256 MB)', lambdaGbSeconds, 'GB-seconds', 'lambdaDuration', false),
+    line(
+      'Lambda duration (256 MB: metrics, masking, scheduled checks)',
+      lambdaGbSeconds,
+      'GB-seconds',
+      'lambdaDuration',
+      false,
+    ),
+    line(
+      'Lambda duration: BYODKIM rotation tick (hourly; 1 s + 8 ms a domain, bench byodkim-tick)',
+      tick.tickGbSeconds,
+      'GB-seconds',
+      'lambdaDuration',
+      tick.enabled,
+    ),
+    line(
+      'Lambda duration: BYODKIM validation monitor (every 15 min; 1 s a domain up to its timeout)',
+      tick.monitorGbSeconds,
+      'GB-seconds',
+      'lambdaDuration',
+      tick.enabled,
+    ),
+    line(
+      'DynamoDB reads: BYODKIM state (one read per domain a tick, per domain the monitor reaches)',
+      tick.reads,
+      'read request units',
+      'dynamodbReads',
+      tick.enabled,
+      1_000_000,
+    ),
     line('KMS customer managed keys', keys, 'keys', 'kmsKey', false),
     line('KMS requests', A.kmsRequestsPerMonth, 'requests', 'kmsRequests', false, 10_000),
     line(
@@ -268,6 +314,48 @@ export function estimate(
   ];
 }
 
+/** A Lambda function of the templates whose FunctionName contains `name`: timeout (s) and memory (GB). */
+function lambdaSize(
+  templates: Record<string, Template>,
+  name: string,
+): { timeout: number; gb: number } | undefined {
+  const f = resources(templates, 'AWS::Lambda::Function').find((r) =>
+    JSON.stringify(r.Properties.FunctionName ?? '').includes(name),
+  );
+  return f
+    ? { timeout: Number(f.Properties.Timeout), gb: Number(f.Properties.MemorySize) / 1024 }
+    : undefined;
+}
+
+/**
+ * What the BYODKIM functions cost that grows with domains: the hourly tick's and the validation monitor's
+ * GB-seconds and their DynamoDB state reads. Nothing when the templates have no BYODKIM functions.
+ */
+export function byodkimLoad(
+  templates: Record<string, Template>,
+  domains: number,
+): { enabled: boolean; runs: number; tickGbSeconds: number; monitorGbSeconds: number; reads: number } {
+  const A = ASSUMPTIONS;
+  const tick = lambdaSize(templates, 'dkim-rotation-orchestrator');
+  const monitor = lambdaSize(templates, 'validation-monitor');
+  if (!tick || !monitor) return { enabled: false, runs: 0, tickGbSeconds: 0, monitorGbSeconds: 0, reads: 0 };
+  const tickSeconds = Math.min(
+    tick.timeout,
+    A.byodkimTickBaseSeconds + A.byodkimTickSecondsPerDomain * domains,
+  );
+  const monitored = Math.min(domains, Math.floor(monitor.timeout / A.byodkimMonitorSecondsPerDomain));
+  return {
+    enabled: true,
+    runs: A.byodkimTickRuns + A.byodkimMonitorRuns,
+    tickGbSeconds: A.byodkimTickRuns * tickSeconds * tick.gb,
+    monitorGbSeconds: A.byodkimMonitorRuns * monitored * A.byodkimMonitorSecondsPerDomain * monitor.gb,
+    reads: (A.byodkimTickRuns * domains + A.byodkimMonitorRuns * monitored) * A.dynamodbRrusPerRead,
+  };
+}
+
 export function total(lines: readonly CostLine[]): number {
   return lines.reduce((n, l) => n + l.monthlyUsd, 0);
 }
+
+/** Money as printed and as in `npm run cost -- --json`: rounded to cents. */
+export const cents = (usd: number): number => Math.round(usd * 100) / 100;

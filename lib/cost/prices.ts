@@ -85,6 +85,13 @@ export const PRICES = {
     'ap-northeast-1-KMS-Requests',
     true,
   ),
+  dynamodbReads: p(
+    0.1425,
+    '1 million read request units (on-demand)',
+    'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+    'APN1-ReadRequestUnits',
+    false,
+  ),
   cloudTrailDataEvents: p(
     0.1,
     '100,000 data events',

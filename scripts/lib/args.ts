@@ -17,6 +17,24 @@ export function parseCli<T extends NonNullable<ParseArgsConfig['options']>>(
   }
 }
 
+/**
+ * `--domains -5` as `--domains=-5` for the value flags `flags`: util.parseArgs takes a value that starts with
+ * `-` for an option and says only "argument is ambiguous"; joined, the value reaches the flag's own check, which
+ * names the flag, the value and what is allowed. A following option (`--json`, `-h`) is left alone.
+ */
+export function joinDashValues(argv: readonly string[], flags: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (next?.startsWith('-') && flags.includes(a) && !/^--?[a-z]/i.test(next)) {
+      out.push(`${a}=${next}`);
+      i += 1;
+    } else out.push(a);
+  }
+  return out;
+}
+
 /** A positive integer flag value, or the default when absent. */
 export function positiveInt(
   flag: string,

@@ -1,7 +1,14 @@
 /** The cost model, each line against a figure computed by hand from the assumptions and prices. */
 import { describe, expect, it } from 'vitest';
 import { METRICS } from '../../contracts/metrics.js';
-import { alarmMetricCount, customMetricCount, estimate, total } from '../../lib/cost/model.js';
+import {
+  alarmMetricCount,
+  byodkimLoad,
+  cents,
+  customMetricCount,
+  estimate,
+  total,
+} from '../../lib/cost/model.js';
 import { templates } from '../support/templates.js';
 
 /** A small environment written by hand: what each line should count is obvious from it. */
@@ -120,10 +127,10 @@ describe('cost model', () => {
   });
 
   it('Lambda: requests at $0.20 per million, GB-seconds at $0.0000166667', () => {
-    const requests = 8640 + 43_200 + (8640 + 4320 + 4);
+    const requests = 8640 + 43_200 + (8640 + 4); // no BYODKIM functions in `tiny`
     expect(lines['Lambda requests']!.quantity).toBe(requests);
     expect(lines['Lambda requests']!.monthlyUsd).toBeCloseTo((requests / 1e6) * 0.2, 10);
-    const gbs = 8640 * 2 * 0.25 + 43_200 * 0.5 * 0.25 + 12_964 * 1 * 0.25;
+    const gbs = 8640 * 2 * 0.25 + 43_200 * 0.5 * 0.25 + 8644 * 1 * 0.25;
     expect(lines['Lambda duration']!.monthlyUsd).toBeCloseTo(gbs * 0.0000166667, 10);
   });
 
@@ -159,5 +166,71 @@ describe('cost model', () => {
         'Logs ingestion: BYODKIM per-domain EMF records'
       ]!.quantity,
     ).toBe(0);
+  });
+
+  describe('BYODKIM tick and validation monitor grow with domains', () => {
+    /** The two functions as the byodkim stack renders them: orchestrator 300 s / 512 MB, monitor 120 s / 256 MB. */
+    const withByodkim = {
+      ...tiny,
+      byodkim: {
+        Resources: {
+          Tick: {
+            Type: 'AWS::Lambda::Function',
+            Properties: { FunctionName: 'p-prod-dkim-rotation-orchestrator', Timeout: 300, MemorySize: 512 },
+          },
+          Monitor: {
+            Type: 'AWS::Lambda::Function',
+            Properties: { FunctionName: 'p-prod-validation-monitor', Timeout: 120, MemorySize: 256 },
+          },
+        },
+      },
+    };
+    const at = (domains: number) => byItem(estimate(withByodkim, { sendsPerDay: 100_000, domains }));
+
+    it('1,000 domains, by hand', () => {
+      // tick: 720 runs × (1 s + 1,000 × 8 ms = 9 s) × 0.5 GB = 3,240 GB-s = $0.054
+      // monitor: 2,880 runs × min(1,000, 120 s / 1 s) = 120 domains × 1 s × 0.25 GB = 86,400 GB-s = $1.44
+      // reads: 720 × 1,000 + 2,880 × 120 = 1,065,600 RRU at $0.1425 a million = $0.15
+      expect(byodkimLoad(withByodkim, 1000)).toEqual({
+        enabled: true,
+        runs: 720 + 2880,
+        tickGbSeconds: 3240,
+        monitorGbSeconds: 86_400,
+        reads: 1_065_600,
+      });
+      const l = at(1000);
+      expect(l['Lambda duration: BYODKIM rotation tick']!.monthlyUsd).toBeCloseTo(0.054, 5);
+      expect(l['Lambda duration: BYODKIM validation monitor']!.monthlyUsd).toBeCloseTo(1.44, 4);
+      expect(l['DynamoDB reads: BYODKIM state']!.monthlyUsd).toBeCloseTo(0.151848, 6);
+      expect(cents(l['DynamoDB reads: BYODKIM state']!.monthlyUsd)).toBe(0.15);
+      for (const k of [
+        'Lambda duration: BYODKIM rotation tick',
+        'Lambda duration: BYODKIM validation monitor',
+        'DynamoDB reads: BYODKIM state',
+      ])
+        expect(l[k]!.perDomain, k).toBe(true);
+      expect(l['Lambda requests']!.quantity).toBe(8640 + 43_200 + 8644 + 3600);
+    });
+
+    it('1 domain, by hand: 720 × 1.008 s × 0.5 GB; 2,880 × 1 s × 0.25 GB; 720 + 2,880 reads', () => {
+      const load = byodkimLoad(withByodkim, 1);
+      expect(load.tickGbSeconds).toBeCloseTo(362.88, 8);
+      expect(load.monitorGbSeconds).toBe(720);
+      expect(load.reads).toBe(3600);
+    });
+
+    it('the tick stops at its timeout (100,000 domains: 801 s capped at 300 s)', () => {
+      expect(byodkimLoad(withByodkim, 100_000).tickGbSeconds).toBe(720 * 300 * 0.5);
+    });
+
+    it('nothing without the BYODKIM functions', () => {
+      expect(byodkimLoad(tiny, 1000)).toEqual({
+        enabled: false,
+        runs: 0,
+        tickGbSeconds: 0,
+        monitorGbSeconds: 0,
+        reads: 0,
+      });
+    });
   });
 });

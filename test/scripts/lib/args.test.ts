@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../lib/errors.js';
-import { answerHelp, helpRequested, listOf, usageText } from '../../../scripts/lib/args.js';
+import {
+  answerHelp,
+  helpRequested,
+  joinDashValues,
+  listOf,
+  parseCli,
+  positiveInt,
+  usageText,
+} from '../../../scripts/lib/args.js';
 
 describe('usageText', () => {
   it('prints usage, the details indented, and the exit codes last', () => {
@@ -42,5 +50,27 @@ describe('listOf', () => {
     [',', "--allow-drift ',': empty; allowed: all or a comma-separated list of base, ses"],
   ])('refuses %j naming the flag, the value and what is allowed', (value, message) => {
     expect(() => listOf('allow-drift', value, stacks)).toThrow(new UsageError(message));
+  });
+});
+
+describe('joinDashValues', () => {
+  const flags = ['--domains'];
+  it('joins a negative value to its flag, so the range check (not "ambiguous") answers', () => {
+    expect(joinDashValues(['prod', '--domains', '-5', '--json'], flags)).toEqual([
+      'prod',
+      '--domains=-5',
+      '--json',
+    ]);
+    const { values } = parseCli(joinDashValues(['--domains', '-5'], flags), { domains: { type: 'string' } });
+    expect(() => positiveInt('domains', values.domains, 1, 10_000)).toThrow(
+      "--domains must be a whole number from 1 to 10000, got '-5'",
+    );
+    // without it, parseArgs answers with no value and no range
+    expect(() => parseCli(['--domains', '-5'], { domains: { type: 'string' } })).toThrow(/ambiguous/);
+  });
+  it('leaves a following option and other flags alone', () => {
+    expect(joinDashValues(['--domains', '--json'], flags)).toEqual(['--domains', '--json']);
+    expect(joinDashValues(['--sends-per-day', '-5'], flags)).toEqual(['--sends-per-day', '-5']);
+    expect(joinDashValues(['--domains', '-h'], flags)).toEqual(['--domains', '-h']);
   });
 });
