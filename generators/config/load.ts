@@ -267,6 +267,62 @@ function checkDuplicateDomains(
   });
 }
 
+/**
+ * BYODKIM keys that depend on ses.domains: the DNS request sender (required with a dnsTeam, at one of ses.domains:
+ * SES sends only from verified identities) and an explicit rotationSpreadDays (at most half of every domain's
+ * interval: a written value is never changed silently; the default is capped per domain, documented).
+ */
+function checkByodkim(
+  cfg: EnvConfig,
+  raw: unknown,
+  lineOf: (p: Path) => number | undefined,
+  report: Report,
+  problems: ConfigProblem[],
+): void {
+  const sender = cfg.byodkim.dnsRequestSender;
+  const first = cfg.ses.domains[0]?.name ?? 'goo.ne.jp';
+  const example = `dns-requests@${first}`;
+  const team = cfg.ses.domains.findIndex((d) => d.dnsTeam);
+  if (team >= 0 && sender === undefined) {
+    const name = cfg.ses.domains[team]!.name;
+    problems.push(
+      problem(
+        cfg.source,
+        lineOf(['ses', 'domains', team, 'dnsTeam']),
+        'byodkim.dnsRequestSender',
+        undefined,
+        `is required because ses.domains[${team}] (${name}) has a dnsTeam (this line): the From address of the DNS ` +
+          `request mail, at one of ses.domains, e.g. \`byodkim: { dnsRequestSender: ${example} }\``,
+      ),
+    );
+  }
+  if (sender !== undefined && !cfg.ses.domains.some((d) => sender.toLowerCase().endsWith(`@${d.name}`))) {
+    report(
+      ['byodkim', 'dnsRequestSender'],
+      `must be an address at one of ses.domains (e.g. ${example}): SES sends only from verified identities`,
+    );
+  }
+  if (!isSet(raw, ['byodkim', 'rotationSpreadDays'])) return;
+  const spread = cfg.byodkim.rotationSpreadDays;
+  const over = cfg.ses.domains
+    .map((d, i) => ({ i, d, max: Math.floor(d.rotationIntervalDays / 2) }))
+    .filter((x) => spread > x.max);
+  if (over.length === 0) return;
+  const max = Math.min(...over.map((x) => x.max));
+  const named = over
+    .slice(0, 3)
+    .map(
+      (x) =>
+        `ses.domains[${x.i}] ${x.d.name} (rotationIntervalDays ${x.d.rotationIntervalDays}: at most ${x.max})`,
+    )
+    .join(', ');
+  report(
+    ['byodkim', 'rotationSpreadDays'],
+    `must be at most half of every domain's rotationIntervalDays: ${named}${over.length > 3 ? ` and ${over.length - 3} more` : ''}; ` +
+      `set it to ${max} or less, raise those intervals, or leave the key out (the default 30 is capped per domain to half its interval)`,
+  );
+}
+
 function checkPrefixLength(cfg: EnvConfig, raw: unknown, report: Report): void {
   const prefix = `${cfg.projectCode}-${cfg.environment}`;
   if (prefix.length <= MAX_PREFIX_LENGTH) return;
@@ -372,6 +428,7 @@ export function parseEnvConfig(file: string, text: string): EnvConfig {
   checkAllowAll(cfg, report);
   checkDuplicateDomains(cfg, lineOf, report);
   checkPrefixLength(cfg, raw, report);
+  checkByodkim(cfg, raw, lineOf, report, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return cfg;
 }

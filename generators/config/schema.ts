@@ -191,7 +191,9 @@ const domain = z
      */
     dnsTeam: emailList
       .min(1, { error: 'needs at least one address, or leave dnsTeam out (the P2 list is used)' })
-      .max(DNS_TEAM_MAX, { error: `at most ${DNS_TEAM_MAX} addresses (recipients of one SES message)` })
+      .max(DNS_TEAM_MAX, {
+        error: `must have at most ${DNS_TEAM_MAX} addresses (recipients of one SES message)`,
+      })
       .optional(),
   })
   .strict();
@@ -311,8 +313,9 @@ export const envConfigSchema = z
         ),
         /**
          * Spread of scheduled rotations (seed 6.5.3): each domain rotates on its own day of a window of this many
-         * days ending on the date its interval gives (never later; at most half the interval). 0: every domain
-         * on its interval's date. @default 30
+         * days ending on the date its interval gives (never later, unless the 30-day notice needs more time).
+         * Set in the file: at most half of every domain's rotationIntervalDays (else the file is refused); left
+         * out: 30, capped per domain to half its interval. 0: every domain on its interval's date. @default 30
          */
         rotationSpreadDays: num(ROTATION_SPREAD_DAYS.min, ROTATION_SPREAD_DAYS.max, {
           int: true,
@@ -474,21 +477,9 @@ export const envConfigSchema = z
   .refine((c) => !c.roleArn || !c.accountId || c.roleArn.split(':')[4] === c.accountId, {
     error: 'roleArn must be a role in the account accountId names',
     path: ['roleArn'],
-  })
-  .refine((c) => !c.ses.domains.some((d) => d.dnsTeam) || c.byodkim.dnsRequestSender !== undefined, {
-    error:
-      'is required when a domain of ses.domains has a dnsTeam: the From address of the DNS request mail, at one of ses.domains (such as byodkim@goo.ne.jp)',
-    path: ['byodkim', 'dnsRequestSender'],
-  })
-  .refine(
-    (c) =>
-      c.byodkim.dnsRequestSender === undefined ||
-      c.ses.domains.some((d) => c.byodkim.dnsRequestSender!.toLowerCase().endsWith(`@${d.name}`)),
-    {
-      error: 'must be an address at one of ses.domains: SES sends only from verified identities',
-      path: ['byodkim', 'dnsRequestSender'],
-    },
-  );
+  });
+// byodkim.dnsRequestSender (required with a dnsTeam, at one of ses.domains) and byodkim.rotationSpreadDays (at most
+// half each interval when set) are checked in load.ts, which knows the lines of the keys (checkByodkim).
 
 /** The configuration as written in the file (before defaults). */
 export type EnvConfigInput = z.input<typeof envConfigSchema>;
