@@ -154,6 +154,14 @@ export const TEMPLATE_LIMITS = {
     source: `${IAM_QUOTAS} (managed policies attached to an IAM role or user: 10 by default, 20 at most on request)`,
     fix: 'fewer or shorter domains in ses.domains of this environment (about 110 domains of 42 characters fit one part), or split the environment',
   },
+  dnsTeamMailParts: {
+    id: 'dns-team-mail-parts',
+    what: 'BYODKIM DNS-team mail policies (DnsTeamMailPolicy<k>) attached to the orchestrator and updater roles',
+    max: 10,
+    unit: 'managed policies',
+    source: `${IAM_QUOTAS} (managed policies attached to an IAM role: 10 by default)`,
+    fix: 'fewer distinct mail domains of ses.domains[].dnsTeam (about 120 of 42 characters fit one policy; a team address at a shared mail domain costs nothing more)',
+  },
   stackPolicy: {
     id: 'stack-policy',
     what: 'CloudFormation stack policy body (SetStackPolicy StackPolicyBody)',

@@ -30,6 +30,8 @@ export interface LambdaSpec {
   readonly handler: string;
   readonly description: string;
   readonly statements: PolicyStatement[];
+  /** Customer managed policies attached to the role besides its inline policy (e.g. lists that grow). */
+  readonly managedPolicyArns?: readonly CfnString[];
   readonly environment?: Record<string, TemplateValue>;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
@@ -106,6 +108,7 @@ export function lambdaFunction(ctx: StackContext, spec: LambdaSpec): Record<stri
       RoleName: n.role(`${spec.fn}-fn`),
       Description: `Execution role of ${name}`,
       AssumeRolePolicyDocument: serviceTrust('lambda.amazonaws.com'),
+      ...(spec.managedPolicyArns?.length ? { ManagedPolicyArns: [...spec.managedPolicyArns] } : {}),
       Policies: [
         {
           PolicyName: 'least-privilege',

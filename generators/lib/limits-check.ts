@@ -70,6 +70,9 @@ function policyLength(doc: unknown): number {
 /** Logical ids of the sending policy parts (generators/stacks/security.ts sendingPolicyId). */
 const SENDING_POLICY_ID = /^SendingPolicy\d*$/;
 
+/** Logical ids of the DNS-team mail policy parts (generators/stacks/byodkim.ts dnsTeamMailPolicyId). */
+const DNS_TEAM_MAIL_ID = /^DnsTeamMailPolicy\d*$/;
+
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
 /** Every limit one rendered template exceeds. */
@@ -90,6 +93,7 @@ export function checkTemplateLimits(
   over(L.templateS3, Buffer.byteLength(body));
   // The sending policy parts (security stack): an application attaches every one of them.
   over(L.sendingPolicyParts, Object.keys(resources).filter((id) => SENDING_POLICY_ID.test(id)).length);
+  over(L.dnsTeamMailParts, Object.keys(resources).filter((id) => DNS_TEAM_MAIL_ID.test(id)).length);
   for (const [id, r] of Object.entries(resources)) {
     const p = r.Properties ?? {};
     if (r.Type === 'AWS::Lambda::Function') {

@@ -9,16 +9,19 @@
  * whose metrics they watch; the BYODKIM stack is being reworked with the rotation engine (issue #17).
  */
 
+import type { ManagedPolicyProperties } from 'cloudform-types/types/iam/managedPolicy';
 import { configObjectPrefix } from '../../contracts/artifacts.js';
 import { byodkimDomainsObject, writeByodkimEnv } from '../../contracts/functions/byodkim.js';
+import { TEMPLATE_LIMITS } from '../../contracts/limits.js';
 import { METRICS } from '../../contracts/metrics.js';
 import { SCHEDULES } from '../../contracts/names.js';
 import type { Severity } from '../../contracts/severity.js';
-import type { CfnResource, PolicyStatement } from '../lib/cfn.js';
+import type { CfnResource, CfnValue, PolicyStatement } from '../lib/cfn.js';
 import { environmentIdentities } from '../lib/identity-scope.js';
 import { lambdaFunction, lambdaIds, schedule } from '../lib/lambda.js';
-import { logicalIds } from '../lib/logical-id.js';
-import { alarm, checkovSkip, kmsKey, res, sub } from '../lib/resources.js';
+import { resolvedLength } from '../lib/limits-check.js';
+import { logicalId, logicalIds } from '../lib/logical-id.js';
+import { alarm, checkovSkip, kmsKey, policyDoc, res, sub } from '../lib/resources.js';
 import type { StackContext, StackDefinition } from '../lib/template.js';
 
 /** The five functions: logical id prefix, name suffix (seed), handler folder. */
@@ -322,7 +325,43 @@ function build(ctx: StackContext) {
   // The notification manager handles no domain: no domain list, no access to it.
   const noticeEnvironment = writeByodkimEnv(settings);
 
+  // The DNS team's mail (ses.domains[].dnsTeam): from the configured sender only, through its identity and
+  // the configuration set SES applies to it by default, to addresses at the teams' mail domains only. The
+  // recipient patterns grow with the distinct mail domains (1,000 domains with a team at their own domain: about
+  // 49,000 characters), too many for the roles' inline policies (10,240 together): they are in customer managed
+  // policies of at most 6,144 characters (DnsTeamMailPolicy, DnsTeamMailPolicy2, ...) attached to the orchestrator
+  // and the updater. A domain's patterns stay within one part, so a mail to one domain's team (one SendEmail per
+  // domain) matches one statement (ForAllValues). No team, no statement (a sender alone grants nothing).
   const dnsSender = cfg.byodkim.dnsRequestSender;
+  const mailParts = dnsSender ? dnsTeamMailParts(cfg.ses.domains, (to) => dnsTeamMailDocument(to)) : [];
+  function dnsTeamMailDocument(to: readonly string[]) {
+    const sender = dnsSender!;
+    return policyDoc({
+      Sid: 'MailDnsTeamFromConfiguredSender',
+      Effect: 'Allow',
+      Action: 'ses:SendEmail',
+      Resource: [
+        arn(
+          'ses',
+          `identity/${cfg.ses.domains.find((d) => sender.toLowerCase().endsWith(`@${d.name}`))!.name}`,
+        ),
+        arn('ses', `configuration-set/${n.configurationSet}`),
+      ],
+      Condition: {
+        StringEquals: { 'ses:FromAddress': sender },
+        'ForAllValues:StringLike': { 'ses:Recipients': [...to] },
+      },
+    });
+  }
+  const mailPolicyIds = mailParts.map((_, i) => dnsTeamMailPolicyId(i));
+  mailParts.forEach((to, i) => {
+    resources[mailPolicyIds[i]!.id] = res<ManagedPolicyProperties>('AWS::IAM::ManagedPolicy', {
+      ManagedPolicyName: n.policy(i === 0 ? 'byodkim-dns-team-mail' : `byodkim-dns-team-mail-${i + 1}`),
+      Description: `BYODKIM DNS-team mail from ${dnsSender} to the teams' mail domains (part ${i + 1} of ${mailParts.length}: ${to.length} patterns)`,
+      PolicyDocument: dnsTeamMailDocument(to),
+    });
+  });
+  const mailPolicyArns = mailPolicyIds.map((id) => id.ref);
   const st = {
     state: (write: boolean): PolicyStatement => ({
       Sid: write ? 'RotationState' : 'ReadRotationState',
@@ -401,28 +440,6 @@ function build(ctx: StackContext) {
         Condition: { StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.amazonaws.com') } },
       },
     ],
-    // The DNS team's mail (ses.domains[].dnsTeam): from the configured sender only, through its identity and
-    // the configuration set SES applies to it by default, to addresses at the teams' mail domains only.
-    mailDnsTeam: dnsSender
-      ? [
-          {
-            Sid: 'MailDnsTeamFromConfiguredSender',
-            Effect: 'Allow',
-            Action: 'ses:SendEmail',
-            Resource: [
-              arn(
-                'ses',
-                `identity/${cfg.ses.domains.find((d) => dnsSender.toLowerCase().endsWith(`@${d.name}`))!.name}`,
-              ),
-              arn('ses', `configuration-set/${n.configurationSet}`),
-            ],
-            Condition: {
-              StringEquals: { 'ses:FromAddress': dnsSender },
-              'ForAllValues:StringLike': { 'ses:Recipients': dnsTeamRecipientPatterns(cfg.ses.domains) },
-            },
-          },
-        ]
-      : [],
     invokeNotifier: {
       Sid: 'FailureDestination',
       Effect: 'Allow',
@@ -437,12 +454,12 @@ function build(ctx: StackContext) {
       ...FN.orchestrator,
       handler: `byodkim/${FN.orchestrator.fn}`,
       description: 'Drives each domain through the BYODKIM rotation (hourly tick) and operator actions',
+      managedPolicyArns: mailPolicyArns,
       statements: [
         st.state(true),
         st.kms(['kms:GenerateDataKeyPairWithoutPlaintext', 'kms:Decrypt']),
         st.ses(true),
         ...st.publish,
-        ...st.mailDnsTeam,
         ...st.route53,
         st.invokeNotifier,
         ...st.domainsObject,
@@ -471,6 +488,7 @@ function build(ctx: StackContext) {
       ...FN.sesUpdater,
       handler: `byodkim/${FN.sesUpdater.fn}`,
       description: 'Switches SES to the new key once DNS publishes it, or rolls back',
+      managedPolicyArns: mailPolicyArns,
       statements: [
         st.state(true),
         st.kms(['kms:Decrypt']),
@@ -478,7 +496,6 @@ function build(ctx: StackContext) {
         ...st.publish,
         ...st.route53,
         ...st.domainsObject,
-        ...st.mailDnsTeam,
       ],
       environment,
       timeoutSeconds: 60,
@@ -640,6 +657,34 @@ export const byodkimStack: StackDefinition = {
   handlers: Object.values(FN).map((f) => `byodkim/${f.fn}`),
   build,
 };
+
+/** The DNS-team mail policy's parts: the first is DnsTeamMailPolicy, then DnsTeamMailPolicy2, ... */
+export const dnsTeamMailPolicyId = (part: number) =>
+  logicalId(part === 0 ? 'DnsTeamMailPolicy' : `DnsTeamMailPolicy${part + 1}`);
+
+/**
+ * The DNS-team recipient patterns split into parts whose policy fits the managed-policy limit: domains in file
+ * order, each domain's patterns (`*@<mail domain>` of its team) all in one part, a pattern once per part. Pure.
+ */
+export function dnsTeamMailParts(
+  domains: readonly { dnsTeam?: readonly string[] }[],
+  document: (to: readonly string[]) => CfnValue,
+  max: number = TEMPLATE_LIMITS.managedPolicy.max,
+): string[][] {
+  const parts: string[][] = [];
+  let current: string[] = [];
+  for (const d of domains) {
+    const mine = dnsTeamRecipientPatterns([d]);
+    if (!mine.length) continue;
+    const next = [...new Set([...current, ...mine])].sort();
+    if (current.length > 0 && resolvedLength(document(next)) > max) {
+      parts.push(current);
+      current = mine;
+    } else current = next;
+  }
+  if (current.length) parts.push(current);
+  return parts;
+}
 
 /** `*@<mail domain>` of every DNS team address (distinct, sorted): the recipients the functions may mail. */
 export function dnsTeamRecipientPatterns(domains: readonly { dnsTeam?: readonly string[] }[]): string[] {
