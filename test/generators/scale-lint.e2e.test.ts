@@ -1,5 +1,5 @@
 /**
- * Issue #14: a 1,000-domain environment (42-character names, `ses.identityStacks: 3`) generates within every AWS
+ * Issue #14: a 1,000-domain environment (42-character names, each with its own DNS team, `ses.identityStacks: 3`) generates within every AWS
  * limit of contracts/limits.ts and its templates are cfn-lint clean (errors, warnings and informational, as
  * `npm run lint:templates`) and checkov clean (every suppression justified). The configuration exists only in
  * this test: the templates go to a temporary directory, never to sceptre/ or environments/.
@@ -36,8 +36,15 @@ describe(`${DOMAINS} sending domains of 42 characters`, () => {
       ses: {
         ...base.ses,
         identityStacks: 3,
-        domains: Array.from({ length: DOMAINS }, (_, i) => ({ ...base.ses.domains[0]!, name: domain(i) })),
+        // Each domain with a DNS team at its own mail domain: the DNS-team mail policies at their largest.
+        domains: Array.from({ length: DOMAINS }, (_, i) => ({
+          ...base.ses.domains[0]!,
+          name: domain(i),
+          dnsTeam: [`dns@${domain(i)}`],
+        })),
       },
+      byodkim: { ...base.byodkim, dnsRequestSender: `byodkim@${domain(0)}` },
+      ...(base.reports ? { reports: { ...base.reports, sender: `reports@${domain(0)}` } } : {}),
     };
     // Throws LimitsError, one line per limit, stack and resource, if anything is over.
     const generated = generateAll([cfg], fakeBundles());
