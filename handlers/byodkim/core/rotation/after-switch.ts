@@ -11,6 +11,7 @@ import {
   type Decision,
   deleteRecordStep,
   dnsOf,
+  dueAt,
   edit,
   metric,
   notifyOnce,
@@ -176,7 +177,18 @@ export function decideOldRemoval(s: DomainState, o: Observation, e: DecideEnv): 
 function complete(s: DomainState, o: Observation, e: DecideEnv): Decision {
   const key = s.current;
   if (!key) return missing(s, 'current');
-  const next = addDays(s.switchedAt ?? o.now, e.cfg.rotationIntervalDays);
+  // The next scheduled date as the engine will decide it (on the domain's day of its spread window), so the
+  // completion notice and the stored date tell the operators the date that really comes.
+  const next = dueAt(
+    {
+      ...s,
+      switchedAt: s.switchedAt ?? o.now.toISOString(),
+      nextRotationKind: 'schedule',
+      nextRotationAt: undefined,
+    },
+    e.cfg,
+    { now: o.now, noticeDays: e.t.noticeDays },
+  );
   if (!s.sent.includes('completed')) {
     return notifyOnce(s, 'completed', notices.rotationCompleted(e.notice, key, next), 'completed notice');
   }
