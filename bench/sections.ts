@@ -13,7 +13,7 @@ export const SECTIONS = [
   ['alarms', 'alarm scenarios replayed through the evaluator'],
   [
     'scale',
-    'scale: 1, 200 and 1,000 domains (render, stacks, limits, cost; generate as a process, cold and warm)',
+    'generator at 1, 200 and 1,000 domains (render, stacks, limits, cost; generate as a process, cold and warm)',
   ],
   ['metrics', 'metrics function (per-domain query) at 1, 200 and 1,000 domains'],
   ['byodkim', 'BYODKIM failure injection'],

@@ -27,10 +27,10 @@ export const ASSUMPTIONS = {
   /** Views a day of the main dashboard: its "worst domains" Logs Insights widget scans the dashboard's 24 hours. */
   worstDomainsWidgetViewsPerDay: 10,
   /**
-   * BYODKIM EMF records naming a domain (the domain is a property, not a dimension): the orchestrator's hourly
-   * tick and the validation monitor every 15 minutes each log one record per domain, about 600 bytes.
+   * BYODKIM EMF records naming a domain (the domain is a property, not a dimension), about 600 bytes each: the
+   * orchestrator's hourly tick logs one per domain; the validation monitor one per domain it checks (below).
    */
-  byodkimRecordsPerDomainPerDay: 24 + 96,
+  byodkimTickRecordsPerDomainPerDay: 24,
   byodkimRecordBytes: 600,
   /** Metrics function: runs a month (every 5 minutes). */
   metricsRuns: 30 * 24 * 12,
@@ -53,11 +53,14 @@ export const ASSUMPTIONS = {
   byodkimTickBaseSeconds: 1,
   byodkimTickSecondsPerDomain: 0.008,
   /**
-   * BYODKIM validation monitor (every 15 minutes): one SES GetEmailIdentity and one DynamoDB read per domain,
-   * paced at SES's one request a second, so about a second a domain until its timeout (the template's) stops it.
+   * BYODKIM validation monitor (every 15 minutes): one SES GetEmailIdentity and one DynamoDB read per domain it
+   * checks, paced at SES's one request a second, so about a second a domain; at most byodkimMonitorDomainsPerRun
+   * domains a run and never past its timeout (the template's).
    */
   byodkimMonitorRuns: 30 * 24 * 4,
   byodkimMonitorSecondsPerDomain: 1,
+  /** Domains the monitor checks a run, in consecutive slices (handlers/byodkim/core/monitor.ts MONITOR_DOMAINS_PER_RUN). */
+  byodkimMonitorDomainsPerRun: 100,
   /** DynamoDB read request units per state read (ConsistentRead, items under 4 KB). */
   dynamodbRrusPerRead: 1,
   /** KMS requests per archived object and per log batch are small beside S3 Bucket Keys: a flat estimate. */
@@ -219,9 +222,12 @@ export function estimate(
     line('dashboards', dashboards, 'dashboards', 'dashboard', false),
     line('Logs ingestion: SES events (EventBridge envelopes)', eventGb, 'GB', 'logsIngestion', false),
     line(
-      'Logs ingestion: BYODKIM per-domain EMF records (hourly tick, 15-minute validation)',
+      'Logs ingestion: BYODKIM per-domain EMF records (hourly tick; validation, 100 a run)',
       byodkim
-        ? (volume.domains * A.byodkimRecordsPerDomainPerDay * A.daysPerMonth * A.byodkimRecordBytes) / GB
+        ? ((volume.domains * A.byodkimTickRecordsPerDomainPerDay * A.daysPerMonth +
+            A.byodkimMonitorRuns * Math.min(volume.domains, A.byodkimMonitorDomainsPerRun)) *
+            A.byodkimRecordBytes) /
+            GB
         : 0,
       'GB',
       'logsIngestion',
@@ -287,7 +293,7 @@ export function estimate(
       tick.enabled,
     ),
     line(
-      'Lambda duration: BYODKIM validation monitor (every 15 min; 1 s a domain up to its timeout)',
+      'Lambda duration: BYODKIM validation monitor (every 15 min; 1 s a domain, 100 at most)',
       tick.monitorGbSeconds,
       'GB-seconds',
       'lambdaDuration',
@@ -343,7 +349,11 @@ export function byodkimLoad(
     tick.timeout,
     A.byodkimTickBaseSeconds + A.byodkimTickSecondsPerDomain * domains,
   );
-  const monitored = Math.min(domains, Math.floor(monitor.timeout / A.byodkimMonitorSecondsPerDomain));
+  const monitored = Math.min(
+    domains,
+    A.byodkimMonitorDomainsPerRun,
+    Math.floor(monitor.timeout / A.byodkimMonitorSecondsPerDomain),
+  );
   return {
     enabled: true,
     runs: A.byodkimTickRuns + A.byodkimMonitorRuns,

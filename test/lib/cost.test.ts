@@ -1,7 +1,9 @@
 /** The cost model, each line against a figure computed by hand from the assumptions and prices. */
 import { describe, expect, it } from 'vitest';
 import { METRICS } from '../../contracts/metrics.js';
+import { MONITOR_DOMAINS_PER_RUN } from '../../handlers/byodkim/core/monitor.js';
 import {
+  ASSUMPTIONS,
   alarmMetricCount,
   byodkimLoad,
   cents,
@@ -153,13 +155,13 @@ describe('cost model', () => {
     expect(customMetricCount(prod, 1000)).toBe(customMetricCount(prod, 1));
   });
 
-  it('BYODKIM records per domain: 1,000 domains × 120 records a day × 30 days × 600 bytes at $0.76/GB', () => {
+  it('BYODKIM records: 1,000 domains × 24 tick records a day × 30 days + 2,880 monitor runs × 100 domains, 600 bytes each at $0.76/GB', () => {
     const line = byItem(estimate(templates('prod'), { sendsPerDay: 100_000, domains: 1000 }))[
       'Logs ingestion: BYODKIM per-domain EMF records'
     ]!;
-    const gb = (1000 * 120 * 30 * 600) / 1024 ** 3; // 2.012 GB
+    const gb = ((1000 * 24 * 30 + 2880 * 100) * 600) / 1024 ** 3; // 1,008,000 records: 0.5633 GB
     expect(line.quantity).toBeCloseTo(gb, 10);
-    expect(line.monthlyUsd).toBeCloseTo(gb * 0.76, 10); // $1.53
+    expect(line.monthlyUsd).toBeCloseTo(gb * 0.76, 10); // $0.43
     expect(line.perDomain).toBe(true);
     expect(
       byItem(estimate(tiny, { sendsPerDay: 1, domains: 1000 }))[
@@ -189,20 +191,20 @@ describe('cost model', () => {
 
     it('1,000 domains, by hand', () => {
       // tick: 720 runs × (1 s + 1,000 × 8 ms = 9 s) × 0.5 GB = 3,240 GB-s = $0.054
-      // monitor: 2,880 runs × min(1,000, 120 s / 1 s) = 120 domains × 1 s × 0.25 GB = 86,400 GB-s = $1.44
-      // reads: 720 × 1,000 + 2,880 × 120 = 1,065,600 RRU at $0.1425 a million = $0.15
+      // monitor: 2,880 runs × min(1,000, 100 a run, 120 s / 1 s) = 100 domains × 1 s × 0.25 GB = 72,000 GB-s = $1.20
+      // reads: 720 × 1,000 + 2,880 × 100 = 1,008,000 RRU at $0.1425 a million = $0.14
       expect(byodkimLoad(withByodkim, 1000)).toEqual({
         enabled: true,
         runs: 720 + 2880,
         tickGbSeconds: 3240,
-        monitorGbSeconds: 86_400,
-        reads: 1_065_600,
+        monitorGbSeconds: 72_000,
+        reads: 1_008_000,
       });
       const l = at(1000);
       expect(l['Lambda duration: BYODKIM rotation tick']!.monthlyUsd).toBeCloseTo(0.054, 5);
-      expect(l['Lambda duration: BYODKIM validation monitor']!.monthlyUsd).toBeCloseTo(1.44, 4);
-      expect(l['DynamoDB reads: BYODKIM state']!.monthlyUsd).toBeCloseTo(0.151848, 6);
-      expect(cents(l['DynamoDB reads: BYODKIM state']!.monthlyUsd)).toBe(0.15);
+      expect(l['Lambda duration: BYODKIM validation monitor']!.monthlyUsd).toBeCloseTo(1.2, 4);
+      expect(l['DynamoDB reads: BYODKIM state']!.monthlyUsd).toBeCloseTo(0.14364, 6);
+      expect(cents(l['DynamoDB reads: BYODKIM state']!.monthlyUsd)).toBe(0.14);
       for (const k of [
         'Lambda duration: BYODKIM rotation tick',
         'Lambda duration: BYODKIM validation monitor',
@@ -217,6 +219,12 @@ describe('cost model', () => {
       expect(load.tickGbSeconds).toBeCloseTo(362.88, 8);
       expect(load.monitorGbSeconds).toBe(720);
       expect(load.reads).toBe(3600);
+    });
+
+    it('the monitor checks as many domains a run as the handler does (its slice size)', () => {
+      expect(ASSUMPTIONS.byodkimMonitorDomainsPerRun).toBe(MONITOR_DOMAINS_PER_RUN);
+      // 80 domains: all of them, 80 s a run
+      expect(byodkimLoad(withByodkim, 80).monitorGbSeconds).toBe(2880 * 80 * 0.25);
     });
 
     it('the tick stops at its timeout (100,000 domains: 801 s capped at 300 s)', () => {
