@@ -15,6 +15,7 @@ import {
   describeLimitProblem,
   resolvedLength,
 } from '../../generators/lib/limits-check.js';
+import { dnsTeamMailParts } from '../../generators/stacks/byodkim.js';
 import { fakeBundles, type Json } from '../support/templates.js';
 
 const file = 'test/fixtures/environments/access-prod.yaml';
@@ -95,5 +96,29 @@ describe('DNS-team mail at 1,000 domains with a team each', () => {
     expect(mailParts(t)).toEqual([]);
     expect(JSON.stringify(t)).not.toContain('MailDnsTeamFromConfiguredSender');
     expect(JSON.stringify(t)).not.toContain('ses:SendEmail');
+  });
+});
+
+describe('dnsTeamMailParts', () => {
+  const doc = (to: readonly string[]) => ({ to: [...to] });
+  it("keeps a domain's patterns in one part (one mail, one statement), a shared pattern once per part", () => {
+    const domains = [
+      { dnsTeam: ['a@x.example', 'b@y.example'] },
+      { dnsTeam: ['c@z.example'] },
+      { dnsTeam: ['d@x.example', 'e@w.example'] },
+      {},
+    ];
+    // Room for about two patterns per part.
+    const parts = dnsTeamMailParts(domains, doc, resolvedLength(doc(['*@x.example', '*@y.example'])));
+    expect(parts).toEqual([['*@x.example', '*@y.example'], ['*@z.example'], ['*@w.example', '*@x.example']]);
+    // A team straddling the boundary moves whole to the next part (not split pattern by pattern).
+    expect(
+      dnsTeamMailParts(
+        [{ dnsTeam: ['a@a.example'] }, { dnsTeam: ['b@b.example', 'c@c.example'] }],
+        doc,
+        resolvedLength(doc(['*@a.example', '*@b.example'])),
+      ),
+    ).toEqual([['*@a.example'], ['*@b.example', '*@c.example']]);
+    expect(dnsTeamMailParts([{}, {}], doc)).toEqual([]);
   });
 });
