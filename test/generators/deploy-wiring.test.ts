@@ -163,6 +163,14 @@ describe('production stack policy', () => {
     return policy.Statement.some((s) => s.Effect === 'Allow' && matches(s));
   }
 
+  it('also denies deleting a stateful resource the new template drops (a removed or moved domain identity)', () => {
+    const policy = stackPolicyFor(templates('prod').ses);
+    expect(allowed(policy, 'IdentityOfARemovedDomain', 'AWS::SES::EmailIdentity', 'Update:Delete')).toBe(
+      false,
+    );
+    expect(allowed(policy, 'RemovedAlarm', 'AWS::CloudWatch::Alarm', 'Update:Delete')).toBe(true);
+  });
+
   it('denies Update:Replace and Update:Delete on exactly the stateful resources of each prod stack, allows the rest', () => {
     const tpls = templates('prod');
     const denied: string[] = [];
