@@ -268,8 +268,8 @@ export type ApiRateKey = keyof typeof API_RATE_LIMITS;
 
 /**
  * BYODKIM rotation spread (issue #14 item 5): each domain's scheduled rotation falls on one day of a window of
- * this many days that ends on the date the interval gives (never later). At most the 30-day advance notice,
- * so a date moved earlier by the spread is still announced 30 days ahead; at most half the interval.
+ * this many days that ends on the date the interval gives; at most half the interval. A date not yet announced
+ * is never earlier than the tick that can announce it plus the 30-day notice (the notice wins over the interval).
  */
 export const ROTATION_SPREAD_DAYS = { min: 0, max: 30, default: 30 } as const;
 

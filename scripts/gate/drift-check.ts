@@ -3,6 +3,7 @@
  * and a refusal listing every drifted property with its live value and the value this deploy would set, unless
  * the drift ignore file covers it or the operator passed an explicit override (which the output records).
  */
+import { API_RATE_LIMITS } from '../../contracts/limits.js';
 import { type DriftDeps, runDrift } from '../../lib/drift/engine.js';
 import type { IgnoreRule } from '../drift/ignore.js';
 
@@ -13,6 +14,29 @@ export interface DriftCheckResult {
 }
 
 type Template = { Resources?: Record<string, { Type?: string; Properties?: unknown }> };
+
+/** The drift engine's own default per stack: 5 minutes. */
+export const BASE_DRIFT_TIMEOUT_MS = 300_000;
+/**
+ * SES calls CloudFormation makes per email identity during drift detection: the read handler of
+ * `AWS::SES::EmailIdentity` calls `ses:GetEmailIdentity` and `ses:ListTagsForResource` (its resource schema).
+ */
+const SES_READS_PER_IDENTITY = 2;
+
+/**
+ * How long the gate waits for drift detection of `template`'s stack. CloudFormation reads every SES identity
+ * through SES's one request a second for its actions other than sending (API_RATE_LIMITS.sesApi, shared with
+ * the BYODKIM functions), so an identity stack of 450 domains needs about 15 minutes more than the engine's 5:
+ * the wait is 5 minutes plus the SES reads at that rate. A timeout the caller passes still wins. The weekly
+ * drift function keeps its own per-stack timeout (its Lambda runs 15 minutes at most).
+ */
+export function driftTimeoutFor(template: Template): number {
+  const identities = Object.values(template.Resources ?? {}).filter(
+    (r) => r.Type === 'AWS::SES::EmailIdentity',
+  ).length;
+  const perSecond = API_RATE_LIMITS.sesApi.quotaPerSecond;
+  return BASE_DRIFT_TIMEOUT_MS + Math.ceil((identities * SES_READS_PER_IDENTITY * 1000) / perSecond);
+}
 
 /** The value at a drift PropertyPath (`/Threshold`, `/Tags/1/Value`) in the new template's resource properties. */
 export function valueAtPath(template: Template, logicalId: string, path: string): unknown {
@@ -45,7 +69,7 @@ export async function driftCheck(
     {
       ignore: options.ignore,
       concurrency: 1,
-      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      timeoutMs: options.timeoutMs ?? driftTimeoutFor(template),
     },
   );
   const s = report.stacks[0];
