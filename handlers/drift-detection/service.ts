@@ -42,7 +42,9 @@ export async function runWeeklyDrift(
     config.stackNames.map((stackName) => ({ name: stackName, stackName })),
     { env: config.environment, region: config.region },
     { cloudformation: deps.cloudformation, now: deps.now, sleep: deps.sleep, progress: (l) => deps.log(l) },
-    { timeoutMs, concurrency: 8 },
+    // A detection still running when the invocation must stop waiting is DEFERRED, never an error or in sync.
+    // Stacks queued behind the concurrency limit share the same end: the invocation's.
+    { timeoutMs, concurrency: 8, deferOnTimeout: true, deadlineAt: deps.now() + timeoutMs },
   );
   const exitCode = exitCodeOf(report);
   const stamp = report.startedAt.replace(/[:.]/g, '-');

@@ -67,6 +67,18 @@ export interface DriftOptions {
   /** First backoff ceiling on throttling. @default 500 */
   readonly retryBaseMs?: number;
   readonly ignore?: readonly IgnoreRule[];
+  /**
+   * A detection still running at `timeoutMs` is DEFERRED (its detection id kept, CloudFormation carries on and
+   * DescribeStackResourceDrifts gives its result later) instead of an ERROR. The weekly Lambda sets this: its
+   * 15-minute limit is shorter than the detection of an identity stack at scale (SES reads 1 request/s).
+   * @default false (the CLI and the deploy gate wait for a verdict)
+   */
+  readonly deferOnTimeout?: boolean;
+  /**
+   * Absolute end of every wait (on `deps.now()`), whatever `timeoutMs` leaves: stacks queued behind
+   * `concurrency` start late and must not outlive the caller (the Lambda's 15 minutes). @default none
+   */
+  readonly deadlineAt?: number;
 }
 
 export type ErrorKind = 'missing-stack' | 'timeout' | 'api' | 'detection-failed' | 'template';
@@ -96,8 +108,12 @@ export interface ResourceDriftRow {
   readonly ignoredBecause?: string;
 }
 
-/** NOT_DEPLOYED: the stack does not exist (never deployed, or deleted); not an error of the check. */
-export type Outcome = 'IN_SYNC' | 'DRIFTED' | 'NOT_DEPLOYED' | 'ERROR';
+/**
+ * NOT_DEPLOYED: the stack does not exist (never deployed, or deleted); not an error of the check.
+ * DEFERRED: detection started and still running when this run had to stop waiting (`deferOnTimeout`): no
+ * verdict yet, neither in sync nor an error; `detectionId` says which detection to read later.
+ */
+export type Outcome = 'IN_SYNC' | 'DRIFTED' | 'NOT_DEPLOYED' | 'ERROR' | 'DEFERRED';
 
 export interface StackReport {
   readonly name: string;
@@ -127,6 +143,8 @@ export interface DriftSummary {
   readonly drifted: number;
   readonly notDeployed: number;
   readonly errors: number;
+  /** DEFERRED stacks; present only when there are some. */
+  readonly deferred?: number;
 }
 
 export interface DriftReport {
@@ -149,11 +167,11 @@ export const DRIFT_EXIT_CODES = {
 } as const;
 
 /**
- * Exit code of a run: 2 when any stack errored, else 1 when any drifted, else 3 when any stack does not exist
+ * Exit code of a run: 2 when any stack errored or has no verdict yet (DEFERRED), else 1 when any drifted, else 3 when any stack does not exist
  * (nothing to compare: deploy it first), else 0.
  */
 export function exitCodeOf(report: Pick<DriftReport, 'stacks'>): 0 | 1 | 2 | 3 {
-  if (report.stacks.some((s) => s.outcome === 'ERROR')) return 2;
+  if (report.stacks.some((s) => s.outcome === 'ERROR' || s.outcome === 'DEFERRED')) return 2;
   if (report.stacks.some((s) => s.outcome === 'DRIFTED')) return 1;
   if (report.stacks.some((s) => s.outcome === 'NOT_DEPLOYED')) return 3;
   return 0;
@@ -184,6 +202,7 @@ export async function runDrift(
     );
     return report;
   });
+  const deferred = stacks.filter((s) => s.outcome === 'DEFERRED').length;
   return {
     env: meta.env,
     region: meta.region,
@@ -195,6 +214,7 @@ export async function runDrift(
       drifted: stacks.filter((s) => s.outcome === 'DRIFTED').length,
       notDeployed: stacks.filter((s) => s.outcome === 'NOT_DEPLOYED').length,
       errors: stacks.filter((s) => s.outcome === 'ERROR').length,
+      ...(deferred ? { deferred } : {}),
     },
     unusedIgnores: ignore.filter((r) => !used.has(r)),
   };
@@ -255,9 +275,11 @@ async function driftOfStack(
   const { counted, ignored } = applyIgnore(rows, target, ignore, used);
   const outcome: Outcome = errors.length
     ? 'ERROR'
-    : counted.length || (templateDiff && !isEmptyDiff(templateDiff))
-      ? 'DRIFTED'
-      : 'IN_SYNC';
+    : drift?.deferred
+      ? 'DEFERRED'
+      : counted.length || (templateDiff && !isEmptyDiff(templateDiff))
+        ? 'DRIFTED'
+        : 'IN_SYNC';
   return {
     ...base,
     outcome,
@@ -284,7 +306,9 @@ async function detect(
   options: DriftOptions,
   call: Call,
   errors: StackError[],
-): Promise<{ detectionId: string; stackDriftStatus?: string; rows: ResourceDriftRow[] } | undefined> {
+): Promise<
+  { detectionId: string; stackDriftStatus?: string; rows: ResourceDriftRow[]; deferred?: true } | undefined
+> {
   const timeoutMs = options.timeoutMs ?? 300_000;
   let detectionId: string | undefined;
   let op = 'DetectStackDrift';
@@ -296,7 +320,7 @@ async function detect(
     if (!detectionId) throw new Error('DetectStackDrift returned no StackDriftDetectionId');
     deps.progress?.(`${target.stackName}: drift detection ${detectionId} started`);
     op = 'DescribeStackDriftDetectionStatus';
-    const deadline = deps.now() + timeoutMs;
+    const deadline = Math.min(deps.now() + timeoutMs, options.deadlineAt ?? Number.POSITIVE_INFINITY);
     let interval = options.pollIntervalMs ?? 2_000;
     const maxInterval = options.maxPollIntervalMs ?? 10_000;
     let status: DescribeStackDriftDetectionStatusCommandOutput;
@@ -330,6 +354,10 @@ async function detect(
       rows,
     };
   } catch (error) {
+    if (error instanceof DetectionTimeout && options.deferOnTimeout && detectionId) {
+      deps.progress?.(`${target.stackName}: drift detection ${detectionId} still running, deferred`);
+      return { detectionId, rows: [], deferred: true };
+    }
     if (error instanceof DetectionTimeout) errors.push({ kind: 'timeout', message: error.message });
     else if (isMissingStack(error))
       errors.push({ kind: 'missing-stack', message: `stack ${target.stackName} does not exist` });

@@ -10,7 +10,7 @@ export const REPORT_EXTENSIONS: Readonly<Record<ReportFormat, string>> = {
   junit: 'xml',
 };
 
-const ICON = { IN_SYNC: '✅', DRIFTED: '⚠️', NOT_DEPLOYED: '➖', ERROR: '❌' } as const;
+const ICON = { IN_SYNC: '✅', DRIFTED: '⚠️', NOT_DEPLOYED: '➖', ERROR: '❌', DEFERRED: '⏳' } as const;
 
 function cell(value: string, max = 160): string {
   const flat = value.replace(/\s+/g, ' ').trim();
@@ -35,6 +35,7 @@ function diffSummary(diff: TemplateDiff | null): string {
 }
 
 function driftSummary(s: StackReport): string {
+  if (s.outcome === 'DEFERRED') return `detection ${s.detectionId} still running`;
   if (s.stackDriftStatus === undefined && !s.drifts.length) return '-';
   const modified = s.drifts.filter((d) => d.status === 'MODIFIED').length;
   const deleted = s.drifts.filter((d) => d.status === 'DELETED').length;
@@ -81,7 +82,8 @@ export function renderMarkdown(report: DriftReport): string {
     '',
     `Started ${report.startedAt}, took ${(report.durationMs / 1000).toFixed(1)} s. ` +
       `${report.stacks.length} stacks: ${summary.inSync} in sync, ${summary.drifted} drifted, ` +
-      `${summary.notDeployed ? `${summary.notDeployed} not deployed, ` : ''}${summary.errors} with errors.`,
+      `${summary.notDeployed ? `${summary.notDeployed} not deployed, ` : ''}${summary.errors} with errors` +
+      `${summary.deferred ? `, ${summary.deferred} deferred (detection still running, no verdict yet)` : ''}.`,
     '',
     '| Stack | Result | Resource drift | Not deployed yet | Errors |',
     '|---|---|---|---|---|',
@@ -163,6 +165,9 @@ export function renderJunit(report: DriftReport): string {
   const cases = report.stacks.map((s) => {
     const open = `    <testcase classname="${xml(name)}" name="${xml(s.stackName)}" time="${(s.durationMs / 1000).toFixed(3)}"`;
     if (s.outcome === 'IN_SYNC') return `${open}/>`;
+    if (s.outcome === 'DEFERRED') {
+      return `${open}>\n      <skipped message="${xml(`drift detection ${s.detectionId} still running: no verdict yet`)}"/>\n    </testcase>`;
+    }
     if (s.outcome === 'NOT_DEPLOYED') {
       return `${open}>\n      <skipped message="${xml(s.errors.map((e) => e.message).join('; '))}"/>\n    </testcase>`;
     }
