@@ -9,6 +9,7 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { DNS_TEAM_MAX } from '../../contracts/functions/byodkim.js';
+import { DOMAIN_NAME } from '../../contracts/functions/env.js';
 import { MAX_IDENTITY_STACKS } from '../../contracts/identity-stacks.js';
 import {
   BYODKIM_DEADLINE_DEFAULTS,
@@ -44,12 +45,12 @@ const emailList = z
     error: 'lists an address twice: each person is notified once, list them once',
   });
 
-const domainName = text(
-  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-  'must be a lower-case DNS domain name such as goo.ne.jp',
-).max(DKIM_DOMAIN_MAX_LENGTH, {
-  error: `must be at most ${DKIM_DOMAIN_MAX_LENGTH} characters: the BYODKIM record name <selector>._domainkey.<domain> must fit DNS's 253`,
-});
+const domainName = text(DOMAIN_NAME, 'must be a lower-case DNS domain name such as goo.ne.jp').max(
+  DKIM_DOMAIN_MAX_LENGTH,
+  {
+    error: `must be at most ${DKIM_DOMAIN_MAX_LENGTH} characters: the BYODKIM record name <selector>._domainkey.<domain> must fit DNS's 253`,
+  },
+);
 
 const CIDR_RULE = 'must be an IPv4 or IPv6 CIDR range such as 203.0.113.0/24 or 2001:db8::/32';
 

@@ -1,10 +1,10 @@
 /** DKIM record helpers: selectors, TXT values, zone-file text, parsing what DNS answers. Pure. */
+import { DOMAIN_NAME } from '../../../contracts/functions/env.js';
 import { InvalidRequestError } from './errors.js';
 import { jstDateStamp } from './time.js';
 import type { TxtRecord } from './types.js';
 
 const SELECTOR_RE = /^[A-Za-z0-9-]{1,63}$/;
-const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const MAX_TXT_STRING = 255;
 
 export function isValidSelector(selector: string): boolean {
@@ -12,7 +12,7 @@ export function isValidSelector(selector: string): boolean {
 }
 
 export function assertDomain(domain: string): string {
-  if (!DOMAIN_RE.test(domain)) {
+  if (!DOMAIN_NAME.test(domain)) {
     throw new InvalidRequestError(
       `domain '${domain}' is not a valid lower-case DNS domain name (e.g. 'goo.ne.jp')`,
     );
