@@ -30,14 +30,6 @@ export interface StackPolicy {
   readonly Statement: readonly StackPolicyStatement[];
 }
 
-/** Logical ids of the stateful resources of a template, sorted. */
-export function statefulResources(template: { Resources?: Record<string, { Type?: string }> }): string[] {
-  return Object.entries(template.Resources ?? {})
-    .filter(([, r]) => (STATEFUL_TYPES as readonly string[]).includes(r.Type ?? ''))
-    .map(([id]) => id)
-    .sort();
-}
-
 /**
  * The production stack policy. The deny names the stateful resource TYPES (stack-policy condition key
  * `ResourceType`), not each logical id: its size does not grow with the domains (one identity per domain used to
