@@ -106,8 +106,3 @@ export const METRICS = {
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;
-
-/** A catalogue entry by its published name, for code that receives names (e.g. the BYODKIM metrics port). */
-export function metricByName(namespace: NamespaceKey, name: string): MetricDef | undefined {
-  return Object.values(METRICS).find((d) => d.namespace === namespace && d.name === name);
-}

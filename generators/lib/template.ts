@@ -8,11 +8,8 @@ import { type EscalationLevel, isSeverity, type Severity } from '../../contracts
 import type { EnvConfig } from '../config/schema.js';
 import type { CfnObject, CfnResource, CfnValue, GetAtt, Ref, Sub } from './cfn.js';
 
-export { STACK_IDS, type StackId };
-
-/** @deprecated the older name of `CfnValue` (cfn.ts); kept so that code written against it still compiles. */
-export type Cfn = CfnValue;
 export type { CfnObject, CfnResource, CfnValue } from './cfn.js';
+export { STACK_IDS, type StackId };
 
 export interface HandlerBundle {
   /** S3 key in the artifacts bucket, content-addressed: handlers/<name>/<sha256>.zip */
@@ -156,11 +153,6 @@ export const getAtt = (id: string, attr: string): GetAtt => ({ 'Fn::GetAtt': [id
 /** Metadata that suppresses checkov checks, each with the reason written next to it. */
 export function checkovSkip(...skips: [id: string, comment: string][]): CfnObject {
   return { checkov: { skip: skips.map(([id, comment]) => ({ id, comment })) } };
-}
-
-/** Metadata that suppresses cfn-lint rules, each reason kept in a sibling key for reviewers. */
-export function cfnLintIgnore(rules: Record<string, string>): CfnObject {
-  return { 'cfn-lint': { config: { ignore_checks: Object.keys(rules) } }, 'cfn-lint-reasons': rules };
 }
 
 /** Everything the generator renders for one stack of one environment. */

@@ -1,6 +1,4 @@
 /** DKIM record helpers: selectors, TXT values, zone-file text, parsing what DNS answers. Pure. */
-import { DOMAIN_NAME } from '../../../contracts/functions/env.js';
-import { InvalidRequestError } from './errors.js';
 import { jstDateStamp } from './time.js';
 import type { TxtRecord } from './types.js';
 
@@ -9,15 +7,6 @@ const MAX_TXT_STRING = 255;
 
 export function isValidSelector(selector: string): boolean {
   return SELECTOR_RE.test(selector);
-}
-
-export function assertDomain(domain: string): string {
-  if (!DOMAIN_NAME.test(domain)) {
-    throw new InvalidRequestError(
-      `domain '${domain}' is not a valid lower-case DNS domain name (e.g. 'goo.ne.jp')`,
-    );
-  }
-  return domain;
 }
 
 /**

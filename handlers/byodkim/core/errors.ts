@@ -16,9 +16,6 @@ export class InvalidRequestError extends ByodkimError {}
 /** The requested action is not possible in the domain's current stage. */
 export class InvalidStageError extends ByodkimError {}
 
-/** Another run holds the domain's lock. */
-export class DomainLockedError extends ByodkimError {}
-
 /** The stored state changed between read and write (another writer). */
 export class ConcurrentModificationError extends ByodkimError {}
 

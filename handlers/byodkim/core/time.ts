@@ -32,8 +32,3 @@ export function addHours(at: string | Date, hours: number): Date {
 export function addDays(at: string | Date, days: number): Date {
   return addHours(at, days * 24);
 }
-
-/** Rounds to 2 decimals (metric values). */
-export function round2(n: number): number {
-  return Math.round(n * 100) / 100;
-}
