@@ -18,8 +18,8 @@ import { SCHEDULES } from '../../contracts/names.js';
 import type { CfnResource, CfnValue, PolicyStatement } from '../lib/cfn.js';
 import { environmentIdentities } from '../lib/identity-scope.js';
 import { lambdaFunction, lambdaIds, schedule } from '../lib/lambda.js';
-import { resolvedLength } from '../lib/limits-check.js';
 import { logicalId, logicalIds } from '../lib/logical-id.js';
+import { policyParts } from '../lib/policy-parts.js';
 import { alarm, checkovSkip, kmsKey, policyDoc, res, sub } from '../lib/resources.js';
 import type { StackContext, StackDefinition } from '../lib/template.js';
 import { byodkimAlarms } from './byodkim-alarms.js';
@@ -475,19 +475,12 @@ export function dnsTeamMailParts(
   document: (to: readonly string[]) => CfnValue,
   max: number = TEMPLATE_LIMITS.managedPolicy.max,
 ): string[][] {
-  const parts: string[][] = [];
-  let current: string[] = [];
-  for (const d of domains) {
-    const mine = dnsTeamRecipientPatterns([d]);
-    if (!mine.length) continue;
-    const next = [...new Set([...current, ...mine])].sort();
-    if (current.length > 0 && resolvedLength(document(next)) > max) {
-      parts.push(current);
-      current = mine;
-    } else current = next;
-  }
-  if (current.length) parts.push(current);
-  return parts;
+  return policyParts(
+    domains.map((d) => dnsTeamRecipientPatterns([d])).filter((mine) => mine.length > 0),
+    document,
+    (part, mine) => [...new Set([...part, ...mine])].sort(),
+    max,
+  );
 }
 
 /** `*@<mail domain>` of every DNS team address (distinct, sorted): the recipients the functions may mail. */

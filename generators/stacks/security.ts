@@ -15,8 +15,8 @@ import { TEMPLATE_LIMITS } from '../../contracts/limits.js';
 import { SCHEDULES, stackName } from '../../contracts/names.js';
 import type { CfnResource, CfnString, CfnValue, PolicyDocument, PolicyStatement } from '../lib/cfn.js';
 import { driftReadStatements } from '../lib/drift-read.js';
-import { resolvedLength } from '../lib/limits-check.js';
 import { logicalId, logicalIds } from '../lib/logical-id.js';
+import { policyParts } from '../lib/policy-parts.js';
 import {
   checkovSkip,
   denyInsecureTransport,
@@ -495,17 +495,12 @@ export function sendingPolicyParts(
   document: (from: readonly string[]) => CfnValue,
   max: number = TEMPLATE_LIMITS.managedPolicy.max,
 ): string[][] {
-  const parts: string[][] = [];
-  let current: string[] = [];
-  for (const d of domains) {
-    const next = [...current, d];
-    if (current.length > 0 && resolvedLength(document(next)) > max) {
-      parts.push(current);
-      current = [d];
-    } else current = next;
-  }
-  if (current.length) parts.push(current);
-  return parts;
+  return policyParts(
+    domains.map((d) => [d]),
+    document,
+    undefined,
+    max,
+  );
 }
 
 const GITHUB_OIDC = 'token.actions.githubusercontent.com';
