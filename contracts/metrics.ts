@@ -42,6 +42,15 @@ export const DIMENSIONS = {
   sesConfigurationSet: 'ses:configuration-set',
 } as const;
 
+/**
+ * Logs Insights field paths of the SES events in the events log group (`/aws/ses/events…`): EventBridge envelopes,
+ * everything under `detail.` (aws-facts). In backticks, because `:` and `-` are not allowed bare in a field name.
+ */
+export const SES_EVENT_FIELDS = {
+  /** SES's automatic From-domain tag: the per-domain key of the metrics function, dashboards and reports. */
+  fromDomain: '`detail.mail.tags.ses:from-domain.0`',
+} as const;
+
 export interface MetricDef<N extends string = string, U extends MetricUnit = MetricUnit> {
   readonly namespace: NamespaceKey;
   readonly name: N;

@@ -7,7 +7,7 @@
  * have no such property (they follow the console's time-zone setting), which the header of each dashboard says.
  */
 import { ALARM_WIDGET_MAX_ALARMS, DASHBOARD_MAX_WIDGETS } from '../../contracts/limits.js';
-import { METRICS } from '../../contracts/metrics.js';
+import { METRICS, SES_EVENT_FIELDS } from '../../contracts/metrics.js';
 import { environmentLabelJa, type Names, names } from '../../contracts/names.js';
 import { SEVERITIES, SEVERITY_LABEL } from '../../contracts/severity.js';
 import type { EnvConfig } from '../config/schema.js';
@@ -158,7 +158,7 @@ function byodkimSection(cfg: EnvConfig, n: Names, alarms: readonly AlarmRef[]): 
  */
 export function worstDomainsWidgets(cfg: EnvConfig, n: Names): WidgetSpec[] {
   const ns = n.namespace.monitoring;
-  const domain = '`detail.mail.tags.ses:from-domain.0`';
+  const domain = SES_EVENT_FIELDS.fromDomain;
   const count = (type: string, as: string) => `sum(strcontains(detail.eventType, "${type}")) as ${as}`;
   const query = [
     `SOURCE '${n.logGroup.sesEvents}'`,

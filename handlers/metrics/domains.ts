@@ -11,7 +11,7 @@
  * the account-wide tier, only later by the lag and the publishing delay.
  */
 import { QUERY_LIMITS } from '../../contracts/limits.js';
-import { METRICS } from '../../contracts/metrics.js';
+import { METRICS, SES_EVENT_FIELDS } from '../../contracts/metrics.js';
 import type { MetricDocument, MetricsWindow } from './core.js';
 import { MetricsQueryError } from './errors.js';
 
@@ -30,7 +30,7 @@ export const WORST_DOMAINS_LOGGED = 10;
 export const WORST_DOMAINS_MESSAGE = 'worst domains';
 
 /** Field paths of the EventBridge envelope (aws-facts: everything under `detail.`; backticks for `:` and `-`). */
-export const FROM_DOMAIN_FIELD = '`detail.mail.tags.ses:from-domain.0`';
+export const FROM_DOMAIN_FIELD = SES_EVENT_FIELDS.fromDomain;
 
 /** The one query of a run: events of the three types counted by From domain and type. */
 export function domainQuery(): string {

@@ -1,4 +1,5 @@
 /** エラー・バウンス詳細 (daily report, seed 4.3.1). */
+import { SES_EVENT_FIELDS } from '../../../contracts/metrics.js';
 import { jstTime } from '../period.js';
 import type { Block } from '../types.js';
 import type { SectionContext } from './context.js';
@@ -38,7 +39,7 @@ export async function bounceDetail(ctx: SectionContext): Promise<Block[]> {
       'filter detail.eventType = "Bounce" or detail.eventType = "Complaint"',
       '| fields @timestamp, detail.eventType as eventType, detail.bounce.bounceType as bounceType,',
       '  concat(substr(`detail.mail.destination.0`, 0, 1), "***@***.***") as maskedRecipient,',
-      '  detail.mail.tags.ses:from-domain.0 as fromDomain',
+      `  ${SES_EVENT_FIELDS.fromDomain} as fromDomain`,
       '| sort @timestamp desc',
       '| limit 10',
     ].join('\n'),

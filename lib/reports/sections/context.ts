@@ -4,6 +4,7 @@
  * daily SES counters several sections read.
  */
 import { QUERY_LIMITS } from '../../../contracts/limits.js';
+import { SES_EVENT_FIELDS } from '../../../contracts/metrics.js';
 import { COUNTERS, type Counter, type Counts } from '../figures.js';
 import type { MetricQuery, MetricSeries, ReportSources } from '../ports.js';
 import type { Block, Period, ReportConfig, Section } from '../types.js';
@@ -23,8 +24,6 @@ export class MissingSource extends Error {
   override readonly name = 'MissingSource';
 }
 
-/** SES's automatic From-domain tag in the EventBridge envelope of `/aws/ses/events`. */
-const DOMAIN_TAG = 'detail.mail.tags.ses:from-domain.0';
 const DAY = 86_400;
 
 /** Runs a section; a failure becomes a missing section naming the reason. */
@@ -103,7 +102,7 @@ export async function domainCounters(
     [ctx.cfg.logGroups.sesEvents],
     [
       `filter detail.eventType in [${types}]`,
-      `| stats count(*) as events by \`${DOMAIN_TAG}\` as domain, detail.eventType as eventType`,
+      `| stats count(*) as events by ${SES_EVENT_FIELDS.fromDomain} as domain, detail.eventType as eventType`,
     ].join('\n'),
     start,
     end,
