@@ -326,6 +326,15 @@ export function world(): World {
   let queries = 0;
   const started = new Map<string, { query: string; start: number; end: number }>();
   m.logs.on(StartQueryCommand).callsFake((input) => {
+    // Logs Insights refuses a field name with ':' or '-' outside backticks (MalformedQueryException).
+    const bare = (input.queryString as string)
+      .replace(/`[^`]*`/g, '')
+      .replace(/"[^"]*"/g, '')
+      .match(/\bdetail\.[\w.]*[:-][\w.:-]*/);
+    if (bare)
+      throw Object.assign(new Error(`unexpected symbol found ${bare[0]}`), {
+        name: 'MalformedQueryException',
+      });
     const id = `q${++queries}`;
     started.set(id, {
       query: input.queryString,
