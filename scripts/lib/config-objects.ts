@@ -4,18 +4,10 @@
  * written once (to a temporary name, then renamed: never half-written) and never changed; the ones no generated
  * template names any more are removed after the templates are swapped in.
  */
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { ARTIFACT_PREFIXES, configObjectPath, sha256Hex } from '../../contracts/artifacts.js';
+import { listFiles } from './fs-atomic.js';
 
 /** Writes every object that is not already there with the same bytes; returns the keys written. */
 export function writeConfigObjects(
@@ -41,22 +33,12 @@ export function writeConfigObjects(
   return { written, unchanged };
 }
 
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const full = join(dir, name);
-      return statSync(full).isDirectory() ? listFiles(full) : [full];
-    });
-}
-
 /** Removes the local copies no current template names (the bucket keeps its own until the gate expires them). */
 export function pruneConfigObjects(objects: ReadonlyMap<string, string>, root = '.'): string[] {
   const dir = join(root, configObjectPath(ARTIFACT_PREFIXES.config));
   const keep = new Set([...objects.keys()].map((k) => join(root, configObjectPath(k))));
   const removed: string[] = [];
-  for (const file of listFiles(dir)) {
+  for (const file of listFiles(dir).map((f) => join(dir, f))) {
     if (keep.has(file)) continue;
     rmSync(file, { force: true });
     removed.push(relative(root, file));

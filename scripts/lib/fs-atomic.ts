@@ -21,7 +21,8 @@ export interface WriteReport {
   readonly removed: readonly string[];
 }
 
-function listFiles(dir: string, prefix = ''): string[] {
+/** Every file below `dir` (recursively, sorted), as paths relative to `dir`; none when `dir` does not exist. */
+export function listFiles(dir: string, prefix = ''): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .sort()
